@@ -1,0 +1,25 @@
+"""`python build.py build [--out DIR]`: build the site, print a summary per language."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .pipeline import REPORT_PATH, build
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: site/)")
+
+
+def run(args, root: Path) -> int:
+    out = (args.out or root / "site").resolve()
+    result = build(root, out)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for language in result.site.config.languages:
+        count = sum(1 for p in result.site.pages if p.language == language.code)
+        print(f"{language.code}  {language.name:<10} {count:>4} pages")
+    print(f"Built {len(result.files)} files into {out} in {result.seconds * 1000:.0f} ms; "
+          f"review report for the doctor: {REPORT_PATH}")
+    return 0

@@ -1,0 +1,405 @@
+"""Language-neutral facts (`content/facts.yaml`) and each language's words for them.
+
+A number or a list lives once, in `facts.yaml`; `content/<lang>/words.yaml` gives only words:
+labels, item texts, the forms of counted nouns (`units`) and the words for terms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from .config import Config
+from .errors import Problem, Problems, suggest
+from .yamlload import Node, Seq, check_keys, parse_yaml
+
+FACTS_FILE = "content/facts.yaml"
+WORDS_FILE = "words.yaml"
+# Units Babel formats itself: (CLDR unit id, preferred length).
+MEASURE_UNITS = {
+    "mm": ("length-millimeter", "short"), "ml": ("volume-milliliter", "short"),
+    "minute": ("duration-minute", "long"), "hour": ("duration-hour", "long"),
+    "day": ("duration-day", "long"), "week": ("duration-week", "long"),
+    "month": ("duration-month", "long"), "year": ("duration-year", "long"),
+}
+_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number or a range of numbers with a unit."""
+
+    low: Decimal
+    high: Decimal | None
+    unit: str
+
+    @property
+    def numbers(self) -> tuple[Decimal, ...]:
+        return (self.low,) if self.high is None else (self.low, self.high)
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    terms: tuple[tuple[str, str], ...]
+    amounts: tuple[tuple[str, Amount], ...]
+    sources: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    amount: Amount | None            # a number fact
+    items: tuple[Item, ...]          # a list fact
+    word_fields: tuple[str, ...]
+    critical: bool
+    sources: tuple[str, ...]
+    line: int
+
+    @property
+    def is_list(self) -> bool:
+        return self.amount is None
+
+    def all_sources(self) -> tuple[str, ...]:
+        found = set(self.sources)
+        for item in self.items:
+            found.update(item.sources)
+        return tuple(sorted(found))
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    file: str
+    language: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    id: str
+    facts: tuple[str, ...]
+    note: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Correction:
+    id: str
+    document: str
+    says: str
+    carried_as: str
+    facts: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Words:
+    """One language's words for the facts."""
+
+    path: str
+    units: Mapping[str, Mapping[str, str]]
+    terms: Mapping[str, str]
+    labels: Mapping[str, str]
+    items: Mapping[tuple[str, str], Mapping[str, str]]
+    lines: Mapping[str, int]       # "fact id" or "fact id#item id" -> line in words.yaml
+
+
+@dataclass(frozen=True)
+class Facts:
+    documents: Mapping[str, Document]
+    facts: Mapping[str, Fact]
+    disagreements: tuple[Disagreement, ...]
+    corrections: tuple[Correction, ...]
+    words: Mapping[str, Words]
+    warnings: tuple[Problem, ...] = ()
+
+
+def load_facts(config: Config) -> Facts:
+    """Read `content/facts.yaml` and every language's `words.yaml`; check they agree."""
+    problems = Problems("reading the facts")
+    data = _read(config.root, FACTS_FILE, problems)
+    problems.raise_if_any()
+    check_keys(data, {"documents", "facts", "disagreements", "corrections"}, FACTS_FILE,
+               "facts.yaml", problems, required=("documents", "facts"))
+    documents = _documents(data.get("documents", Node()), problems)
+    facts = _facts(data.get("facts", Node()), set(documents), problems)
+    disagreements = tuple(_disagreements(data.get("disagreements") or Node(), facts, problems))
+    corrections = tuple(_corrections(data.get("corrections") or Node(), facts, documents, problems))
+    words = {}
+    for language in config.languages:
+        path = f"content/{language.code}/{WORDS_FILE}"
+        raw = _read(config.root, path, problems)
+        if raw is not None:
+            words[language.code] = _words(raw, path, facts, language, config, problems)
+    problems.raise_if_any()
+    return Facts(MappingProxyType(documents), MappingProxyType(facts), disagreements, corrections,
+                 MappingProxyType(words), problems.warnings_tuple())
+
+
+def _read(root: Path, rel: str, problems: Problems) -> Node | None:
+    path = root / rel
+    if not path.is_file():
+        problems.error(rel, None, "file is missing", f"Create {rel} (see docs/content-format.md).")
+        return None
+    data, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+    problems.errors.extend(found)
+    if found:
+        return None
+    if not isinstance(data, Node):
+        problems.error(rel, 1, "this file must be a mapping of keys to values", "")
+        return None
+    return data
+
+
+def _mapping(parent: Node, key, path: str, problems: Problems) -> Node | None:
+    value = parent.get(key)
+    if isinstance(value, Node):
+        return value
+    problems.error(path, parent.line_of(key), f'"{key}" must be a mapping of keys to values',
+                   "Indent its keys under it, one per line.")
+    return None
+
+
+def _documents(node: Node, problems: Problems) -> dict[str, Document]:
+    result = {}
+    for doc_id in node:
+        doc = _mapping(node, doc_id, FACTS_FILE, problems)
+        if doc is None:
+            continue
+        check_keys(doc, {"file", "language", "title"}, FACTS_FILE, f'document "{doc_id}"', problems,
+                   required=("file", "language", "title"))
+        result[str(doc_id)] = Document(str(doc_id), str(doc.get("file", "")), str(doc.get("language", "")),
+                                       str(doc.get("title", "")))
+    return result
+
+
+def _sources(node: Node, documents: set, problems: Problems, where: str) -> tuple[str, ...]:
+    raw = node.get("sources")
+    if raw is None:
+        return ()
+    if not isinstance(raw, Seq):
+        problems.error(FACTS_FILE, node.line_of("sources"), f"sources of {where} must be a list",
+                       "Write sources: [doc-000, doc-004].")
+        return ()
+    for index, doc in enumerate(raw):
+        if doc not in documents:
+            problems.error(FACTS_FILE, raw.line_of(index), f'{where} cites an unknown document "{doc}"',
+                           f"{suggest(str(doc), documents)}Documents are listed under 'documents:'.")
+    return tuple(str(doc) for doc in raw)
+
+
+def _amount(node, path: str, line: int, where: str, problems: Problems) -> Amount | None:
+    if "range" in node:
+        raw = node["range"]
+        if (not isinstance(raw, Seq) or len(raw) != 2
+                or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in raw)):
+            problems.error(path, node.line_of("range"), f"the range of {where} must be two numbers",
+                           "Write range: [3, 4].")
+            return None
+        low, high = (Decimal(str(x)) for x in raw)
+        if low >= high:
+            problems.error(path, node.line_of("range"), f"the range of {where} must go from low to high",
+                           f"Write range: [{raw[1]}, {raw[0]}] or a single value: N.")
+            return None
+    else:
+        raw = node.get("value")
+        if not isinstance(raw, (int, float)) or isinstance(raw, bool):
+            problems.error(path, node.line_of("value"), f"the value of {where} must be a number",
+                           "Write value: 4 (digits only; the unit goes in 'unit:').")
+            return None
+        low, high = Decimal(str(raw)), None
+    unit = node.get("unit")
+    if not isinstance(unit, str) or not _ID.match(unit):
+        problems.error(path, node.line_of("unit") if "unit" in node else line, f"{where} needs a unit",
+                       f"Add unit: one of {', '.join(MEASURE_UNITS)}, or a counted noun such as session.")
+        return None
+    return Amount(low, high, unit)
+
+
+def _facts(node: Node, documents: set, problems: Problems) -> dict[str, Fact]:
+    result = {}
+    for fact_id in node:
+        line = node.line_of(fact_id)
+        if not isinstance(fact_id, str) or not _ID.match(fact_id):
+            problems.error(FACTS_FILE, line, f'fact id "{fact_id}" may only use a-z, 0-9 and ". _ -"', "")
+            continue
+        raw = _mapping(node, fact_id, FACTS_FILE, problems)
+        if raw is None:
+            continue
+        where = f'fact "{fact_id}"'
+        kinds = [k for k in ("value", "range", "items") if k in raw]
+        if len(kinds) != 1:
+            problems.error(FACTS_FILE, line, f"{where} must have exactly one of value, range or items",
+                           "A number fact has value: or range: with unit:; a list fact has items:.")
+            continue
+        sources = _sources(raw, documents, problems, where)
+        if not sources:
+            problems.error(FACTS_FILE, line, f"{where} names no source document",
+                           "Add sources: [doc-...] naming the document(s) it comes from.")
+        if kinds[0] == "items":
+            check_keys(raw, {"items", "words", "critical", "sources"}, FACTS_FILE, where, problems)
+            fields = raw.get("words") or Seq(["label"])
+            items = _items(raw, fact_id, documents, problems)
+            result[fact_id] = Fact(fact_id, None, items, tuple(str(f) for f in fields),
+                                   bool(raw.get("critical", False)), sources, line)
+        else:
+            check_keys(raw, {"value", "range", "unit", "critical", "sources"}, FACTS_FILE, where, problems)
+            amount = _amount(raw, FACTS_FILE, line, where, problems)
+            if amount is not None:
+                result[fact_id] = Fact(fact_id, amount, (), ("label",), bool(raw.get("critical", False)),
+                                       sources, line)
+    return result
+
+
+def _items(raw: Node, fact_id: str, documents: set, problems: Problems) -> tuple[Item, ...]:
+    items = _mapping(raw, "items", FACTS_FILE, problems)
+    result = []
+    for item_id in items or ():
+        line = items.line_of(item_id)
+        attrs = items[item_id] if items[item_id] is not None else Node()
+        if not isinstance(attrs, Node):
+            problems.error(FACTS_FILE, line, f'item "{item_id}" of "{fact_id}" must be a mapping',
+                           "Write `{}` for an item with no numbers, or give its sources:.")
+            continue
+        terms, amounts = [], []
+        for name, value in attrs.items():
+            if name == "sources":
+                continue
+            if isinstance(value, Node):
+                amount = _amount(value, FACTS_FILE, attrs.line_of(name), f'"{fact_id}: {item_id}.{name}"', problems)
+                if amount:
+                    amounts.append((str(name), amount))
+            elif isinstance(value, str) and _ID.match(value):
+                terms.append((str(name), value))
+            else:
+                problems.error(FACTS_FILE, attrs.line_of(name), f'"{item_id}.{name}" of "{fact_id}" is neither a term nor a number',
+                               "Write a term id (frequency: common) or a number ({range: [1, 2], unit: week}).")
+        sources = _sources(attrs, documents, problems, f'item "{item_id}" of "{fact_id}"')
+        result.append(Item(str(item_id), tuple(terms), tuple(amounts), sources, line))
+    return tuple(result)
+
+
+def _disagreements(node: Node, facts: dict, problems: Problems):
+    for dis_id in node:
+        raw = _mapping(node, dis_id, FACTS_FILE, problems)
+        if raw is None:
+            continue
+        check_keys(raw, {"facts", "note"}, FACTS_FILE, f'disagreement "{dis_id}"', problems, required=("facts", "note"))
+        ids = tuple(str(f) for f in raw.get("facts") or ())
+        _known_facts(ids, raw, facts, problems)
+        yield Disagreement(str(dis_id), ids, str(raw.get("note", "")), node.line_of(dis_id))
+
+
+def _corrections(node: Node, facts: dict, documents: dict, problems: Problems):
+    for cor_id in node:
+        raw = _mapping(node, cor_id, FACTS_FILE, problems)
+        if raw is None:
+            continue
+        check_keys(raw, {"document", "says", "carried_as", "facts"}, FACTS_FILE, f'correction "{cor_id}"',
+                   problems, required=("document", "says", "carried_as"))
+        if raw.get("document") not in documents:
+            problems.error(FACTS_FILE, raw.line_of("document"), f'correction "{cor_id}" names an unknown document',
+                           f"Use one of: {', '.join(documents)}.")
+        ids = tuple(str(f) for f in raw.get("facts") or ())
+        _known_facts(ids, raw, facts, problems)
+        yield Correction(str(cor_id), str(raw.get("document")), str(raw.get("says", "")),
+                         str(raw.get("carried_as", "")), ids, node.line_of(cor_id))
+
+
+def _known_facts(ids, raw: Node, facts: dict, problems: Problems) -> None:
+    for fact_id in ids:
+        if fact_id not in facts:
+            problems.error(FACTS_FILE, raw.line_of("facts"), f'unknown fact "{fact_id}"',
+                           f"{suggest(fact_id, facts)}Facts are defined under 'facts:'.")
+
+
+def plural_categories(language) -> tuple[str, ...]:
+    """The CLDR plural categories a counted noun needs in this language."""
+    rule = language.babel.plural_form
+    samples = [Decimal(n) for n in range(0, 1001)] + [Decimal("1.5"), Decimal("0.5")]
+    return tuple(sorted({rule(n) for n in samples} | {"other"}))
+
+
+def _words(data: Node, path: str, facts: dict, language, config: Config, problems: Problems) -> Words:
+    check_keys(data, {"units", "terms", "facts"}, path, "words.yaml", problems, required=("facts",))
+    units, terms, labels, items, lines = {}, {}, {}, {}, {}
+    needed = plural_categories(language)
+    for unit, forms in (data.get("units") or Node()).items():
+        line = data["units"].line_of(unit)
+        if not isinstance(forms, Node):
+            problems.error(path, line, f'unit "{unit}" must list its forms', "Write {one: ..., other: ...}.")
+            continue
+        missing = [c for c in needed if not forms.get(c)]
+        if missing:
+            problems.error(path, line, f'unit "{unit}" lacks the plural form(s) {", ".join(missing)}',
+                           f"{language.name} needs the forms {', '.join(needed)} "
+                           "(e.g. Russian: 1 сеанс, 2 сеанса, 5 сеансов, 1,5 сеанса).")
+        units[str(unit)] = MappingProxyType({str(k): str(v) for k, v in forms.items()})
+    for term, text in (data.get("terms") or Node()).items():
+        terms[str(term)] = str(text)
+        lines[f"term:{term}"] = data["terms"].line_of(term)
+    given = data.get("facts") if isinstance(data.get("facts"), Node) else Node()
+    for fact_id in given:
+        if fact_id not in facts:
+            problems.error(path, given.line_of(fact_id), f'words for an unknown fact "{fact_id}"',
+                           f"{suggest(str(fact_id), facts)}Every fact id must be defined in {FACTS_FILE}.")
+    for fact in facts.values():
+        where_line = given.line_of(fact.id) if fact.id in given else data.line_of("facts")
+        lines[fact.id] = where_line
+        raw = given.get(fact.id)
+        hint_what = "a label" if not fact.is_list else f"a label and, for every item, {', '.join(fact.word_fields)}"
+        if raw is None:
+            problems.error(path, where_line, f'no {language.name} words for the fact "{fact.id}"',
+                           f"Add {hint_what} under facts: (copy the entry from content/{config.source_language.code}/{WORDS_FILE}).")
+            continue
+        if not fact.is_list:
+            if not isinstance(raw, str) or not raw.strip():
+                problems.error(path, where_line, f'the words for "{fact.id}" must be its label (a line of text)', "")
+            labels[fact.id] = str(raw)
+            continue
+        if not isinstance(raw, Node) or not isinstance(raw.get("items"), Node):
+            problems.error(path, where_line, f'the words for the list "{fact.id}" need label: and items:', "")
+            continue
+        labels[fact.id] = str(raw.get("label", ""))
+        for item in fact.items:
+            given_item = raw["items"].get(item.id)
+            line = raw["items"].line_of(item.id)
+            lines[f"{fact.id}#{item.id}"] = line
+            if not isinstance(given_item, Node):
+                problems.error(path, raw["items"].line if given_item is None else line,
+                               f'no {language.name} words for item "{item.id}" of "{fact.id}"',
+                               f"Add {', '.join(fact.word_fields)} for it.")
+                continue
+            for field_name in fact.word_fields:
+                if not str(given_item.get(field_name, "") or "").strip():
+                    problems.error(path, line, f'item "{item.id}" of "{fact.id}" has no "{field_name}"',
+                                   f"Add {field_name}: with the {language.name} text.")
+            items[(fact.id, item.id)] = MappingProxyType({str(k): str(v) for k, v in given_item.items()})
+        for item_id in raw["items"]:
+            if item_id not in {i.id for i in fact.items}:
+                problems.error(path, raw["items"].line_of(item_id), f'words for an unknown item "{item_id}" of "{fact.id}"',
+                               f"The items of this list are: {', '.join(i.id for i in fact.items)}.")
+    used_units = {a.unit for f in facts.values() for a in _amounts(f)} - set(MEASURE_UNITS)
+    for unit in sorted(used_units - set(units)):
+        problems.error(path, data.line_of("units"), f'no {language.name} forms for the counted noun "{unit}"',
+                       f"Add under units: {unit}: {{{', '.join(c + ': ...' for c in needed)}}}.")
+    used_terms = {t for f in facts.values() for i in f.items for _, t in i.terms} | {config.reviewer.role}
+    for term in sorted(used_terms - set(terms)):
+        problems.error(path, data.line_of("terms"), f'no {language.name} words for the term "{term}"',
+                       f"Add under terms: {term}: ...")
+    return Words(path, MappingProxyType(units), MappingProxyType(terms), MappingProxyType(labels),
+                 MappingProxyType(items), MappingProxyType(lines))
+
+
+def _amounts(fact: Fact):
+    if fact.amount is not None:
+        yield fact.amount
+    for item in fact.items:
+        for _, amount in item.amounts:
+            yield amount

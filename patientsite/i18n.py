@@ -1,0 +1,125 @@
+"""Everything locale-specific: Babel formatting of numbers, ranges, units, dates and plurals,
+and the gettext catalogues (`content/<lang>/messages.po`) of the templates' UI strings."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from babel.dates import format_date
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+from babel.units import format_unit
+
+from .config import Config, Language
+from .errors import Problems
+from .facts import MEASURE_UNITS, Amount, Words
+
+CATALOG_FILE = "messages.po"
+NBSP = "\u00a0"
+RANGE_DASH = "\u2013"
+EXTRACT_METHODS = [("**.html", "jinja2.ext:babel_extract"), ("**.xml", "jinja2.ext:babel_extract")]
+EXTRACT_OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n"}, "**.xml": {"extensions": "jinja2.ext.i18n"}}
+
+
+def format_number(number: Decimal | int, language: Language) -> str:
+    return format_decimal(number, locale=language.locale, group_separator=False)
+
+
+def format_amount(amount: Amount, language: Language, words: Words) -> str:
+    """`0,05–0,1 ml`, `10–12 sedute`, `7–30 дней`: Babel for numbers, CLDR plurals for nouns."""
+    last = amount.high if amount.high is not None else amount.low
+    numbers = RANGE_DASH.join(format_number(n, language) for n in amount.numbers)
+    if amount.unit in MEASURE_UNITS:
+        text = _format_measure(last, amount.unit, language)
+        return text.replace(format_number(last, language), numbers, 1).replace(" ", NBSP)
+    category = language.babel.plural_form(last)
+    forms = words.units[amount.unit]
+    return f"{numbers}{NBSP}{forms.get(category) or forms['other']}"
+
+
+def _format_measure(number: Decimal, unit: str, language: Language) -> str:
+    cldr, length = MEASURE_UNITS[unit]
+    text = format_unit(number, cldr, length=length, locale=language.locale)
+    if cldr in text:  # Babel lacks some long forms (Italian days, months): use the short form
+        text = format_unit(number, cldr, length="short", locale=language.locale)
+    return text
+
+
+def format_long_date(date: datetime.date, language: Language) -> str:
+    return format_date(date, "long", locale=language.locale)
+
+
+@dataclass(frozen=True)
+class Catalogs:
+    """Each language's compiled UI strings, and the message ids the templates use."""
+
+    translations: Mapping[str, Translations]
+    msgids: frozenset
+    paths: Mapping[str, str]
+
+
+def template_messages(templates_dir: Path) -> dict:
+    """msgid -> (template path, line) for every UI string of the templates (Babel's extractor)."""
+    found = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(templates_dir), EXTRACT_METHODS, EXTRACT_OPTIONS):
+        key = message if isinstance(message, str) else tuple(message)
+        found.setdefault(key, (f"templates/{filename}", lineno))
+    return found
+
+
+def read_catalog(path: Path, language: Language) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language.locale, abort_invalid=True)
+
+
+def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
+    """Read every language's messages.po; each template string must be translated in full."""
+    problems = Problems("reading the UI string catalogues")
+    wanted = template_messages(templates_dir)
+    translations, paths = {}, {}
+    for language in config.languages:
+        rel = f"content/{language.code}/{CATALOG_FILE}"
+        paths[language.code] = rel
+        path = config.root / rel
+        if not path.is_file():
+            problems.error(rel, None, "the UI string catalogue is missing",
+                           "Run: python build.py i18n update")
+            continue
+        try:
+            catalog = read_catalog(path, language)
+        except (PoFileError, ValueError) as exc:
+            problems.error(rel, getattr(exc, "lineno", None), f"the catalogue cannot be read: {exc}",
+                           "Check the quotes of the msgid/msgstr lines.")
+            continue
+        for msgid, (tpath, tline) in wanted.items():
+            key = msgid[0] if isinstance(msgid, tuple) else msgid
+            message = catalog.get(key)
+            if message is None:
+                problems.error(rel, None, f'the UI string "{key}" (used in {tpath}:{tline}) is not in the catalogue',
+                               "Run: python build.py i18n update, then translate the new msgstr.")
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if message.fuzzy:
+                problems.error(rel, message.lineno, f'the translation of "{key}" is marked fuzzy',
+                               "Check the translation, then remove the '#, fuzzy' line above it.")
+            elif isinstance(msgid, tuple) and len(strings) < catalog.num_plurals or not all(s.strip() for s in strings):
+                problems.error(rel, message.lineno, f'the UI string "{key}" is not translated'
+                               + (f" in all {catalog.num_plurals} plural forms" if isinstance(msgid, tuple) else ""),
+                               "Fill in every msgstr line for it.")
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        translations[language.code] = Translations(buffer)
+    problems.raise_if_any()
+    return Catalogs(MappingProxyType(translations), frozenset(wanted), MappingProxyType(paths))

@@ -1,0 +1,70 @@
+"""One configured Python-Markdown, and the allow-list sanitizer (nh3) for content HTML."""
+
+from __future__ import annotations
+
+import re
+
+import markdown as _markdown
+import nh3
+from markdown.extensions.toc import TocExtension, slugify_unicode
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "div", "dl", "dt", "em", "h2",
+    "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "section", "small", "span", "strong", "sub",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+_COMMON = {"class", "id", "lang"}
+ALLOWED_ATTRIBUTES = {
+    "*": _COMMON,
+    "a": _COMMON | {"href", "hreflang", "title"},
+    "abbr": _COMMON | {"title"},
+    "span": _COMMON | {"data-fact"},
+    "div": _COMMON | {"data-fact"},
+    "section": _COMMON | {"data-fact", "aria-labelledby"},
+    "ul": _COMMON | {"data-fact"},
+    "ol": _COMMON | {"data-fact", "start"},
+    "dl": _COMMON | {"data-fact"},
+    "table": _COMMON | {"data-fact"},
+    "li": _COMMON | {"data-item"},
+    "tr": _COMMON | {"data-fact", "data-item"},
+    "th": _COMMON | {"scope", "colspan", "rowspan"},
+    "td": _COMMON | {"colspan", "rowspan"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_UNSAFE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
+
+
+def make_markdown() -> _markdown.Markdown:
+    """The one Markdown configuration the site uses (tables; heading ids for #anchors)."""
+    return _markdown.Markdown(
+        extensions=["tables", "sane_lists", TocExtension(slugify=slugify_unicode, toc_depth="2-4")],
+        output_format="html",
+    )
+
+
+def to_html(md: _markdown.Markdown, text: str) -> str:
+    md.reset()
+    return md.convert(text)
+
+
+def to_inline_html(md: _markdown.Markdown, text: str) -> str:
+    """Markdown for a short text (a list item's words): no wrapping paragraph."""
+    html = to_html(md, text).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return html
+
+
+def sanitize(html: str) -> str:
+    """Keep only the allow-listed tags, attributes and URL schemes."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel=None, strip_comments=True)
+
+
+def find_unsafe_markup(text: str) -> list[tuple[int, str]]:
+    """(line within text, what) for scripts, event handlers and javascript: URLs."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _UNSAFE.finditer(line):
+            found.append((number, match.group(0).strip()))
+    return found

@@ -1,0 +1,238 @@
+"""Pure: config + facts + pages -> a complete, frozen `Site` (URLs, translations, navigation,
+the facts and links each page uses, and the inputs each output page is made from)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from .config import Config, Language
+from .content import SourcePage
+from .errors import Problem, Problems, suggest
+from .facts import FACTS_FILE, WORDS_FILE, Facts
+from .i18n import CATALOG_FILE, Catalogs
+
+PAGE_FUNCTIONS = {"fact", "fact_list", "fact_table", "fact_faq", "link"}
+LIST_FUNCTIONS = {"fact_list", "fact_faq"}
+
+
+@dataclass(frozen=True)
+class Page:
+    language: str
+    key: str
+    src_path: str
+    title: str
+    description: str
+    nav: int | None
+    nav_title: str
+    reviewed: datetime.date
+    url: str                       # relative to the site root, e.g. "it/il-trattamento/"
+    output_path: str               # e.g. "it/il-trattamento/index.html"
+    body: str
+    body_line: int
+    facts_used: tuple[str, ...]
+    links_used: tuple[str, ...]
+    sources: tuple[str, ...]
+    inputs: tuple[str, ...]        # every file this output page is made from
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    facts: Facts
+    catalogs: Catalogs
+    pages: tuple[Page, ...]
+    translations: Mapping[str, Mapping[str, Page]]    # key -> language -> page
+    templates: tuple[str, ...]                        # template files a page is made with
+
+    def nav(self, language: str) -> tuple[Page, ...]:
+        return tuple(sorted((p for p in self.pages if p.language == language and p.nav is not None),
+                            key=lambda p: (p.nav, p.key)))
+
+    def home(self, language: str) -> Page:
+        return next(p for p in self.pages if p.language == language and p.url.count("/") == 1)
+
+    def page(self, language: str, key: str) -> Page:
+        return self.translations[key][language]
+
+    def alternates(self, page: Page) -> tuple[Page, ...]:
+        """The page in every language, in the configured language order (itself included)."""
+        found = self.translations[page.key]
+        return tuple(found[lang.code] for lang in self.config.languages if lang.code in found)
+
+
+def body_environment() -> SandboxedEnvironment:
+    """The Jinja syntax pages and words use: only the fact functions and link()."""
+    return SandboxedEnvironment(autoescape=True)
+
+
+def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], catalogs: Catalogs,
+                  templates_dir: Path) -> Site:
+    """Check that the pages fit together and with the facts; build the frozen model."""
+    problems = Problems("assembling the site")
+    env = body_environment()
+    by_language: dict[str, dict[str, SourcePage]] = {lang.code: {} for lang in config.languages}
+    slugs: dict[tuple[str, str], SourcePage] = {}
+    for source in pages:
+        for field, seen, value in (("key", by_language[source.language], source.key),
+                                   ("slug", slugs, (source.language, source.slug))):
+            other = seen.get(value)
+            if other is not None:
+                problems.error(source.src_path, source.line_of(field),
+                               f'{field} "{source.key if field == "key" else source.slug}" is already used by {other.src_path}',
+                               f"Give each {config.language(source.language).name} page its own {field}.")
+            else:
+                seen[value] = source
+    _check_translations(config, by_language, problems)
+    templates = _template_closure(templates_dir, "page.html")
+    built = []
+    for source in pages:
+        language = config.language(source.language)
+        keys = set(by_language[source.language])
+        facts_used, links_used = _scan(env, source.body, source.src_path, source.body_line, facts, keys, problems)
+        for fact_id in facts_used:
+            facts_used = facts_used + _words_facts(env, facts, language, fact_id, keys, problems)
+        facts_used = tuple(sorted(set(facts_used)))
+        for doc in source.sources:
+            if doc not in facts.documents:
+                problems.error(source.src_path, source.line_of("sources"), f'unknown source document "{doc}"',
+                               f"{suggest(doc, facts.documents)}Documents are listed in {FACTS_FILE}.")
+        sources = set(source.sources)
+        for fact_id in facts_used:
+            if fact_id in facts.facts:
+                sources.update(facts.facts[fact_id].all_sources())
+        url = f"{language.prefix}/" + (f"{source.slug}/" if source.slug else "")
+        inputs = (source.src_path, FACTS_FILE, f"content/{language.code}/{WORDS_FILE}",
+                  catalogs.paths.get(language.code, f"content/{language.code}/{CATALOG_FILE}"), "site.yaml",
+                  *templates)
+        built.append(Page(
+            language=source.language, key=source.key, src_path=source.src_path, title=source.title,
+            description=source.description, nav=source.nav, nav_title=source.nav_title,
+            reviewed=source.reviewed, url=url, output_path=url + "index.html", body=source.body,
+            body_line=source.body_line, facts_used=facts_used, links_used=links_used,
+            sources=tuple(sorted(sources)), inputs=tuple(sorted(set(inputs)))))
+    for language in config.languages:
+        if "home" not in by_language[language.code] and by_language[language.code]:
+            problems.error(f"content/{language.code}/index.md", None, f"the {language.name} home page is missing",
+                           "Create index.md with key: home.")
+    problems.raise_if_any()
+    order = {lang.code: i for i, lang in enumerate(config.languages)}
+    built.sort(key=lambda p: (order[p.language], p.nav if p.nav is not None else -1, p.key))
+    translations: dict[str, dict[str, Page]] = {}
+    for page in built:
+        translations.setdefault(page.key, {})[page.language] = page
+    return Site(config, facts, catalogs, tuple(built),
+                MappingProxyType({k: MappingProxyType(v) for k, v in translations.items()}), templates)
+
+
+def _check_translations(config: Config, by_language: dict, problems: Problems) -> None:
+    source = config.source_language
+    all_keys = {key: page for pages in by_language.values() for key, page in pages.items()}
+    for language in config.languages:
+        for key in sorted(set(all_keys) - set(by_language[language.code])):
+            original = by_language[source.code].get(key, all_keys[key])
+            problems.error(f"content/{language.code}", None,
+                           f'no {language.name} translation of the page "{key}" ({original.src_path})',
+                           f"Translate {original.src_path} into content/{language.code}/ with key: {key}.")
+
+
+def _scan(env, text: str, path: str, first_line: int, facts: Facts, keys: set,
+          problems: Problems) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Find the facts and links a page (or a word text) uses; report unknown ones with their line."""
+    try:
+        tree = env.parse(text)
+    except TemplateSyntaxError as exc:
+        problems.error(path, first_line + (exc.lineno or 1) - 1, f"template syntax error: {exc.message}",
+                       'Facts are written {{ fact("id") }}; check the braces and quotes.')
+        return (), ()
+    for name in sorted(meta.find_undeclared_variables(tree) - PAGE_FUNCTIONS):
+        node = next(n for n in tree.find_all(nodes.Name) if n.name == name)
+        problems.error(path, first_line + node.lineno - 1, f'unknown name "{name}"',
+                       f"{suggest(name, PAGE_FUNCTIONS)}Pages may use: {', '.join(sorted(PAGE_FUNCTIONS))}.")
+    used, links = [], []
+    for call in tree.find_all(nodes.Call):
+        if not isinstance(call.node, nodes.Name) or call.node.name not in PAGE_FUNCTIONS:
+            continue
+        line = first_line + call.lineno - 1
+        function = call.node.name
+        args = call.args[0] if len(call.args) == 1 else None
+        values = _constant_names(args, function)
+        if not values or not all(isinstance(v, str) for v in values):
+            problems.error(path, line, f"{function}() needs one quoted name",
+                           f'Write {function}("name")' + (' or fact_table(["a", "b"])' if function == "fact_table" else "") + ".")
+            continue
+        for value in values:
+            if function == "link":
+                if value not in keys:
+                    problems.error(path, line, f'link to an unknown page "{value}"',
+                                   f"{suggest(value, keys)}Use the key: of a page in this language.")
+                links.append(value)
+                continue
+            fact = facts.facts.get(value)
+            if fact is None:
+                problems.error(path, line, f'unknown fact "{value}"',
+                               f"{suggest(value, facts.facts)}Facts are defined in {FACTS_FILE}.")
+            elif fact.is_list != (function in LIST_FUNCTIONS):
+                right = "fact_list" if fact.is_list else "fact"
+                problems.error(path, line, f'"{value}" is a {"list" if fact.is_list else "number"}; use {right}()',
+                               f'Write {{{{ {right}("{value}") }}}}.')
+            used.append(value)
+    return tuple(used), tuple(links)
+
+
+def _constant_names(args, function: str) -> list | None:
+    """The quoted names a fact function is called with, or None when they are not constants."""
+    if isinstance(args, nodes.Const):  # Jinja folds a list of constants into one Const
+        value = args.value
+        if isinstance(value, (list, tuple)):
+            return list(value) if function == "fact_table" else None
+        return [value]
+    if isinstance(args, nodes.List) and function == "fact_table":
+        return [i.value if isinstance(i, nodes.Const) else None for i in args.items]
+    return None
+
+
+def _words_facts(env, facts: Facts, language: Language, fact_id: str, keys: set,
+                 problems: Problems) -> tuple[str, ...]:
+    """Facts used inside a list's item words (answers of the FAQ may cite numbers)."""
+    fact = facts.facts.get(fact_id)
+    words = facts.words.get(language.code)
+    if fact is None or not fact.is_list or words is None:
+        return ()
+    found: list[str] = []
+    for item in fact.items:
+        for field, text in words.items.get((fact_id, item.id), {}).items():
+            if "{" in text:
+                line = words.lines.get(f"{fact_id}#{item.id}", 1)
+                inner, _ = _scan(env, text, words.path, line, facts, keys, problems)
+                found.extend(inner)
+    return tuple(found)
+
+
+def _template_closure(templates_dir: Path, name: str) -> tuple[str, ...]:
+    """The template files a page is rendered with: page.html and what it extends or includes."""
+    env = SandboxedEnvironment(extensions=["jinja2.ext.i18n"])
+    seen: list[str] = []
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen or not (templates_dir / current).is_file():
+            continue
+        seen.append(current)
+        try:
+            tree = env.parse((templates_dir / current).read_text(encoding="utf-8"))
+        except TemplateSyntaxError:
+            continue  # reported with its line when rendering
+        pending.extend(t for t in meta.find_referenced_templates(tree) if t)
+    for extra in sorted((templates_dir / "facts").glob("*.html")) if (templates_dir / "facts").is_dir() else ():
+        seen.append(f"facts/{extra.name}")
+    return tuple(f"templates/{t}" for t in sorted(set(seen)))
+
+
+__all__ = ["Page", "Site", "assemble_site", "body_environment", "Problem"]

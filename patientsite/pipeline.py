@@ -1,0 +1,49 @@
+"""The build: one straight line of named stages over frozen values."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import load_config
+from .content import load_content
+from .errors import Problem
+from .facts import load_facts
+from .i18n import load_catalogs
+from .model import Site, assemble_site
+from .render import render_site
+from .report import review_report
+from .write import write_file, write_site
+
+REPORT_PATH = "reports/review.md"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site: Site
+    out: Path
+    files: tuple[tuple[str, bytes], ...]
+    warnings: tuple[Problem, ...]
+    seconds: float
+
+
+def load_site(root: Path) -> Site:
+    """Stages load + model: everything checked, nothing rendered."""
+    templates = root / "templates"
+    config = load_config(root)
+    facts = load_facts(config)
+    pages = load_content(config)
+    catalogs = load_catalogs(config, templates)
+    return assemble_site(config, facts, pages, catalogs, templates)
+
+
+def build(root: Path, out: Path) -> BuildResult:
+    """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds."""
+    started = time.perf_counter()
+    site = load_site(root)
+    output = render_site(site, root / "templates")
+    write_site(output.files, out)
+    write_file(root / REPORT_PATH, review_report(site))
+    warnings = site.config.warnings + site.facts.warnings + output.warnings
+    return BuildResult(site, out, output.files, warnings, time.perf_counter() - started)

@@ -1,0 +1,208 @@
+"""The Jinja environments (StrictUndefined, autoescape, gettext) and `render_site`:
+a frozen `Site` -> every output file as bytes, nothing written yet."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError,
+                    select_autoescape)
+from markupsafe import Markup, escape
+
+from . import markdown as md_
+from .config import Language
+from .errors import Problem, Problems
+from .i18n import format_amount, format_long_date
+from .model import Page, Site, body_environment
+
+BODY_TEMPLATE = "<page body>"
+
+
+@dataclass(frozen=True)
+class Output:
+    files: tuple[tuple[str, bytes], ...]     # (output path, content), sorted by path
+    warnings: tuple[Problem, ...]
+
+
+def template_environment(templates_dir: Path, language: Language, translations) -> Environment:
+    env = Environment(loader=FileSystemLoader(str(templates_dir)), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.install_gettext_translations(translations, newstyle=True)
+    env.filters["long_date"] = lambda date: format_long_date(date, language)
+    return env
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from one page's folder to another page (or file) that also works from a local folder."""
+    target = to_url + "index.html" if to_url == "" or to_url.endswith("/") else to_url
+    return posixpath.relpath(target, posixpath.dirname(from_url + "x") or ".")
+
+
+class _PageRenderer:
+    """Renders one language's pages; fact functions are bound to the page being rendered."""
+
+    def __init__(self, site: Site, language: Language, templates_dir: Path, problems: Problems):
+        self.site, self.language, self.problems = site, language, problems
+        self.words = site.facts.words[language.code]
+        self.env = template_environment(templates_dir, language, site.catalogs.translations[language.code])
+        self.body_env = body_environment()
+        self.md = md_.make_markdown()
+        self.templates_dir = templates_dir
+
+    # -- the functions a page body may call ---------------------------------------------------
+    def _functions(self, page: Page, blocks: list[str]) -> dict:
+        def fact(fact_id: str) -> Markup:
+            amount = self.site.facts.facts[fact_id].amount
+            text = format_amount(amount, self.language, self.words)
+            return Markup(f'<span class="fact" data-fact="{escape(fact_id)}">{escape(text)}</span>')
+
+        def block(template: str, **context) -> str:
+            html = self.env.get_template(template).render(**context, **self._common(page))
+            blocks.append(html)
+            return f"FACTBLOCK{len(blocks) - 1}X"
+
+        def fact_list(fact_id: str) -> str:
+            return block("facts/list.html", fact=self._list(page, fact_id, blocks))
+
+        def fact_faq(fact_id: str) -> str:
+            return block("facts/faq.html", fact=self._list(page, fact_id, blocks))
+
+        def fact_table(fact_ids) -> str:
+            rows = [{"id": f, "label": self.words.labels[f], "value": fact(f),
+                     "sources": self.site.facts.facts[f].sources} for f in fact_ids]
+            return block("facts/table.html", rows=rows)
+
+        def link(key: str) -> str:
+            return relative_url(page.url, self.site.page(self.language.code, key).url)
+
+        return {"fact": fact, "fact_list": fact_list, "fact_faq": fact_faq, "fact_table": fact_table, "link": link}
+
+    def _list(self, page: Page, fact_id: str, blocks: list[str]) -> dict:
+        fact = self.site.facts.facts[fact_id]
+        items = []
+        for item in fact.items:
+            texts = {name: Markup(self._inline(page, text, blocks))
+                     for name, text in self.words.items[(fact_id, item.id)].items()}
+            items.append({
+                "id": item.id, "words": texts,
+                "terms": {name: self.words.terms[term] for name, term in item.terms},
+                "amounts": {name: format_amount(a, self.language, self.words) for name, a in item.amounts},
+                "sources": item.sources,
+            })
+        return {"id": fact_id, "label": self.words.labels[fact_id], "items": items, "critical": fact.critical}
+
+    def _inline(self, page: Page, text: str, blocks: list[str]) -> str:
+        if "{" in text:
+            text = self.body_env.from_string(text).render(self._functions(page, blocks))
+        return md_.sanitize(md_.to_inline_html(self.md, text))
+
+    # -- whole pages -------------------------------------------------------------------------
+    def _common(self, page: Page) -> dict:
+        return {"lang": self.language, "page": page, "root": relative_url(page.url, "")[: -len("index.html")] or "./"}
+
+    def body(self, page: Page) -> Markup:
+        for line, what in md_.find_unsafe_markup(page.body):
+            self.problems.warn(page.src_path, page.body_line + line - 1, f'removed unsafe markup "{what}"',
+                               "Pages may not carry scripts, event handlers or javascript: links; "
+                               "delete it from the page.")
+        blocks: list[str] = []
+        text = self.body_env.from_string(page.body).render(self._functions(page, blocks))
+        html = md_.to_html(self.md, text)
+        for index, block in enumerate(blocks):
+            html = html.replace(f"<p>FACTBLOCK{index}X</p>", block).replace(f"FACTBLOCK{index}X", block)
+        return Markup(md_.sanitize(html))
+
+    def page(self, page: Page) -> bytes:
+        site, config = self.site, self.site.config
+        alternates = [(site.config.language(p.language), p, relative_url(page.url, p.url))
+                      for p in site.alternates(page)]
+        x_default = site.page(config.source_language.code, page.key)
+        context = dict(
+            self._common(page), body=self.body(page), config=config, clinic=config.clinic,
+            reviewer=config.reviewer, reviewer_role=self.words.terms[config.reviewer.role],
+            canonical=config.base_url + page.url, x_default=config.base_url + x_default.url,
+            alternates=alternates, hreflangs=[(lang.code, config.base_url + p.url) for lang, p, _ in alternates],
+            nav=[(p, relative_url(page.url, p.url)) for p in site.nav(self.language.code)],
+            home_url=relative_url(page.url, site.home(self.language.code).url),
+            sources=[site.facts.documents[d] for d in page.sources],
+            language_names={lang.code: lang.name for lang in config.languages},
+        )
+        return self.env.get_template("page.html").render(context).encode("utf-8")
+
+    def partial(self, name: str, **context) -> Markup:
+        return Markup(self.env.get_template(name).render(lang=self.language, **context))
+
+
+def render_site(site: Site, templates_dir: Path) -> Output:
+    """Render every page, the language chooser, the 404 page, sitemap and robots.txt."""
+    problems = Problems("rendering")
+    files: list[tuple[str, bytes]] = []
+    renderers = {lang.code: _PageRenderer(site, lang, templates_dir, problems) for lang in site.config.languages}
+    for page in site.pages:
+        with _located(problems, page, templates_dir):
+            files.append((page.output_path, renderers[page.language].page(page)))
+    source = renderers[site.config.source_language.code]
+    with _located(problems, None, templates_dir):
+        homes = [(lang, site.home(lang.code)) for lang in site.config.languages]
+        choices = [renderers[lang.code].partial("partials/choose.html", home=home, url=home.url + "index.html")
+                   for lang, home in homes]
+        not_found = [renderers[lang.code].partial("partials/not_found.html", home=home,
+                                                  url=site.config.base_url + home.url) for lang, home in homes]
+        common = {"config": site.config, "root": "./", "homes": homes}
+        files.append(("index.html", source.env.get_template("chooser.html").render(choices=choices, **common).encode()))
+        files.append(("404.html", source.env.get_template("404.html").render(
+            sections=not_found, **dict(common, root=site.config.base_url)).encode()))
+        files.append(("sitemap.xml", source.env.get_template("sitemap.xml").render(
+            site=site, base_url=site.config.base_url).encode()))
+    files.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode()))
+    static = templates_dir / "static"
+    for path in sorted(static.rglob("*")) if static.is_dir() else ():
+        if path.is_file():
+            files.append((f"static/{path.relative_to(static).as_posix()}", path.read_bytes()))
+    problems.raise_if_any()
+    return Output(tuple(sorted(files)), problems.warnings_tuple())
+
+
+class _located:
+    """Turn a template or page error into a Problem naming the file and line."""
+
+    def __init__(self, problems: Problems, page: Page | None, templates_dir: Path):
+        self.problems, self.page, self.templates_dir = problems, page, templates_dir
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if exc is None or not isinstance(exc, (TemplateError, KeyError, TypeError, ValueError)):
+            return False
+        path, line = self._where(exc, tb)
+        message = exc.message if isinstance(exc, TemplateError) and exc.message else str(exc)
+        hint = ("Check the template tags and names on this line; unknown names are errors, never blanks."
+                if path.startswith("templates/") else "Check the fact functions and braces on this line.")
+        self.problems.error(path, line, f"{type(exc).__name__}: {message}", hint)
+        return True
+
+    def _where(self, exc, tb) -> tuple[str, int | None]:
+        if isinstance(exc, TemplateSyntaxError) and exc.filename:
+            return self._rel(exc.filename), exc.lineno
+        found = (self.page.src_path if self.page else "templates", None)
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith(".html") or filename.endswith(".xml"):
+                found = (self._rel(filename), tb.tb_lineno)
+            elif filename == "<template>" and self.page is not None:
+                found = (self.page.src_path, self.page.body_line + tb.tb_lineno - 1)
+            tb = tb.tb_next
+        return found
+
+    def _rel(self, filename: str) -> str:
+        try:
+            return "templates/" + Path(filename).resolve().relative_to(self.templates_dir.resolve()).as_posix()
+        except ValueError:
+            return filename
+
+

@@ -1,0 +1,205 @@
+"""A small but complete three-language site as an inline file tree, for stage and error tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+SITE_YAML = """\
+base_url: https://clinic.example/
+clinic:
+  name: Test Clinic
+  address: 1 Test Street
+  phone: +39 000 000
+  email: info@clinic.example
+reviewer:
+  name: Dr Test
+  role: reviewer_role
+languages:
+  - code: it
+    locale: it_IT
+    name: Italiano
+    prefix: it
+    source: true
+  - code: en
+    locale: en_GB
+    name: English
+    prefix: en
+  - code: ru
+    locale: ru_RU
+    name: Русский
+    prefix: ru
+"""
+
+FACTS_YAML = """\
+documents:
+  doc-a: {file: a.txt, language: it, title: Documento A}
+  doc-b: {file: b.txt, language: ru, title: Документ Б}
+facts:
+  course.sessions:
+    range: [10, 12]
+    unit: session
+    sources: [doc-a]
+  course.sessions.short:
+    range: [2, 4]
+    unit: session
+    sources: [doc-b]
+  point.volume:
+    range: [0.05, 0.1]
+    unit: ml
+    sources: [doc-b]
+  interval:
+    range: [7, 30]
+    unit: day
+    sources: [doc-b]
+  one.session:
+    value: 1
+    unit: session
+    sources: [doc-a]
+  five.sessions:
+    value: 5
+    unit: session
+    sources: [doc-a]
+  contraindications:
+    critical: true
+    words: [label, reason]
+    sources: [doc-a]
+    items:
+      allergy: {sources: [doc-a]}
+      gallstones:
+        frequency: rare
+        sources: [doc-a]
+disagreements:
+  course-length:
+    facts: [course.sessions, course.sessions.short]
+    note: The documents give different course lengths.
+corrections:
+  cubes:
+    document: doc-a
+    says: 10-20 cubes
+    carried_as: millilitres
+    facts: [point.volume]
+"""
+
+WORDS = {
+    "it": """\
+units:
+  session: {one: seduta, other: sedute}
+terms:
+  rare: raro
+  reviewer_role: medico estetico
+facts:
+  course.sessions: sedute per ciclo
+  course.sessions.short: sedute per ciclo (documento B)
+  point.volume: volume per punto
+  interval: intervallo tra le sedute
+  one.session: una seduta
+  five.sessions: cinque sedute
+  contraindications:
+    label: Controindicazioni
+    items:
+      allergy: {label: Allergia, reason: Le sostanze sono attive.}
+      gallstones: {label: Calcoli biliari, reason: "Alcune miscele: {{ fact('interval') }}."}
+""",
+    "en": """\
+units:
+  session: {one: session, other: sessions}
+terms:
+  rare: rare
+  reviewer_role: aesthetic physician
+facts:
+  course.sessions: sessions per course
+  course.sessions.short: sessions per course (document B)
+  point.volume: volume per point
+  interval: interval between sessions
+  one.session: one session
+  five.sessions: five sessions
+  contraindications:
+    label: Contraindications
+    items:
+      allergy: {label: Allergy, reason: The substances are active.}
+      gallstones: {label: Gallstones, reason: "Some mixtures: {{ fact('interval') }}."}
+""",
+    "ru": """\
+units:
+  session: {one: сеанс, few: сеанса, many: сеансов, other: сеанса}
+terms:
+  rare: редко
+  reviewer_role: врач-косметолог
+facts:
+  course.sessions: сеансов на курс
+  course.sessions.short: сеансов на курс (документ Б)
+  point.volume: объём на точку
+  interval: интервал между сеансами
+  one.session: один сеанс
+  five.sessions: пять сеансов
+  contraindications:
+    label: Противопоказания
+    items:
+      allergy: {label: Аллергия, reason: Вещества активны.}
+      gallstones: {label: Желчные камни, reason: "Некоторые смеси: {{ fact('interval') }}."}
+""",
+}
+
+PAGES = {
+    "it": {"index.md": ("Mesoterapia", "Informazioni", None, None),
+           "treatment.md": ("Il trattamento", "Come si svolge", "il-trattamento", 1),
+           "contraindications.md": ("Controindicazioni", "Chi non deve", "controindicazioni", 2)},
+    "en": {"index.md": ("Mesotherapy", "Information", None, None),
+           "treatment.md": ("The treatment", "How it works", "the-treatment", 1),
+           "contraindications.md": ("Contraindications", "Who should not", "contraindications", 2)},
+    "ru": {"index.md": ("Мезотерапия", "Информация", None, None),
+           "treatment.md": ("Процедура", "Как проходит", "procedura", 1),
+           "contraindications.md": ("Противопоказания", "Кому нельзя", "protivopokazaniya", 2)},
+}
+
+BODIES = {
+    "index.md": "Welcome. [{{ link('treatment') }}]({{ link('treatment') }})\n",
+    "treatment.md": ("A course: {{ fact(\"course.sessions\") }}; another: {{ fact('course.sessions.short') }}.\n\n"
+                     "Per point {{ fact('point.volume') }}, every {{ fact('interval') }}.\n\n"
+                     "{{ fact('one.session') }} / {{ fact('five.sessions') }}\n\n## Details\n\n"
+                     "{{ fact_table(['course.sessions', 'point.volume']) }}\n"),
+    "contraindications.md": "## List\n\n{{ fact_list('contraindications') }}\n",
+}
+
+
+def page_text(lang: str, name: str) -> str:
+    title, description, slug, nav = PAGES[lang][name]
+    key = "home" if name == "index.md" else name[:-3]
+    lines = ["---", f"title: {title}", f"description: {description}", f"key: {key}"]
+    if slug:
+        lines.append(f"slug: {slug}")
+    if nav:
+        lines.append(f"nav: {nav}")
+    lines += ["reviewed: 2026-11-20", "---", BODIES[name]]
+    return "\n".join(lines)
+
+
+def base_files() -> dict[str, str]:
+    files = {"site.yaml": SITE_YAML, "content/facts.yaml": FACTS_YAML}
+    for lang, words in WORDS.items():
+        files[f"content/{lang}/words.yaml"] = words
+        for name in PAGES[lang]:
+            files[f"content/{lang}/{name}"] = page_text(lang, name)
+    return files
+
+
+def make_site(root: Path, changes: dict[str, str | None] | None = None) -> Path:
+    """Write the small site to `root` with the real templates and catalogues, then apply changes
+    (a path mapped to None is deleted)."""
+    files = base_files()
+    files.update(changes or {})
+    shutil.copytree(REPO / "templates", root / "templates")
+    for lang in WORDS:
+        (root / "content" / lang).mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "content" / lang / "messages.po", root / "content" / lang / "messages.po")
+    for rel, text in files.items():
+        path = root / rel
+        if text is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
