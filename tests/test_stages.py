@@ -1,0 +1,91 @@
+"""One test group per stage: load (config, facts, content, catalogues) and model, on the small site."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from patientsite.config import load_config
+from patientsite.content import load_content, split_front_matter
+from patientsite.errors import BuildError
+from patientsite.facts import load_facts
+from patientsite.i18n import load_catalogs
+from patientsite.model import assemble_site
+from patientsite.yamlload import parse_yaml
+from sitefiles import SITE_YAML, make_site
+
+
+def test_yaml_keeps_lines_and_rejects_duplicates():
+    data, problems = parse_yaml("a: 1\nb:\n  c: [1, 2]\n", "x.yaml", line_offset=10)
+    assert problems == [] and data.line_of("b") == 12 and data["b"].line_of("c") == 13
+    _, problems = parse_yaml("a: 1\na: 2\n", "x.yaml")
+    assert [str(p) for p in problems] == ['x.yaml:2:1: duplicate key "a" (first given on line 1)\n'
+                                          "    Keep one of the two; YAML would silently use the last one."]
+
+
+def test_front_matter_split_keeps_the_body_line():
+    front, body, line = split_front_matter("---\ntitle: A\n---\nBody\n")
+    assert (front, body, line) == ("title: A\n", "Body\n", 4)
+
+
+def test_config_languages_and_source(site_root):
+    config = load_config(site_root)
+    assert [lang.code for lang in config.languages] == ["it", "en", "ru"]
+    assert config.source_language.code == "it" and config.base_url == "https://clinic.example/"
+    assert config.language("ru").babel.language == "ru"
+
+
+def test_config_rejects_unknown_locale_and_two_sources(tmp_path):
+    root = make_site(tmp_path, {"site.yaml": SITE_YAML.replace("locale: en_GB", "locale: xx_YY").replace(
+        "prefix: ru\n", "prefix: ru\n    source: true\n")})
+    with pytest.raises(BuildError) as caught:
+        load_config(root)
+    text = str(caught.value)
+    assert 'site.yaml:17: unknown Babel locale "xx_YY"' in text
+    assert "site.yaml:11: exactly one language must be the source language (found 2)" in text
+
+
+def test_facts_are_typed_and_words_are_per_language(site_root):
+    facts = load_facts(load_config(site_root))
+    sessions = facts.facts["course.sessions"]
+    assert (sessions.amount.low, sessions.amount.high, sessions.amount.unit) == (Decimal(10), Decimal(12), "session")
+    assert facts.facts["point.volume"].amount.low == Decimal("0.05")
+    assert facts.facts["contraindications"].is_list and facts.facts["contraindications"].critical
+    assert facts.facts["contraindications"].items[1].terms == (("frequency", "rare"),)
+    assert facts.words["ru"].units["session"]["few"] == "сеанса"
+    assert facts.words["en"].items[("contraindications", "allergy")]["reason"] == "The substances are active."
+    assert [d.id for d in facts.disagreements] == ["course-length"]
+
+
+def test_pages_are_read_with_their_front_matter(site_root):
+    pages = load_content(load_config(site_root))
+    treatment = next(p for p in pages if p.src_path == "content/ru/treatment.md")
+    assert (treatment.key, treatment.slug, treatment.nav) == ("treatment", "procedura", 1)
+    assert treatment.reviewed == datetime.date(2026, 11, 20) and treatment.body_line == 9
+    home = next(p for p in pages if p.src_path == "content/it/index.md")
+    assert home.slug == "" and home.key == "home"
+
+
+def test_model_knows_urls_translations_and_inputs(site_root):
+    config = load_config(site_root)
+    site = assemble_site(config, load_facts(config), load_content(config),
+                         load_catalogs(config, site_root / "templates"), site_root / "templates")
+    page = site.page("ru", "treatment")
+    assert page.url == "ru/procedura/" and page.output_path == "ru/procedura/index.html"
+    assert [p.language for p in site.alternates(page)] == ["it", "en", "ru"]
+    assert [p.key for p in site.nav("en")] == ["treatment", "contraindications"]
+    assert "course.sessions.short" in page.facts_used and page.sources == ("doc-a", "doc-b")
+    assert {"content/ru/treatment.md", "content/facts.yaml", "content/ru/words.yaml", "content/ru/messages.po",
+            "templates/page.html", "templates/base.html"} <= set(page.inputs)
+    contra = site.page("it", "contraindications")
+    assert "interval" in contra.facts_used  # used inside a list item's words
+    assert site.page("it", "home").links_used == ("treatment", "treatment")
+
+
+def test_catalogues_translate_the_templates(site_root):
+    config = load_config(site_root)
+    catalogs = load_catalogs(config, site_root / "templates")
+    assert catalogs.translations["ru"].gettext("Skip to content") == "Перейти к содержанию"
+    assert "Page not found" in catalogs.msgids
