@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2 import TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from .config import Config, Language
@@ -17,8 +17,8 @@ from .content import SourcePage
 from .errors import Problem, Problems, suggest
 from .facts import FACTS_FILE, WORDS_FILE, Facts
 from .i18n import CATALOG_FILE, Catalogs
+from .shortcodes import Call, read_calls
 
-PAGE_FUNCTIONS = {"fact", "fact_list", "fact_table", "fact_faq", "link"}
 LIST_FUNCTIONS = {"fact_list", "fact_faq"}
 
 
@@ -36,6 +36,7 @@ class Page:
     output_path: str               # e.g. "it/il-trattamento/index.html"
     body: str
     body_line: int
+    calls: tuple[Call, ...]         # the fact and link calls in the body
     facts_used: tuple[str, ...]
     links_used: tuple[str, ...]
     sources: tuple[str, ...]
@@ -67,16 +68,10 @@ class Site:
         return tuple(found[lang.code] for lang in self.config.languages if lang.code in found)
 
 
-def body_environment() -> SandboxedEnvironment:
-    """The Jinja syntax pages and words use: only the fact functions and link()."""
-    return SandboxedEnvironment(autoescape=True)
-
-
 def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], catalogs: Catalogs,
                   templates_dir: Path) -> Site:
     """Check that the pages fit together and with the facts; build the frozen model."""
     problems = Problems("assembling the site")
-    env = body_environment()
     by_language: dict[str, dict[str, SourcePage]] = {lang.code: {} for lang in config.languages}
     slugs: dict[tuple[str, str], SourcePage] = {}
     for source in pages:
@@ -95,9 +90,9 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
     for source in pages:
         language = config.language(source.language)
         keys = set(by_language[source.language])
-        facts_used, links_used = _scan(env, source.body, source.src_path, source.body_line, facts, keys, problems)
+        facts_used, links_used = _scan(source.body, source.src_path, source.body_line, facts, keys, problems)
         for fact_id in facts_used:
-            facts_used = facts_used + _words_facts(env, facts, language, fact_id, keys, problems)
+            facts_used = facts_used + _words_facts(facts, language, fact_id, keys, problems)
         facts_used = tuple(sorted(set(facts_used)))
         for doc in source.sources:
             if doc not in facts.documents:
@@ -115,7 +110,7 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
             language=source.language, key=source.key, src_path=source.src_path, title=source.title,
             description=source.description, nav=source.nav, nav_title=source.nav_title,
             reviewed=source.reviewed, url=url, output_path=url + "index.html", body=source.body,
-            body_line=source.body_line, facts_used=facts_used, links_used=links_used,
+            body_line=source.body_line, calls=read_calls(source.body)[0], facts_used=facts_used, links_used=links_used,
             sources=tuple(sorted(sources)), inputs=tuple(sorted(set(inputs)))))
     for language in config.languages:
         if "home" not in by_language[language.code] and by_language[language.code]:
@@ -142,33 +137,17 @@ def _check_translations(config: Config, by_language: dict, problems: Problems) -
                            f"Translate {original.src_path} into content/{language.code}/ with key: {key}.")
 
 
-def _scan(env, text: str, path: str, first_line: int, facts: Facts, keys: set,
+def _scan(text: str, path: str, first_line: int, facts: Facts, keys: set,
           problems: Problems) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Find the facts and links a page (or a word text) uses; report unknown ones with their line."""
-    try:
-        tree = env.parse(text)
-    except TemplateSyntaxError as exc:
-        problems.error(path, first_line + (exc.lineno or 1) - 1, f"template syntax error: {exc.message}",
-                       'Facts are written {{ fact("id") }}; check the braces and quotes.')
-        return (), ()
-    for name in sorted(meta.find_undeclared_variables(tree) - PAGE_FUNCTIONS):
-        node = next(n for n in tree.find_all(nodes.Name) if n.name == name)
-        problems.error(path, first_line + node.lineno - 1, f'unknown name "{name}"',
-                       f"{suggest(name, PAGE_FUNCTIONS)}Pages may use: {', '.join(sorted(PAGE_FUNCTIONS))}.")
+    calls, mistakes = read_calls(text)
+    for mistake in mistakes:
+        problems.error(path, first_line + mistake.line - 1, mistake.message, mistake.hint)
     used, links = [], []
-    for call in tree.find_all(nodes.Call):
-        if not isinstance(call.node, nodes.Name) or call.node.name not in PAGE_FUNCTIONS:
-            continue
-        line = first_line + call.lineno - 1
-        function = call.node.name
-        args = call.args[0] if len(call.args) == 1 else None
-        values = _constant_names(args, function)
-        if not values or not all(isinstance(v, str) for v in values):
-            problems.error(path, line, f"{function}() needs one quoted name",
-                           f'Write {function}("name")' + (' or fact_table(["a", "b"])' if function == "fact_table" else "") + ".")
-            continue
-        for value in values:
-            if function == "link":
+    for call in calls:
+        line = first_line + call.line - 1
+        for value in call.names:
+            if call.function == "link":
                 if value not in keys:
                     problems.error(path, line, f'link to an unknown page "{value}"',
                                    f"{suggest(value, keys)}Use the key: of a page in this language.")
@@ -178,7 +157,7 @@ def _scan(env, text: str, path: str, first_line: int, facts: Facts, keys: set,
             if fact is None:
                 problems.error(path, line, f'unknown fact "{value}"',
                                f"{suggest(value, facts.facts)}Facts are defined in {FACTS_FILE}.")
-            elif fact.is_list != (function in LIST_FUNCTIONS):
+            elif fact.is_list != (call.function in LIST_FUNCTIONS):
                 right = "fact_list" if fact.is_list else "fact"
                 problems.error(path, line, f'"{value}" is a {"list" if fact.is_list else "number"}; use {right}()',
                                f'Write {{{{ {right}("{value}") }}}}.')
@@ -186,19 +165,7 @@ def _scan(env, text: str, path: str, first_line: int, facts: Facts, keys: set,
     return tuple(used), tuple(links)
 
 
-def _constant_names(args, function: str) -> list | None:
-    """The quoted names a fact function is called with, or None when they are not constants."""
-    if isinstance(args, nodes.Const):  # Jinja folds a list of constants into one Const
-        value = args.value
-        if isinstance(value, (list, tuple)):
-            return list(value) if function == "fact_table" else None
-        return [value]
-    if isinstance(args, nodes.List) and function == "fact_table":
-        return [i.value if isinstance(i, nodes.Const) else None for i in args.items]
-    return None
-
-
-def _words_facts(env, facts: Facts, language: Language, fact_id: str, keys: set,
+def _words_facts(facts: Facts, language: Language, fact_id: str, keys: set,
                  problems: Problems) -> tuple[str, ...]:
     """Facts used inside a list's item words (answers of the FAQ may cite numbers)."""
     fact = facts.facts.get(fact_id)
@@ -210,7 +177,7 @@ def _words_facts(env, facts: Facts, language: Language, fact_id: str, keys: set,
         for field, text in words.items.get((fact_id, item.id), {}).items():
             if "{" in text:
                 line = words.lines.get(f"{fact_id}#{item.id}", 1)
-                inner, _ = _scan(env, text, words.path, line, facts, keys, problems)
+                inner, _ = _scan(text, words.path, line, facts, keys, problems)
                 found.extend(inner)
     return tuple(found)
 
@@ -235,4 +202,4 @@ def _template_closure(templates_dir: Path, name: str) -> tuple[str, ...]:
     return tuple(f"templates/{t}" for t in sorted(set(seen)))
 
 
-__all__ = ["Page", "Site", "assemble_site", "body_environment", "Problem"]
+__all__ = ["Page", "Site", "assemble_site", "Problem", "Call"]

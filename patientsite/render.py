@@ -15,7 +15,8 @@ from . import markdown as md_
 from .config import Language
 from .errors import Problem, Problems
 from .i18n import format_amount, format_long_date
-from .model import Page, Site, body_environment
+from .model import Page, Site
+from .shortcodes import expand, read_calls
 
 BODY_TEMPLATE = "<page body>"
 
@@ -49,7 +50,6 @@ class _PageRenderer:
         self.site, self.language, self.problems = site, language, problems
         self.words = site.facts.words[language.code]
         self.env = template_environment(templates_dir, language, site.catalogs.translations[language.code])
-        self.body_env = body_environment()
         self.md = md_.make_markdown()
         self.templates_dir = templates_dir
 
@@ -96,8 +96,9 @@ class _PageRenderer:
         return {"id": fact_id, "label": self.words.labels[fact_id], "items": items, "critical": fact.critical}
 
     def _inline(self, page: Page, text: str, blocks: list[str]) -> str:
-        if "{" in text:
-            text = self.body_env.from_string(text).render(self._functions(page, blocks))
+        calls = read_calls(text)[0]
+        if calls:
+            text = expand(text, calls, self._functions(page, blocks))
         return md_.sanitize(md_.to_inline_html(self.md, text))
 
     # -- whole pages -------------------------------------------------------------------------
@@ -110,7 +111,7 @@ class _PageRenderer:
                                "Pages may not carry scripts, event handlers or javascript: links; "
                                "delete it from the page.")
         blocks: list[str] = []
-        text = self.body_env.from_string(page.body).render(self._functions(page, blocks))
+        text = expand(page.body, page.calls, self._functions(page, blocks))
         html = md_.to_html(self.md, text)
         for index, block in enumerate(blocks):
             html = html.replace(f"<p>FACTBLOCK{index}X</p>", block).replace(f"FACTBLOCK{index}X", block)
@@ -194,8 +195,6 @@ class _located:
             filename = tb.tb_frame.f_code.co_filename
             if filename.endswith(".html") or filename.endswith(".xml"):
                 found = (self._rel(filename), tb.tb_lineno)
-            elif filename == "<template>" and self.page is not None:
-                found = (self.page.src_path, self.page.body_line + tb.tb_lineno - 1)
             tb = tb.tb_next
         return found
 

@@ -1,0 +1,109 @@
+"""The one piece of syntax pages and words use: `{{ fact("id") }}` and its siblings.
+
+A tiny, strict reader instead of a template engine: a page can only call the functions below with
+quoted names, so a translator's typo is an error naming the line, and a page costs no compilation.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from dataclasses import dataclass
+
+FUNCTIONS = ("fact", "fact_faq", "fact_list", "fact_table", "link")
+BLOCK_FUNCTIONS = ("fact_faq", "fact_list", "fact_table")
+_CALL = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_INNER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$", re.S)
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    names: tuple[str, ...]     # the quoted fact ids or page key
+    line: int                  # line within the text, 1-based
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Mistake:
+    line: int
+    message: str
+    hint: str
+
+
+@functools.lru_cache(maxsize=8192)
+def read_calls(text: str) -> tuple[tuple[Call, ...], tuple[Mistake, ...]]:
+    """Every call in a page body or word text, and every mistake, with its line."""
+    calls, mistakes = [], []
+    if "{" not in text:
+        return (), ()
+    for match in _CALL.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if match.group(1) is None:
+            mistakes.append(Mistake(line, f'"{match.group(0)[:40]}" is not allowed in a page',
+                                    'Pages only use calls such as {{ fact("id") }}.'))
+            continue
+        inner = _INNER.match(match.group(1))
+        if inner is None:
+            mistakes.append(Mistake(line, f'cannot read "{{{{{match.group(1)[:40]}}}}}"',
+                                    'Write a call like {{ fact("course.sessions") }}: a name, brackets, a quoted id.'))
+            continue
+        function, args = inner.group(1), inner.group(2)
+        if function not in FUNCTIONS:
+            mistakes.append(Mistake(line, f'unknown name "{function}"',
+                                    f"{_suggest(function)}Pages may use: {', '.join(FUNCTIONS)}."))
+            continue
+        names = _names(args, function)
+        if names is None:
+            example = ' or fact_table(["a", "b"])' if function == "fact_table" else ""
+            mistakes.append(Mistake(line, f"{function}() needs one quoted name",
+                                    f'Write {function}("name"){example}.'))
+            continue
+        if function in BLOCK_FUNCTIONS and not _alone_on_its_line(text, match.start(), match.end()):
+            mistakes.append(Mistake(line, f"{function}() must stand alone on its line",
+                                    "Put it on a line of its own, with an empty line before and after it."))
+            continue
+        calls.append(Call(function, names, line, match.start(), match.end()))
+    return tuple(calls), tuple(mistakes)
+
+
+def expand(text: str, calls: tuple[Call, ...], functions: dict) -> str:
+    """Replace each call by what its function returns."""
+    if not calls:
+        return text
+    parts, position = [], 0
+    for call in calls:
+        parts.append(text[position:call.start])
+        argument = list(call.names) if call.function == "fact_table" else call.names[0]
+        parts.append(str(functions[call.function](argument)))
+        position = call.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _names(args: str | None, function: str) -> tuple[str, ...] | None:
+    if args is None:
+        return None
+    try:
+        value = ast.literal_eval(args.strip() or "None")
+    except (ValueError, SyntaxError):
+        return None
+    if isinstance(value, str):
+        return (value,)
+    if function == "fact_table" and isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def _alone_on_its_line(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return not text[line_start:start].strip() and not text[end:None if line_end < 0 else line_end].strip()
+
+
+def _suggest(name: str) -> str:
+    from .errors import suggest
+
+    return suggest(name, FUNCTIONS)
