@@ -15,7 +15,7 @@ IT_TREATMENT = page_text("it", "treatment.md")
 CASES = {
     "yaml-syntax": (
         {"content/facts.yaml": "documents:\n  doc-a: {file: a.txt\nfacts: {}\n"},
-        "error: content/facts.yaml:3:6: YAML syntax error: expected ',' or '}', but got ':'\n"
+        "error: content/facts.yaml:3:6: YAML syntax error: did not find expected ',' or '}'\n"
         "    Check the indentation and the quotes on this line and the one before it; text with ':' or '#' needs quotes.",
     ),
     "duplicate-key": (
