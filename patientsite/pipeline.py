@@ -14,6 +14,7 @@ from .i18n import load_catalogs
 from .model import Site, assemble_site
 from .render import render_site
 from .report import review_report
+from .status import check_translations
 from .write import write_file, write_site
 
 REPORT_PATH = "reports/review.md"
@@ -42,8 +43,9 @@ def build(root: Path, out: Path) -> BuildResult:
     """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds."""
     started = time.perf_counter()
     site = load_site(root)
-    output = render_site(site, root / "templates")
+    translations = check_translations(site, root / "templates")  # stale critical words fail here
+    output = render_site(site, root / "templates", translations.notices)
     write_site(output.files, out)
     write_file(root / REPORT_PATH, review_report(site))
-    warnings = site.config.warnings + site.facts.warnings + output.warnings
+    warnings = site.config.warnings + site.facts.warnings + translations.warnings + output.warnings
     return BuildResult(site, out, output.files, warnings, time.perf_counter() - started)

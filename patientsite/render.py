@@ -3,9 +3,12 @@ a frozen `Site` -> every output file as bytes, nothing written yet."""
 
 from __future__ import annotations
 
+import datetime
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError,
                     select_autoescape)
@@ -46,8 +49,9 @@ def relative_url(from_url: str, to_url: str) -> str:
 class _PageRenderer:
     """Renders one language's pages; fact functions are bound to the page being rendered."""
 
-    def __init__(self, site: Site, language: Language, templates_dir: Path, problems: Problems):
-        self.site, self.language, self.problems = site, language, problems
+    def __init__(self, site: Site, language: Language, templates_dir: Path, problems: Problems,
+                 notices: Mapping[tuple[str, str], datetime.date]):
+        self.site, self.language, self.problems, self.notices = site, language, problems, notices
         self.words = site.facts.words[language.code]
         self.env = template_environment(templates_dir, language, site.catalogs.translations[language.code])
         self.md = md_.make_markdown()
@@ -122,6 +126,9 @@ class _PageRenderer:
         alternates = [(site.config.language(p.language), p, relative_url(page.url, p.url))
                       for p in site.alternates(page)]
         x_default = site.page(config.source_language.code, page.key)
+        updated = self.notices.get((page.language, page.key))  # the Italian changed since translating
+        notice = None if updated is None else {"updated": updated, "url": relative_url(page.url, x_default.url),
+                                                "title": x_default.title, "lang": config.source_language.code}
         context = dict(
             self._common(page), body=self.body(page), config=config, clinic=config.clinic,
             reviewer=config.reviewer, reviewer_role=self.words.terms[config.reviewer.role],
@@ -130,7 +137,7 @@ class _PageRenderer:
             nav=[(p, relative_url(page.url, p.url)) for p in site.nav(self.language.code)],
             home_url=relative_url(page.url, site.home(self.language.code).url),
             sources=[site.facts.documents[d] for d in page.sources],
-            language_names={lang.code: lang.name for lang in config.languages},
+            language_names={lang.code: lang.name for lang in config.languages}, translation_notice=notice,
         )
         return self.env.get_template("page.html").render(context).encode("utf-8")
 
@@ -138,11 +145,14 @@ class _PageRenderer:
         return Markup(self.env.get_template(name).render(lang=self.language, **context))
 
 
-def render_site(site: Site, templates_dir: Path) -> Output:
-    """Render every page, the language chooser, the 404 page, sitemap and robots.txt."""
+def render_site(site: Site, templates_dir: Path,
+                notices: Mapping[tuple[str, str], datetime.date] = MappingProxyType({})) -> Output:
+    """Render every page, the language chooser, the 404 page, sitemap and robots.txt. `notices`:
+    (language, page key) -> the date of the Italian page a stale translation is behind."""
     problems = Problems("rendering")
     files: list[tuple[str, bytes]] = []
-    renderers = {lang.code: _PageRenderer(site, lang, templates_dir, problems) for lang in site.config.languages}
+    renderers = {lang.code: _PageRenderer(site, lang, templates_dir, problems, notices)
+                 for lang in site.config.languages}
     for page in site.pages:
         with _located(problems, page, templates_dir):
             files.append((page.output_path, renderers[page.language].page(page)))

@@ -1,0 +1,281 @@
+"""`python build.py status [--fail-on missing,stale] [--json] [--mark-current LANG UNIT ...]`:
+the translation status of every language, marking translations current, and the build's safety
+policy (`check_translations`): stale critical words fail the build, other stale pages get a notice."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import difflib
+import json
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from .config import Config, load_config
+from .errors import BuildError, Problem, Problems, suggest
+from .translation import (CURRENT, FUZZY, KIND_NAMES, KINDS, MISSING, STALE, STATUSES, UNTRACKED, LanguageState,
+                          LockEntry, TranslationStatus, UnitState, assess_translations, lock_text)
+from .write import write_file
+
+GROUPS = {"all": KINDS, "pages": ("page",), "words": ("words",), "ui": ("ui",)}
+FAIL_ON = {"missing": (MISSING, FUZZY), "stale": (STALE,), "fuzzy": (FUZZY,), "untracked": (UNTRACKED,)}
+
+
+# -- the build's policy -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TranslationCheck:
+    notices: Mapping[tuple[str, str], datetime.date]   # (language, page key) -> Italian page's date
+    warnings: tuple[Problem, ...]
+
+
+def check_translations(site, templates_dir: Path) -> TranslationCheck:
+    """Fail on stale or missing critical words; give every other stale page a notice."""
+    status = assess_translations(site.config, templates_dir)
+    problems = Problems("checking the translations")
+    notices = {}
+    source = site.config.source_language.code
+    for state in status.languages[1:]:
+        code, name = state.language.code, state.language.name
+        for unit in state.units:
+            if unit.source.critical and unit.status in (STALE, MISSING):
+                what = "were translated from an older Italian text" if unit.status == STALE else "are incomplete"
+                problems.error(unit.path, unit.line, f'the {name} words for the critical fact "{unit.source.id}" {what}',
+                               f"Critical text is never published out of date. See what changed: python build.py "
+                               f"status; update the words here, then run: {mark_command(state, unit)}")
+        for page in (p for p in site.pages if p.language == code):
+            shown = [state.find("words", f) for f in page.facts_used if site.facts.facts[f].is_list]
+            stale = [u for u in [state.find("page", page.key), *shown] if u is not None and u.status == STALE]
+            if stale:
+                notices[(code, page.key)] = site.page(source, page.key).reviewed
+                what = "; ".join("the Italian page changed" if u.source.kind == "page"
+                                 else f'the Italian words of "{u.source.id}" changed' for u in stale)
+                problems.warn(page.src_path, None, f"published with an out-of-date notice: {what} since this "
+                              "translation was marked current", f"Update the translation, then run: {mark_command(state, *stale)}")
+        untracked = sum(1 for u in state.units if u.status == UNTRACKED)
+        if state.lock.exists and untracked:
+            problems.warn(state.lock.path, None, f"{untracked} {name} units are not tracked yet",
+                          f"See them with python build.py status; once checked, run: "
+                          f"python build.py status --mark-current {code} all")
+    problems.raise_if_any()
+    return TranslationCheck(MappingProxyType(notices), problems.warnings_tuple())
+
+
+# -- marking translations current ---------------------------------------------------------------
+@dataclass(frozen=True)
+class MarkResult:
+    lock_path: str
+    marked: tuple[UnitState, ...]       # newly recorded
+    unchanged: tuple[UnitState, ...]    # already current
+    skipped: tuple[UnitState, ...]      # missing or fuzzy: nothing to mark
+    warnings: tuple[str, ...]
+
+
+def mark_current(config: Config, templates_dir: Path, code: str, targets, today: datetime.date) -> MarkResult:
+    """Record the current Italian source of the chosen units in the language's lock file."""
+    languages = [lang.code for lang in config.languages if not lang.source]
+    if code not in languages:
+        raise BuildError("marking translations current", [Problem(
+            "site.yaml", None, None, f'"{code}" is not a translated language',
+            f"{suggest(code, languages)}Translated languages: {', '.join(languages)}.")])
+    state = assess_translations(config, templates_dir).language(code)
+    chosen = _resolve(state, targets)
+    entries = {key: entry for key, entry in state.lock.entries.items() if state.find(*key)}
+    marked, unchanged, skipped, warnings = [], [], [], []
+    for unit in chosen:
+        if unit.status in (MISSING, FUZZY):
+            skipped.append(unit)
+            continue
+        old = unit.entry
+        same = old is not None and old.hash == unit.source.hash
+        (unchanged if same else marked).append(unit)
+        if unit.status == STALE and old.translation == unit.translation.hash:
+            warnings.append(f"{unit.path} has not changed since it was last marked current, although the Italian "
+                            "has: check that the translation was updated")
+        entries[unit.key] = LockEntry(unit.source.hash, unit.source.text, old.marked if same else today,
+                                      unit.translation.hash)
+    text = lock_text(state.language, config.source_language, entries)
+    path = config.root / state.lock.path
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_file(path, text)
+    return MarkResult(state.lock.path, tuple(marked), tuple(unchanged), tuple(skipped), tuple(warnings))
+
+
+def _resolve(state: LanguageState, targets) -> list[UnitState]:
+    problems = Problems("marking translations current")
+    chosen: dict[tuple[str, str], UnitState] = {}
+    where = f"content/{state.language.code}"
+    for target in targets:
+        kind, _, name = target.partition(":")
+        if target in GROUPS:
+            found = [u for u in state.units if u.source.kind in GROUPS[target]]
+        elif kind in KINDS and name:
+            found = [u for u in state.units if u.key == (kind, name)]
+        else:
+            found = [u for u in state.units if u.source.id == target]
+        if not found:
+            names = {u.source.id for u in state.units if u.source.kind != "ui"}
+            problems.error(where, None, f'nothing called "{target}" to mark current',
+                           f"{suggest(target, names)}Give a page key, a fact id, or one of: {', '.join(GROUPS)}.")
+        elif len(found) > 1 and target not in GROUPS:
+            problems.error(where, None, f'"{target}" is both ' + " and ".join(f"{u.source.kind}:{target}" for u in found),
+                           "Say which one: " + " or ".join(f"{u.source.kind}:{target}" for u in found) + ".")
+        elif target not in GROUPS and found[0].status in (MISSING, FUZZY):
+            unit = found[0]
+            problems.error(unit.path, unit.line, f'the {state.language.name} translation of "{target}" cannot be '
+                           f"marked current: {unit.detail}", "Translate it first; python build.py status lists what is missing.")
+        else:
+            chosen.update((u.key, u) for u in found)
+    problems.raise_if_any()
+    return list(chosen.values())
+
+
+# -- the report -----------------------------------------------------------------------------------
+def changed_sections(old: str, new: str) -> list[str]:
+    """The `##` sections of a page whose text differs ('(start of the page)' for the title and intro)."""
+    def sections(text: str) -> dict[str, list[str]]:
+        found, heading = {}, "(start of the page)"
+        for line in text.split("\n"):
+            heading = line[3:].strip() if line.startswith("## ") else heading
+            found.setdefault(heading, []).append(line)
+        return found
+    before, after = sections(old), sections(new)
+    return [h for h in dict.fromkeys([*before, *after]) if before.get(h) != after.get(h)]
+
+
+def source_diff(unit: UnitState) -> str:
+    if unit.entry is None:
+        return ""
+    return "\n".join(difflib.unified_diff(
+        unit.entry.source.splitlines(), unit.source.text.splitlines(), lineterm="", n=2,
+        fromfile=f"{unit.source.path} (when marked current, {unit.entry.marked.isoformat()})",
+        tofile=f"{unit.source.path} (now)"))
+
+
+def mark_command(state: LanguageState, *units: UnitState) -> str:
+    """The command that marks units current, naming a unit's kind when its id alone is ambiguous."""
+    targets = []
+    for unit in units:
+        kind, unit_id = unit.key
+        same = sum(1 for u in state.units if u.source.id == unit_id)
+        targets.append(shlex.quote(unit_id if kind != "ui" and same == 1 else f"{kind}:{unit_id}"))
+    return f"python build.py status --mark-current {state.language.code} {' '.join(targets)}"
+
+
+def _label(unit: UnitState) -> str:
+    name = unit.source.id if len(unit.source.id) <= 40 else unit.source.id[:37] + "..."
+    return f'UI "{name}"' if unit.source.kind == "ui" else f"{unit.source.kind} {name}"
+
+
+def _where(unit: UnitState) -> str:
+    return unit.path + (f":{unit.line}" if unit.line else "")
+
+
+def format_status(status: TranslationStatus, diffs: bool = True) -> str:
+    out = [f"Translation status (source: {status.source.name}, content/{status.source.code}/)", "",
+           f"{'language':<14}{'what':<12}{'current':>8}{'stale':>7}{'missing':>9}{'fuzzy':>7}{'untracked':>11}"]
+    for state in status.languages:
+        for kind in KINDS:
+            counts = [str(state.count(kind, s)) if not (state.language.source and s in (STALE, UNTRACKED)) else "-"
+                      for s in STATUSES]
+            out.append(f"{state.language.code + ' ' + state.language.name:<14}{KIND_NAMES[kind]:<12}"
+                       f"{counts[0]:>8}{counts[1]:>7}{counts[2]:>9}{counts[3]:>7}{counts[4]:>11}")
+    for state in status.languages:
+        out.extend(_details(state, diffs))
+    return "\n".join(out) + "\n"
+
+
+def _details(state: LanguageState, diffs: bool) -> list[str]:
+    code = state.language.code
+    listed = [u for u in state.units if u.status in (STALE, MISSING, FUZZY)]
+    untracked = sum(1 for u in state.units if u.status == UNTRACKED)
+    if not listed and not untracked:
+        return []
+    out = ["", f"{code} {state.language.name}" + (f" ({state.lock.path})" if state.lock.path else "")]
+    for unit in listed:
+        critical = "  CRITICAL: the build fails until this is fixed" if unit.source.critical else ""
+        out.append(f"  {unit.status:<9}{_label(unit):<34} {_where(unit)}"
+                   + (f"  {unit.detail}" if unit.detail else "") + critical)
+        if unit.status != STALE:
+            continue
+        if unit.source.kind == "page":
+            out.append("           Italian changed in: " + ", ".join(
+                f'"{s}"' for s in changed_sections(unit.entry.source, unit.source.text)))
+        if diffs:
+            out.extend("           " + line for line in source_diff(unit).splitlines())
+        out.append(f"           when updated: {mark_command(state, unit)}")
+    if untracked:
+        out.append(f"  {untracked} units are untracked (no record of the Italian they were made from); once checked, "
+                   f"run: python build.py status --mark-current {code} all")
+    return out
+
+
+def status_json(status: TranslationStatus) -> dict:
+    languages = {}
+    for state in status.languages:
+        units = [{"kind": u.source.kind, "id": u.source.id, "status": u.status, "critical": u.source.critical,
+                  "path": u.path, "line": u.line, "detail": u.detail,
+                  "marked": u.entry.marked.isoformat() if u.entry else None,
+                  "changed_sections": changed_sections(u.entry.source, u.source.text)
+                  if u.status == STALE and u.source.kind == "page" else [],
+                  "diff": source_diff(u) if u.status == STALE else ""} for u in state.units]
+        summary = {KIND_NAMES[k]: {s: state.count(k, s) for s in STATUSES} for k in KINDS}
+        languages[state.language.code] = {"name": state.language.name, "source": state.language.source,
+                                          "lock": state.lock.path or None, "summary": summary, "units": units}
+    return {"source_language": status.source.code, "languages": languages}
+
+
+# -- the command ------------------------------------------------------------------------------------
+def _fail_on(text: str) -> tuple[str, ...]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    for name in names:
+        if name not in FAIL_ON:
+            raise argparse.ArgumentTypeError(f'"{name}" is not one of {", ".join(FAIL_ON)}')
+    return tuple(s for n in names for s in FAIL_ON[n])
+
+
+class _MarkAction(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        if len(values) < 2:
+            parser.error(f"{option_string} needs a language and what to mark, e.g. {option_string} en treatment")
+        setattr(namespace, self.dest, values)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--fail-on", type=_fail_on, default=(), metavar="WHAT",
+                        help="exit with 1 if any unit is one of: missing, stale, fuzzy, untracked "
+                             "(comma-separated; missing includes fuzzy)")
+    parser.add_argument("--json", action="store_true", help="print the status as JSON (for CI)")
+    parser.add_argument("--no-diff", action="store_true", help="do not show what changed in the Italian")
+    parser.add_argument("--mark-current", nargs="+", action=_MarkAction, metavar=("LANG", "UNIT"),
+                        help="record that LANG's translation of UNIT (a page key, a fact id, pages, words, ui "
+                             "or all) is up to date with the Italian as it is now")
+
+
+def run(args, root: Path) -> int:
+    config = load_config(root)
+    templates = root / "templates"
+    if args.mark_current:
+        result = mark_current(config, templates, args.mark_current[0], args.mark_current[1:], datetime.date.today())
+        for unit in result.marked:
+            print(f"marked current: {_label(unit)} ({unit.path})")
+        if result.unchanged:
+            print(f"already current: {len(result.unchanged)} unit(s)")
+        if result.skipped:
+            print(f"skipped, not translated yet: {', '.join(_label(u) for u in result.skipped)}")
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print(f"Recorded in {result.lock_path}")
+        return 0
+    status = assess_translations(config, templates)
+    print(json.dumps(status_json(status), ensure_ascii=False, indent=2) if args.json
+          else format_status(status, diffs=not args.no_diff), end="" if not args.json else "\n")
+    failing = [u for state in status.languages for u in state.units if u.status in args.fail_on]
+    if failing:
+        print(f"status: {len(failing)} unit(s) are {' or '.join(sorted({u.status for u in failing}))}",
+              file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,335 @@
+"""Translation state by content hash: every translated unit (a page, a fact's words, a term, a
+counted noun's forms, a UI string) is current, stale, missing, fuzzy or untracked.
+
+`content/<lang>/translations.lock` records, for each unit, the hash and text of the Italian source the
+translation was made from; `python build.py status --mark-current LANG UNIT` writes it. A unit is stale
+when the Italian source's hash differs from the recorded one. Files are read leniently (a missing
+translation is a state, not an error), so the status works on a half-translated project.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+import yaml
+from babel.messages.pofile import PoFileError
+
+from .config import Config, Language
+from .content import split_front_matter
+from .errors import Problems
+from .facts import FACTS_FILE, WORDS_FILE
+from .i18n import CATALOG_FILE, read_catalog, template_messages
+from .yamlload import Node, parse_yaml
+
+LOCK_FILE = "translations.lock"
+KINDS = ("page", "words", "ui")
+KIND_NAMES = {"page": "pages", "words": "fact words", "ui": "UI strings"}
+CURRENT, STALE, MISSING, FUZZY, UNTRACKED = "current", "stale", "missing", "fuzzy", "untracked"
+STATUSES = (CURRENT, STALE, MISSING, FUZZY, UNTRACKED)
+PAGE_FIELDS = ("title", "description", "nav_title")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of text as it stands in one language's files, in a canonical form."""
+
+    kind: str                   # "page", "words" or "ui"
+    id: str                     # page key; fact id, "term:ID" or "unit:ID"; UI msgid
+    text: str                   # canonical text: what is hashed and diffed
+    path: str
+    line: int | None
+    critical: bool = False
+    problem: str = ""           # why the unit is incomplete ("" when complete)
+    fuzzy: bool = False
+    data: object = field(default=None, compare=False, repr=False)
+
+    @property
+    def hash(self) -> str:
+        return text_hash(self.text)
+
+
+@dataclass(frozen=True)
+class LockEntry:
+    hash: str                   # of the Italian source the translation was made from
+    source: str                 # that source text, to show what changed since
+    marked: datetime.date
+    translation: str            # hash of the translation when it was marked current
+
+
+@dataclass(frozen=True)
+class Lock:
+    path: str
+    exists: bool
+    entries: Mapping[tuple[str, str], LockEntry]
+
+
+@dataclass(frozen=True)
+class UnitState:
+    status: str
+    source: Unit                # the Italian unit
+    translation: Unit | None    # the unit in this language, if there is one
+    entry: LockEntry | None     # what the lock recorded
+    detail: str = ""            # why it is missing or fuzzy
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.source.kind, self.source.id
+
+    @property
+    def path(self) -> str:
+        return self.translation.path if self.translation else self.source.path
+
+    @property
+    def line(self) -> int | None:
+        return self.translation.line if self.translation else None
+
+
+@dataclass(frozen=True)
+class LanguageState:
+    language: Language
+    lock: Lock
+    units: tuple[UnitState, ...]
+
+    def count(self, kind: str, status: str) -> int:
+        return sum(1 for u in self.units if u.source.kind == kind and u.status == status)
+
+    def find(self, kind: str, unit_id: str) -> UnitState | None:
+        return next((u for u in self.units if u.key == (kind, unit_id)), None)
+
+
+@dataclass(frozen=True)
+class TranslationStatus:
+    source: Language
+    languages: tuple[LanguageState, ...]      # the source language first
+
+    def language(self, code: str) -> LanguageState:
+        return next(state for state in self.languages if state.language.code == code)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def normal_text(text: str) -> str:
+    """Line endings and trailing spaces do not count as changes."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _words_text(value) -> str:
+    if isinstance(value, str):
+        return normal_text(value)
+    return yaml.safe_dump(_plain(value), allow_unicode=True, sort_keys=True, default_flow_style=False,
+                          width=10_000)
+
+
+# -- reading one language's units --------------------------------------------------------------
+def read_units(config: Config, language: Language, templates_dir: Path,
+               critical: frozenset = frozenset()) -> dict[tuple[str, str], Unit]:
+    """Every unit in one language's folder; raise BuildError if a file cannot be read at all."""
+    problems = Problems(f"reading the {language.name} translation")
+    units: dict[tuple[str, str], Unit] = {}
+    folder = config.root / "content" / language.code
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        rel = f"content/{language.code}/{path.name}"
+        front_text, body, _ = split_front_matter(path.read_text(encoding="utf-8"))
+        front, found = parse_yaml(front_text or "", rel, line_offset=1)
+        problems.errors.extend(found)
+        if isinstance(front, Node) and isinstance(front.get("key"), str):
+            head = [f"{name}: {' '.join(str(front[name]).split())}" for name in PAGE_FIELDS
+                    if str(front.get(name) or "").strip()]
+            text = normal_text("\n".join(head) + "\n\n" + body)
+            units.setdefault(("page", front["key"]), Unit("page", front["key"], text, rel, None))
+    words_rel = f"content/{language.code}/{WORDS_FILE}"
+    words = _read_yaml(config.root, words_rel, problems)
+    if isinstance(words, Node):
+        for section, prefix in (("terms", "term:"), ("units", "unit:"), ("facts", "")):
+            node = words.get(section)
+            for name, value in node.items() if isinstance(node, Node) else ():
+                unit_id = f"{prefix}{name}"
+                units[("words", unit_id)] = Unit("words", unit_id, _words_text(value), words_rel,
+                                                 node.line_of(name), unit_id in critical, data=_plain(value))
+    _read_ui_units(config, language, templates_dir, units, problems)
+    problems.raise_if_any()
+    return units
+
+
+def _read_yaml(root: Path, rel: str, problems: Problems):
+    path = root / rel
+    if not path.is_file():
+        return None
+    data, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+    problems.errors.extend(found)
+    return data if not found else None
+
+
+def _read_ui_units(config: Config, language: Language, templates_dir: Path, units: dict,
+                   problems: Problems) -> None:
+    rel = f"content/{language.code}/{CATALOG_FILE}"
+    if not (config.root / rel).is_file():
+        return
+    try:
+        catalog = read_catalog(config.root / rel, language)
+    except (PoFileError, ValueError) as exc:
+        problems.error(rel, getattr(exc, "lineno", None), f"the catalogue cannot be read: {exc}",
+                       "Check the quotes of the msgid/msgstr lines.")
+        return
+    for msgid in template_messages(templates_dir):
+        plural = isinstance(msgid, tuple)
+        key = msgid[0] if plural else msgid
+        message = catalog.get(key)
+        if message is None:
+            continue
+        strings = tuple(message.string) if isinstance(message.string, (tuple, list)) else (message.string,)
+        lines = [f"msgid: {key}"] + ([f"msgid_plural: {msgid[1]}"] if plural else [])
+        lines += [f"msgstr[{i}]: {s}" for i, s in enumerate(strings)] if plural else [f"msgstr: {strings[0]}"]
+        problem = ""
+        if plural and (len(strings) < catalog.num_plurals or not all((s or "").strip() for s in strings)):
+            problem = f"not translated in all {catalog.num_plurals} plural forms"
+        elif not all((s or "").strip() for s in strings):
+            problem = "not translated"
+        elif message.fuzzy:
+            problem = "marked fuzzy"
+        units[("ui", key)] = Unit("ui", key, "\n".join(lines) + "\n", rel, message.lineno,
+                                  problem=problem, fuzzy=message.fuzzy and not problem.startswith("not"))
+
+
+def critical_facts(config: Config) -> frozenset:
+    """The ids of facts marked `critical: true` in facts.yaml."""
+    problems = Problems("reading the facts")
+    data = _read_yaml(config.root, FACTS_FILE, problems)
+    problems.raise_if_any()
+    facts = data.get("facts") if isinstance(data, Node) else None
+    return frozenset(str(fact_id) for fact_id, raw in (facts.items() if isinstance(facts, Node) else ())
+                     if isinstance(raw, Node) and raw.get("critical") is True)
+
+
+def words_gap(source: Unit, translation: Unit, language: Language) -> str:
+    """What a translation of a fact's words lacks compared with the Italian, or ''."""
+    want, have = source.data, translation.data
+    if isinstance(want, str):
+        return "" if isinstance(have, str) and have.strip() else "needs a line of text"
+    if not isinstance(have, dict):
+        return "needs the same fields as the Italian (label:, items:)"
+    for name, value in want.items():
+        if name == "items" and isinstance(value, dict):
+            items = have.get("items") if isinstance(have.get("items"), dict) else {}
+            for item_id, fields in value.items():
+                given = items.get(item_id)
+                if not isinstance(given, dict):
+                    return f'has no words for item "{item_id}"'
+                for field_name, text in (fields.items() if isinstance(fields, dict) else ()):
+                    if str(text or "").strip() and not str(given.get(field_name) or "").strip():
+                        return f'item "{item_id}" has no "{field_name}"'
+        elif str(value or "").strip() and not str(have.get(name) or "").strip():
+            return f'has no "{name}"'
+    return ""
+
+
+# -- the lock file ------------------------------------------------------------------------------
+def read_lock(config: Config, language: Language) -> Lock:
+    rel = f"content/{language.code}/{LOCK_FILE}"
+    path = config.root / rel
+    if not path.is_file():
+        return Lock(rel, False, MappingProxyType({}))
+    problems = Problems(f"reading {rel}")
+    data = _read_yaml(config.root, rel, problems)
+    hint = (f"This file is written by `python build.py status --mark-current {language.code} ...`. "
+            "Restore it from version control, or delete it and mark the checked translations current again.")
+    entries = {}
+    if not problems.errors and not isinstance(data, Node):
+        problems.error(rel, 1, "the lock file must be a mapping", hint)
+    for kind in KINDS if isinstance(data, Node) else ():
+        section = data.get(kind) or Node()
+        if not isinstance(section, Node):
+            problems.error(rel, data.line_of(kind), f'"{kind}" must be a mapping', hint)
+            continue
+        for unit_id, raw in section.items():
+            ok = isinstance(raw, Node) and all(isinstance(raw.get(k), str) for k in ("hash", "source", "translation"))
+            if not ok or not isinstance(raw.get("marked"), datetime.date):
+                problems.error(rel, section.line_of(unit_id), f'the entry "{unit_id}" is damaged', hint)
+                continue
+            entries[(kind, str(unit_id))] = LockEntry(raw["hash"], raw["source"], raw["marked"], raw["translation"])
+    problems.raise_if_any()
+    return Lock(rel, True, MappingProxyType(entries))
+
+
+class _LockDumper(yaml.SafeDumper):
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+_LockDumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None))
+
+
+def lock_text(language: Language, source: Language, entries: Mapping[tuple[str, str], LockEntry]) -> str:
+    """The lock file's text: sorted, stable, readable multi-line sources."""
+    data = {kind: {unit_id: {"hash": e.hash, "marked": e.marked, "source": e.source, "translation": e.translation}
+                   for (k, unit_id), e in sorted(entries.items()) if k == kind}
+            for kind in KINDS}
+    header = (f"# The {source.name} source each {language.name} translation was made from.\n"
+              f"# Written by `python build.py status --mark-current {language.code} UNIT`; do not edit by hand.\n")
+    return header + yaml.dump({k: v for k, v in data.items() if v}, Dumper=_LockDumper, allow_unicode=True,
+                              sort_keys=True, default_flow_style=False, width=10_000)
+
+
+# -- the state of every language ----------------------------------------------------------------
+def assess_translations(config: Config, templates_dir: Path) -> TranslationStatus:
+    """Compare every language's units with the Italian source and its lock file."""
+    source = config.source_language
+    critical = critical_facts(config)
+    sources = read_units(config, source, templates_dir, critical)
+    wanted_ui = {(m[0] if isinstance(m, tuple) else m) for m in template_messages(templates_dir)}
+    states = [_source_state(config, source, sources, critical, wanted_ui)]
+    for language in config.languages:
+        if language.source:
+            continue
+        lock = read_lock(config, language)
+        units = read_units(config, language, templates_dir, critical)
+        found = []
+        for key, unit in sorted(sources.items()):
+            found.append(_state(unit, units.get(key), lock.entries.get(key), language))
+        states.append(LanguageState(language, lock, tuple(found)))
+    return TranslationStatus(source, tuple(states))
+
+
+def _source_state(config: Config, source: Language, sources: dict, critical: frozenset,
+                  wanted_ui: set) -> LanguageState:
+    found = [UnitState(FUZZY if unit.fuzzy else MISSING if unit.problem else CURRENT, unit, unit, None, unit.problem)
+             for _, unit in sorted(sources.items())]
+    words_path = f"content/{source.code}/{WORDS_FILE}"
+    for fact_id in sorted(critical - {unit_id for kind, unit_id in sources if kind == "words"}):
+        found.append(UnitState(MISSING, Unit("words", fact_id, "", words_path, None, True), None, None,
+                               f"no {source.name} words"))
+    for msgid in sorted(wanted_ui - {unit_id for kind, unit_id in sources if kind == "ui"}):
+        found.append(UnitState(MISSING, Unit("ui", msgid, "", f"content/{source.code}/{CATALOG_FILE}", None),
+                               None, None, "not in the catalogue"))
+    return LanguageState(source, Lock("", False, MappingProxyType({})), tuple(found))
+
+
+def _state(source: Unit, translation: Unit | None, entry: LockEntry | None, language: Language) -> UnitState:
+    if translation is None:
+        detail = {"page": f"no {language.name} page with key: {source.id}",
+                  "words": f"no {language.name} words",
+                  "ui": "not in the catalogue"}[source.kind]
+        return UnitState(MISSING, source, None, entry, detail)
+    problem = translation.problem or (words_gap(source, translation, language) if source.kind == "words" else "")
+    if problem:
+        return UnitState(FUZZY if translation.fuzzy else MISSING, source, translation, entry, problem)
+    if entry is None:
+        return UnitState(UNTRACKED, source, translation, None)
+    return UnitState(CURRENT if entry.hash == source.hash else STALE, source, translation, entry)
