@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Benchmark our generator against Hugo, Pelican and MkDocs (+ mkdocs-static-i18n) on one synthetic
+multilingual site:  .venv/bin/python bench/bench.py --pages N   (set-up: bash bench/setup.sh)
+
+Writes N pages per language (it, en, ru) in each generator's format under bench/work/, then, in one
+run, alternating the generators so the machine's drift hits all alike, measures each one's cold
+build (no output, no caches), warm build (output and caches kept, nothing changed) and rebuild after
+one page is edited, with each build's peak memory (RSS), and our dev server's save-to-page time for
+a page edit and a fact edit. Prints a table and, last, the ratios line (our median / the peer's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+import devserver  # noqa: E402
+from generators import PEERS, SETUP_HINT, BenchError, Generator, make  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+BUILD_TIMEOUT = 1800.0
+STAGES = ("cold", "warm", "edit")
+
+
+def timed_build(generator: Generator, warm: bool) -> tuple[float, float]:
+    """Run one build as a child process: (wall seconds, the child's peak RSS in MB)."""
+    log_path = generator.root.parent / f"{generator.name}.log"
+    with open(log_path, "wb") as log:
+        started = time.perf_counter()
+        child = subprocess.Popen(generator.command(warm), cwd=generator.root, stdout=log, stderr=subprocess.STDOUT)
+        watchdog = threading.Timer(BUILD_TIMEOUT, child.kill)
+        watchdog.start()
+        try:
+            _, status, usage = os.wait4(child.pid, 0)   # this child's own rusage, not all children's
+        finally:
+            watchdog.cancel()
+        seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise BenchError(f"{generator.label} build failed (exit {child.returncode}): "
+                         f"{' '.join(generator.command(warm))}\n{tail}")
+    return seconds, usage.ru_maxrss / 1024   # Linux reports kilobytes
+
+
+def choose(peers_arg: str) -> tuple[list[str], list[str]]:
+    """(the generators to run, notes about skipped peers)."""
+    wanted = [] if peers_arg == "none" else list(PEERS) if peers_arg == "all" else peers_arg.split(",")
+    unknown = [p for p in wanted if p not in PEERS]
+    if unknown:
+        raise SystemExit(f"unknown peer(s): {', '.join(unknown)}; choose from {', '.join(PEERS)}, all or none")
+    chosen, notes = ["ours"], []
+    for name in wanted:
+        why = make(name, BENCH).missing()
+        if why:
+            notes.append(f"skipped {name}: {why}; {SETUP_HINT}")
+        else:
+            chosen.append(name)
+    return chosen, notes
+
+
+def prepare(names: list[str], pages: int, work: Path) -> tuple[dict[str, Generator], tuple]:
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    plans = corpus.plan_site(pages)
+    generators = {}
+    for name in names:
+        generator = make(name, work)
+        generator.write(plans)
+        generators[name] = generator
+    return generators, plans
+
+
+def measure(generators: dict[str, Generator], plans, runs: int) -> dict:
+    """runs × (cold for all, warm for all, edit for all); the generators' order rotates every run."""
+    results = {name: {stage: [] for stage in STAGES} | {"rss": [], "pages": 0} for name in generators}
+    names = list(generators)
+    edited = plans[len(plans) // 2]
+    for run in range(runs):
+        order = names[run % len(names):] + names[:run % len(names)]
+        for stage in STAGES:
+            for name in order:
+                generator = generators[name]
+                if stage == "cold":
+                    generator.make_cold()
+                if stage == "edit":
+                    devserver.edit_page(generator.edited_source(edited), f"benchedit{run}x")
+                seconds, rss = timed_build(generator, warm=stage != "cold")
+                results[name]["pages"] = generator.verify(plans)
+                if stage == "edit" and f"benchedit{run}x" not in generator.page_file(edited, "it").read_text("utf-8"):
+                    raise BenchError(f"{generator.label}: the edited page does not show the edit")
+                results[name][stage].append(seconds)
+                results[name]["rss"].append(rss)
+                print(f"  run {run + 1}/{runs} {stage:<4} {generator.label:<12} {seconds:7.2f} s {rss:6.0f} MB",
+                      flush=True)
+    return results
+
+
+def median(values) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def report(results: dict, edits: devserver.EditTimes | None, pages: int, runs: int, notes: list[str]) -> str:
+    ours = results["ours"]
+    lines = [f"{pages} pages per language × 3 languages; medians of {runs} run(s); "
+             f"{os.cpu_count()} CPUs; Python {platform.python_version()}; {datetime.date.today()}", "",
+             "| generator | pages | cold s | warm s | 1 page edited s | peak RSS MB | ours/peer cold | ours/peer warm |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, data in results.items():
+        cold, warm, edit = (median(data[s]) for s in STAGES)
+        rss = max(data["rss"]) if data["rss"] else 0
+        ratio = "" if name == "ours" else f"{median(ours['cold']) / cold:.2f}"
+        ratio_warm = "" if name == "ours" else f"{median(ours['warm']) / warm:.2f}"
+        lines.append(f"| {make(name, BENCH).label} | {data['pages']} | {cold:.2f} | {warm:.2f} | {edit:.2f} | "
+                     f"{rss:.0f} | {ratio} | {ratio_warm} |")
+    if edits is not None:
+        lines += ["", f"Our dev server, {edits.mode}:",
+                  f"- one page edited: median {_ms(edits.page_ms)} ms (runs: {_list(edits.page_ms)})",
+                  f"- one fact edited ({edits.fact_pages} output pages use it): median {_ms(edits.fact_ms)} ms "
+                  f"(runs: {_list(edits.fact_ms)})"]
+        if edits.rewritten:
+            lines.append(f"- output files rewritten per fact edit: {edits.rewritten}")
+    lines += [""] + [f"note: {n}" for n in notes]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def ratios_line(results: dict, edits: devserver.EditTimes | None) -> str:
+    ours = results["ours"]
+
+    def ratio(peer: str, stage: str) -> str:
+        if peer not in results:
+            return "n/a"
+        return f"{median(ours[stage]) / median(results[peer][stage]):.2f}"
+
+    rss = max(ours["rss"])
+    edit_ms = _ms(edits.page_ms) if edits else "n/a"
+    fact_ms = _ms(edits.fact_ms) if edits else "n/a"
+    return (f"ratios: hugo={ratio('hugo', 'cold')} pelican={ratio('pelican', 'cold')} mkdocs={ratio('mkdocs', 'cold')} "
+            f"warm_vs_hugo={ratio('hugo', 'warm')} edit_ms={edit_ms} fact_edit_ms={fact_ms} rss_mb={rss:.0f}")
+
+
+def _ms(values) -> str:
+    return f"{median(values):.0f}" if values else "n/a"
+
+
+def _list(values) -> str:
+    return ", ".join(f"{v:.0f}" for v in values) or "none"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=1000, help="pages per language (default 1000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement; medians are reported")
+    parser.add_argument("--peers", default="all", help="all, none, or a comma list of: " + ", ".join(PEERS))
+    parser.add_argument("--work", type=Path, default=None, help="where the projects are written "
+                        "(default bench/work/n<pages>)")
+    parser.add_argument("--no-serve", action="store_true", help="skip the dev-server edit timings")
+    parser.add_argument("--json", type=Path, default=None, help="also write every measurement to this file")
+    args = parser.parse_args(argv)
+    if args.pages < 1 or args.runs < 1:
+        parser.error("--pages and --runs must be at least 1")
+    names, notes = choose(args.peers)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    work = (args.work or BENCH / "work" / f"n{args.pages}").resolve()
+    print(f"writing {args.pages} pages × 3 languages for {', '.join(names)} into {work}", flush=True)
+    try:
+        generators, plans = prepare(names, args.pages, work)
+        results = measure(generators, plans, args.runs)
+        edits = None
+        if not args.no_serve:
+            print("  dev server: page edit and fact edit", flush=True)
+            edits = devserver.measure_edits(generators["ours"], plans, args.runs, timed_build)
+    except BenchError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 1
+    text = report(results, edits, args.pages, args.runs, notes)
+    line = ratios_line(results, edits)
+    if args.json:
+        args.json.write_text(json.dumps({"pages": args.pages, "runs": args.runs, "results": results,
+                                         "edits": edits.__dict__ if edits else None, "ratios": line},
+                                        indent=1), encoding="utf-8")
+    print()
+    print(text)
+    print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
