@@ -1,0 +1,279 @@
+"""`python build.py serve [--port 8000]`: a live preview of every language on 127.0.0.1.
+
+The normal build writes into a temporary folder (an atomic swap, so a half-built site is never
+served); a burst of saves gives one rebuild, then livereload reloads the open tabs. When a build fails
+the server keeps running: every HTML page answers with an error page naming each problem's
+`path:line` with the source lines around it, and the terminal shows the error once. The next good
+build reloads the tabs into the pages again.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import logging
+import mimetypes
+import os
+import posixpath
+import signal
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+from .errors import BuildError, Problem
+from .pipeline import build
+
+WATCHED = ("content", "templates", "site.yaml")
+POLL_SECONDS = 0.2
+QUIET_SECONDS = 0.3          # a burst of saves is over when nothing changed for this long
+CONTEXT_LINES = 3
+
+
+# -- the build and its outcome ------------------------------------------------------------------
+class Preview:
+    """One preview's state: where the site is built, and why the last build failed (None if it did not)."""
+
+    def __init__(self, root: Path, out: Path, echo: Callable[[str], None]):
+        self.root, self.out, self.echo = root, out, echo
+        self.failure: BuildError | None = None
+
+    def rebuild(self, changed: tuple[str, ...] = ()) -> bool:
+        """Build into `out`; keep the last good site and remember the problems if it fails."""
+        started = time.perf_counter()
+        cause = f"{', '.join(changed[:3])}{' ...' if len(changed) > 3 else ''} changed: " if changed else ""
+        stamp = time.strftime("%H:%M:%S")
+        previous = self.failure
+        try:
+            result = build(self.root, self.out)
+        except BuildError as exc:
+            self.failure = exc
+        except Exception as exc:  # a bug in the generator: keep serving, show it
+            self.echo(traceback.format_exc())
+            self.failure = BuildError("building the site", [Problem(
+                "(the generator)", None, None, f"internal error: {type(exc).__name__}: {exc}",
+                "This is a bug in the generator, not in your files: report it with the traceback "
+                "printed in the terminal.")])
+        else:
+            self.failure = None
+            for warning in result.warnings:
+                self.echo(f"warning: {warning}")
+            self.echo(f"[{stamp}] {cause}built {len(result.files)} files in "
+                      f"{(time.perf_counter() - started) * 1000:.0f} ms" + ("; fixed" if previous else ""))
+            return True
+        if previous is not None and str(previous) == str(self.failure):
+            self.echo(f"[{stamp}] {cause}the build still fails with the same {len(self.failure.problems)} error(s)")
+        else:
+            self.echo(f"[{stamp}] {cause}the build failed; the browser shows the errors until they are fixed\n"
+                      f"{self.failure}")
+        return False
+
+
+# -- answering the browser ----------------------------------------------------------------------
+class PreviewApp:
+    """A WSGI app: the built files, or the error page for every HTML page while the build fails."""
+
+    def __init__(self, preview: Preview):
+        self.preview = preview
+
+    def __call__(self, environ, start_response):
+        status, headers, body = self.respond(environ.get("PATH_INFO") or "/")
+        start_response(status, headers + [("Content-Length", str(len(body))), ("Cache-Control", "no-store")])
+        return [body]
+
+    def respond(self, raw_path: str) -> tuple[str, list[tuple[str, str]], bytes]:
+        path = raw_path.encode("latin-1", "replace").decode("utf-8", "replace")
+        rel = posixpath.normpath("/" + path).lstrip("/")     # never above the output folder
+        out = self.preview.out
+        target = out / rel if rel not in ("", ".") else out
+        if target.is_dir():
+            if not path.endswith("/"):
+                return "301 Moved Permanently", [("Location", quote(path + "/"))], b""
+            target = target / "index.html"
+        is_page = target.suffix == ".html" or not target.is_file()
+        if self.preview.failure is not None and is_page:
+            return "500 Build Failed", [("Content-Type", "text/html; charset=utf-8")], \
+                error_page(self.preview.failure, self.preview.root).encode("utf-8")
+        if target.is_file():
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if kind.startswith("text/") or kind.endswith(("xml", "javascript", "json")):
+                kind += "; charset=utf-8"
+            return "200 OK", [("Content-Type", kind)], target.read_bytes()
+        missing = out / "404.html"
+        body = missing.read_bytes() if missing.is_file() else b"<!DOCTYPE html><html><head><title>Not found</title></head><body>Not found</body></html>"
+        return "404 Not Found", [("Content-Type", "text/html; charset=utf-8")], body
+
+
+def source_excerpt(root: Path, problem: Problem) -> list[tuple[int, str, bool]]:
+    """(line number, text, is the problem's line) for the lines around a problem, or []."""
+    if problem.line is None:
+        return []
+    path = (root / problem.path).resolve()
+    if not path.is_file() or not path.is_relative_to(root.resolve()):
+        return []
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    first, last = max(1, problem.line - CONTEXT_LINES), min(len(lines), problem.line + CONTEXT_LINES)
+    return [(n, lines[n - 1], n == problem.line) for n in range(first, last + 1)]
+
+
+_STYLE = """
+body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#fff8f6;color:#1d1d1d}
+header{background:#b3261e;color:#fff;padding:1rem 2rem}header h1{margin:0;font-size:1.4rem}
+main{padding:1rem 2rem;max-width:60rem}section{margin:0 0 2rem}
+h2{font:600 1.05rem ui-monospace,monospace;margin:0 0 .3rem}.message{font-size:1.1rem;margin:.2rem 0}
+.hint{margin:.2rem 0;color:#444}pre{background:#fff;border:1px solid #e0c9c5;padding:.5rem 0;overflow:auto}
+pre span{display:block;padding:0 1rem}pre .here{background:#fde2df;font-weight:bold}
+.n{display:inline-block;min-width:3em;color:#888;user-select:none}
+"""
+
+
+def error_page(failure: BuildError, root: Path) -> str:
+    """The page every HTML request gets while the build fails (the preview only; never published)."""
+    sections = []
+    for problem in failure.problems:
+        rows = []
+        for number, text, here in source_excerpt(root, problem):
+            rows.append(f'<span{" class=here" if here else ""}><span class="n">{number}</span>'
+                        f"{html.escape(text) or ' '}</span>")
+            if here and problem.column:
+                rows.append(f'<span class="here"><span class="n"></span>{" " * (problem.column - 1)}^</span>')
+        sections.append(
+            f'<section class="problem"><h2>{html.escape(problem.location)}</h2>'
+            f'<p class="message">{html.escape(problem.message)}</p>'
+            + (f'<p class="hint">{html.escape(problem.hint)}</p>' if problem.hint else "")
+            + (f"<pre>{''.join(rows)}</pre>" if rows else "") + "</section>")
+    count = len(failure.problems)
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Build failed</title>'
+            f"<style>{_STYLE}</style></head><body>"
+            f"<header><h1>The site could not be built: {count} error{'s' if count != 1 else ''} while "
+            f"{html.escape(failure.stage)}</h1></header><main>{''.join(sections)}"
+            "<p>Fix the file and save it: this page reloads by itself.</p></main></body></html>\n")
+
+
+# -- watching the files ---------------------------------------------------------------------------
+def _ignored(name: str) -> bool:
+    """Editors' temporary and backup files."""
+    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name == "4913"
+
+
+def snapshot(root: Path, paths) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every watched file, by path relative to the project."""
+    found = {}
+    for top in paths:
+        top = Path(top)
+        files = [top] if top.is_file() else [Path(d) / f for d, _, names in os.walk(top) for f in names]
+        for path in files:
+            if _ignored(path.name):
+                continue
+            try:
+                info = path.stat()
+            except FileNotFoundError:
+                continue
+            found[path.relative_to(root).as_posix()] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
+def make_watcher(root: Path, on_change: Callable[[tuple[str, ...]], None], quiet: float = QUIET_SECONDS,
+                 clock: Callable[[], float] = time.monotonic):
+    """A livereload Watcher that acts once per burst of saves, when the files have been quiet for
+    `quiet` seconds. (livereload's own `delay` only postpones the reload message, and its poller
+    drops a second reload within 3 seconds; this one calls `on_change` and reloads the tabs itself.)"""
+    from livereload.watcher import Watcher
+
+    class DebouncedWatcher(Watcher):
+        def __init__(self):
+            super().__init__()
+            for name in WATCHED:
+                self.watch(str(root / name))
+            self.seen = snapshot(root, self._tasks)     # what the last build saw
+            self.pending: dict | None = None
+            self.since = 0.0
+
+        def check(self) -> tuple[str, ...]:
+            """The files changed since the last build, once the burst is over; else ()."""
+            now = snapshot(root, self._tasks)
+            if now == self.seen:
+                self.pending = None
+                return ()
+            if now != self.pending:
+                self.pending, self.since = now, clock()
+                return ()
+            if clock() - self.since < quiet:
+                return ()
+            changed = tuple(sorted(p for p in set(self.seen) | set(now) if self.seen.get(p) != now.get(p)))
+            self.seen, self.pending = now, None
+            return changed
+
+        def poll(self) -> None:
+            changed = self.check()
+            if changed:
+                on_change(changed)
+
+        def start(self, callback) -> bool:
+            from tornado.ioloop import PeriodicCallback
+
+            PeriodicCallback(self.poll, POLL_SECONDS * 1000).start()
+            return True
+
+    return DebouncedWatcher()
+
+
+# -- the command ------------------------------------------------------------------------------------
+def add_arguments(parser) -> None:
+    parser.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default: 8000)")
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
+def run(args, root: Path) -> int:
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+
+    def echo(text: str) -> None:
+        print(text, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="patientsite-preview-") as folder:
+        preview = Preview(root, Path(folder) / "site", echo)
+
+        def on_change(changed: tuple[str, ...]) -> None:
+            ok = preview.rebuild(changed)
+            css_only = ok and all(p.endswith(".css") for p in changed)
+            LiveReloadHandler.reload_waiters(changed[0] if css_only else "*")
+
+        watcher = make_watcher(root, on_change)
+        preview.rebuild()
+        server = Server(app=PreviewApp(preview), watcher=watcher)
+        quiet = [logging.getLogger("livereload"), logging.getLogger("tornado.access")]  # we say it once
+        for logger in quiet:
+            logger.addFilter(_warnings_only if logger.name == "livereload" else _nothing)
+        previous = signal.signal(signal.SIGTERM, _stop)
+        echo(f"Preview: http://127.0.0.1:{args.port}/ (every language; press Ctrl+C to stop)")
+        echo(f"Watching {', '.join(WATCHED)}: saving a file rebuilds the site and reloads the browser.")
+        try:
+            server.serve(port=args.port, host="127.0.0.1", debug=False, restart_delay=0)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise BuildError("starting the preview", [Problem(
+                f"127.0.0.1:{args.port}", None, None, "this port is already in use",
+                f"Stop the other preview, or choose another port: python build.py serve --port {args.port + 1}")])
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            for logger in quiet:
+                logger.removeFilter(_warnings_only if logger.name == "livereload" else _nothing)
+    echo("Preview stopped.")
+    return 0
+
+
+def _warnings_only(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
+
+
+def _nothing(record: logging.LogRecord) -> bool:
+    return False
+
+
