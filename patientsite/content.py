@@ -92,6 +92,9 @@ def _read_page(rel: str, name: str, text: str, language: str, problems: Problems
         problems.error(rel, data.line_of("slug"), f'slug "{slug}" may only use a-z, 0-9 and single "-"',
                        'Write the slug like "il-trattamento": no "/", "..", spaces, accents or capitals.')
     key = data.get("key", "")
+    if home and "key" in data and key != "home":
+        problems.error(rel, data.line_of("key"), f'the home page (index.md) has key "{key}"',
+                       "Write key: home; every language's index.md is the home page.")
     if "key" in data and (not isinstance(key, str) or not KEY.match(key)):
         problems.error(rel, data.line_of("key"), f'key "{key}" may only use a-z, 0-9, "-" and "_"',
                        "Use the same key as the page's translations in the other languages.")

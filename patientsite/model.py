@@ -41,6 +41,7 @@ class Page:
     links_used: tuple[str, ...]
     sources: tuple[str, ...]
     inputs: tuple[str, ...]        # every file this output page is made from
+    reviewed_line: int = 1         # the line of `reviewed:` in the source, for review-date messages
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Site:
                             key=lambda p: (p.nav, p.key)))
 
     def home(self, language: str) -> Page:
-        return next(p for p in self.pages if p.language == language and p.url.count("/") == 1)
+        return self.translations["home"][language]
 
     def page(self, language: str, key: str) -> Page:
         return self.translations[key][language]
@@ -111,7 +112,8 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
             description=source.description, nav=source.nav, nav_title=source.nav_title,
             reviewed=source.reviewed, url=url, output_path=url + "index.html", body=source.body,
             body_line=source.body_line, calls=read_calls(source.body)[0], facts_used=facts_used, links_used=links_used,
-            sources=tuple(sorted(sources)), inputs=tuple(sorted(set(inputs)))))
+            sources=tuple(sorted(sources)), inputs=tuple(sorted(set(inputs))),
+            reviewed_line=source.line_of("reviewed")))
     for language in config.languages:
         if "home" not in by_language[language.code] and by_language[language.code]:
             problems.error(f"content/{language.code}/index.md", None, f"the {language.name} home page is missing",

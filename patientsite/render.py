@@ -4,7 +4,9 @@ a frozen `Site` -> every output file as bytes, nothing written yet."""
 from __future__ import annotations
 
 import datetime
+import functools
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -15,6 +17,7 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
 from markupsafe import Markup, escape
 
 from . import markdown as md_
+from . import review, structured
 from .config import Language
 from .errors import Problem, Problems
 from .i18n import format_amount, format_long_date
@@ -40,6 +43,11 @@ def template_environment(templates_dir: Path, language: Language, translations) 
     return env
 
 
+_PLACEHOLDER_P = re.compile(r"<p>FACT(BLOCK)(\d+)X</p>")
+_PLACEHOLDER = re.compile(r"FACT(BLOCK|V)(\d+)X")
+
+
+@functools.lru_cache(maxsize=65536)
 def relative_url(from_url: str, to_url: str) -> str:
     """A link from one page's folder to another page (or file) that also works from a local folder."""
     target = to_url + "index.html" if to_url == "" or to_url.endswith("/") else to_url
@@ -56,13 +64,16 @@ class _PageRenderer:
         self.env = template_environment(templates_dir, language, site.catalogs.translations[language.code])
         self.md = md_.make_markdown()
         self.templates_dir = templates_dir
+        self.fact_ids = {fact_id: index for index, fact_id in enumerate(sorted(site.facts.facts))}
+        self.values: dict[str, str] = {}        # fact id -> its HTML in this language
+        self.inline_html: dict[str, str] = {}   # word text -> its inline HTML
+        self.nav = site.nav(language.code)
 
     # -- the functions a page body may call ---------------------------------------------------
     def _functions(self, page: Page, blocks: list[str]) -> dict:
-        def fact(fact_id: str) -> Markup:
-            amount = self.site.facts.facts[fact_id].amount
-            text = format_amount(amount, self.language, self.words)
-            return Markup(f'<span class="fact" data-fact="{escape(fact_id)}">{escape(text)}</span>')
+        def fact(fact_id: str) -> str:
+            # a placeholder Markdown leaves alone; the value's HTML replaces it after Markdown
+            return f"FACTV{self.fact_ids[fact_id]}X"
 
         def block(template: str, **context) -> str:
             html = self.env.get_template(template).render(**context, **self._common(page))
@@ -76,7 +87,7 @@ class _PageRenderer:
             return block("facts/faq.html", fact=self._list(page, fact_id, blocks))
 
         def fact_table(fact_ids) -> str:
-            rows = [{"id": f, "label": self.words.labels[f], "value": fact(f),
+            rows = [{"id": f, "label": self.words.labels[f], "value": Markup(self.value(f)),
                      "sources": self.site.facts.facts[f].sources} for f in fact_ids]
             return block("facts/table.html", rows=rows)
 
@@ -103,7 +114,32 @@ class _PageRenderer:
         calls = read_calls(text)[0]
         if calls:
             text = expand(text, calls, self._functions(page, blocks))
-        return md_.sanitize(md_.to_inline_html(self.md, text))
+        html = self.inline_html.get(text)
+        if html is None:
+            html = self.inline_html[text] = md_.sanitize(md_.to_inline_html(self.md, text))
+        return html
+
+    def value(self, fact_id: str) -> str:
+        html = self.values.get(fact_id)
+        if html is None:
+            text = format_amount(self.site.facts.facts[fact_id].amount, self.language, self.words)
+            html = self.values[fact_id] = f'<span class="fact" data-fact="{escape(fact_id)}">{escape(text)}</span>'
+        return html
+
+    def _fill(self, html: str, blocks: list[str]) -> str:
+        """Put the fact values and blocks in place of their placeholders (blocks may hold values)."""
+        ids = sorted(self.site.facts.facts)
+
+        def replace(match) -> str:
+            kind, index = match.group(1), int(match.group(2))
+            return blocks[index] if kind == "BLOCK" else self.value(ids[index])
+
+        for _depth in range(3):
+            if "FACT" not in html:
+                break
+            html = _PLACEHOLDER_P.sub(replace, html)
+            html = _PLACEHOLDER.sub(replace, html)
+        return html
 
     # -- whole pages -------------------------------------------------------------------------
     def _common(self, page: Page) -> dict:
@@ -116,9 +152,7 @@ class _PageRenderer:
                                "delete it from the page.")
         blocks: list[str] = []
         text = expand(page.body, page.calls, self._functions(page, blocks))
-        html = md_.to_html(self.md, text)
-        for index, block in enumerate(blocks):
-            html = html.replace(f"<p>FACTBLOCK{index}X</p>", block).replace(f"FACTBLOCK{index}X", block)
+        html = self._fill(md_.to_html(self.md, text), blocks)
         return Markup(md_.sanitize(html))
 
     def page(self, page: Page) -> bytes:
@@ -134,22 +168,34 @@ class _PageRenderer:
             reviewer=config.reviewer, reviewer_role=self.words.terms[config.reviewer.role],
             canonical=config.base_url + page.url, x_default=config.base_url + x_default.url,
             alternates=alternates, hreflangs=[(lang.code, config.base_url + p.url) for lang, p, _ in alternates],
-            nav=[(p, relative_url(page.url, p.url)) for p in site.nav(self.language.code)],
+            nav=[(p, relative_url(page.url, p.url)) for p in self.nav],
             home_url=relative_url(page.url, site.home(self.language.code).url),
             sources=[site.facts.documents[d] for d in page.sources],
             language_names={lang.code: lang.name for lang in config.languages}, translation_notice=notice,
+            next_review=review.next_review(page.reviewed, config), json_ld=functools.partial(self.json_ld, page),
         )
         return self.env.get_template("page.html").render(context).encode("utf-8")
+
+    def json_ld(self, page: Page, therapy: str) -> Markup:
+        """The page's structured data (structured.py), with list words as plain text."""
+        blocks: list[str] = []
+        lists = {fact_id: [{name: Markup(self._fill(str(text), blocks)).striptags() for name, text in item["words"].items()}
+                           for item in self._list(page, fact_id, blocks)["items"]]
+                 for fact_id in structured.json_ld_facts(self.site, page)}
+        return structured.json_ld(self.site, page, therapy, self.words.terms[self.site.config.reviewer.role], lists)
 
     def partial(self, name: str, **context) -> Markup:
         return Markup(self.env.get_template(name).render(lang=self.language, **context))
 
 
 def render_site(site: Site, templates_dir: Path,
-                notices: Mapping[tuple[str, str], datetime.date] = MappingProxyType({})) -> Output:
+                notices: Mapping[tuple[str, str], datetime.date] = MappingProxyType({}),
+                today: datetime.date | None = None) -> Output:
     """Render every page, the language chooser, the 404 page, sitemap and robots.txt. `notices`:
-    (language, page key) -> the date of the Italian page a stale translation is behind."""
+    (language, page key) -> the date of the Italian page a stale translation is behind. A page whose
+    medical review is overdue on `today` (default: review.today()) fails; one falling due soon warns."""
     problems = Problems("rendering")
+    review.check_review_dates(site.pages, site.config, today or review.today(), problems)
     files: list[tuple[str, bytes]] = []
     renderers = {lang.code: _PageRenderer(site, lang, templates_dir, problems, notices)
                  for lang in site.config.languages}
