@@ -135,7 +135,8 @@ def error_page(failure: BuildError, root: Path) -> str:
     for problem in failure.problems:
         rows = []
         for number, text, here in source_excerpt(root, problem):
-            rows.append(f'<span{" class=here" if here else ""}><span class="n">{number}</span>'
+            mark = ' class="here"' if here else ""
+            rows.append(f'<span{mark}><span class="n">{number}</span>'
                         f"{html.escape(text) or ' '}</span>")
             if here and problem.column:
                 rows.append(f'<span class="here"><span class="n"></span>{" " * (problem.column - 1)}^</span>')

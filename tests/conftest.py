@@ -25,3 +25,7 @@ def build_site():
         return code, captured.out, captured.err
 
     return run
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright (run by default)")

@@ -1,0 +1,205 @@
+"""The live preview: its answers, its error page, one rebuild per burst of saves, and a real browser
+(Debian's chromium through Playwright) following a translator's edits without reloading by hand."""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from patientsite.errors import BuildError, Problem
+from patientsite.serve import Preview, PreviewApp, error_page, make_watcher
+
+REPO = Path(__file__).resolve().parent.parent
+BROKEN_RANGE = ("    range: [10, 12]\n", "    range: [10, 12\n")   # content/facts.yaml line 6
+
+
+@pytest.fixture
+def preview(site_root, tmp_path):
+    printed = []
+    result = Preview(site_root, tmp_path / "out", printed.append)
+    assert result.rebuild()
+    return result, printed
+
+
+def test_serves_the_built_files(preview):
+    app = PreviewApp(preview[0])
+    status, headers, body = app.respond("/en/the-treatment/")
+    assert status == "200 OK" and ("Content-Type", "text/html; charset=utf-8") in headers
+    assert b"<h1>The treatment</h1>" in body
+    assert app.respond("/ru")[:2] == ("301 Moved Permanently", [("Location", "/ru/")])
+    assert app.respond("/static/style.css")[1] == [("Content-Type", "text/css; charset=utf-8")]
+    # a WSGI path is UTF-8 bytes read as latin-1
+    status, _, body = app.respond("/../../etc/passwd")
+    assert status == "404 Not Found" and b"root:" not in body
+    assert app.respond("/it/nessuna-pagina/")[0] == "404 Not Found"
+
+
+def test_a_failed_build_keeps_the_last_site_and_shows_the_error_on_every_page(preview):
+    state, printed = preview
+    facts = state.root / "content/facts.yaml"
+    facts.write_text(facts.read_text().replace(*BROKEN_RANGE))
+    assert not state.rebuild(("content/facts.yaml",))
+    assert printed[-1].startswith("[") and "content/facts.yaml changed: the build failed; the browser shows the " \
+        "errors until they are fixed\n1 error while reading the facts:\nerror: content/facts.yaml:7:" in printed[-1]
+    app = PreviewApp(state)
+    for path in ("/", "/it/", "/en/the-treatment/", "/ru/missing/"):
+        status, headers, body = app.respond(path)
+        assert status == "500 Build Failed" and b"content/facts.yaml:7:" in body
+    assert app.respond("/static/style.css")[0] == "200 OK"     # the last good site's files
+    assert (state.out / "en/the-treatment/index.html").is_file()
+
+    assert not state.rebuild(("content/it/index.md",))           # the same error: said once, not again
+    assert "the build still fails with the same 1 error(s)" in printed[-1] and "error:" not in printed[-1]
+
+    facts.write_text(facts.read_text().replace(BROKEN_RANGE[1], BROKEN_RANGE[0]))
+    assert state.rebuild(("content/facts.yaml",))
+    assert printed[-1].endswith("; fixed") and app.respond("/en/")[0] == "200 OK"
+
+
+def test_the_error_page_names_the_file_and_line_with_the_source_around_it(site_root):
+    failure = BuildError("reading the pages", [
+        Problem("content/en/treatment.md", 4, 8, 'key "<b>" may only use a-z', "Use the same key."),
+        Problem("content/ru", None, None, "no Русский translation", "Translate it.")])
+    page = error_page(failure, site_root)
+    assert "<title>Build failed</title>" in page and "</style></head>" in page   # livereload goes before </head>
+    assert "The site could not be built: 2 errors while reading the pages" in page
+    assert "<h2>content/en/treatment.md:4:8</h2>" in page
+    assert '<p class="message">key &quot;&lt;b&gt;&quot; may only use a-z</p>' in page
+    assert '<span class="here"><span class="n">4</span>key: treatment</span>' in page
+    assert '<span class="here"><span class="n"></span>       ^</span>' in page
+    numbers = re.findall(r'<span class="n">(\d+)</span>', page)
+    assert numbers == ["1", "2", "3", "4", "5", "6", "7"]
+    assert "<h2>content/ru</h2>" in page and page.count("<pre>") == 1
+
+
+def test_a_bug_in_the_generator_does_not_stop_the_preview(preview, monkeypatch):
+    state, printed = preview
+    monkeypatch.setattr("patientsite.serve.build", lambda root, out: 1 / 0)
+    assert not state.rebuild(("templates/page.html",))
+    assert "ZeroDivisionError" in printed[-2] and "internal error: ZeroDivisionError" in printed[-1]
+    assert b"This is a bug in the generator" in PreviewApp(state).respond("/it/")[2]
+
+
+def test_a_burst_of_saves_gives_one_rebuild(site_root):
+    now = [0.0]
+    calls = []
+    watcher = make_watcher(site_root, calls.append, quiet=0.3, clock=lambda: now[0])
+    page, words = site_root / "content/en/index.md", site_root / "content/en/words.yaml"
+
+    def save(path, text, at):
+        now[0] = at
+        path.write_text(path.read_text() + text)
+        os.utime(path, ns=(int(at * 1e9) + 10**18,) * 2)
+        watcher.poll()
+
+    save(page, "\nOne.", 0.0)
+    save(page, "\nTwo.", 0.1)
+    save(words, "\n", 0.2)
+    (site_root / "content/en/.index.md.swp").write_text("editor")  # ignored
+    for at in (0.3, 0.4):
+        now[0] = at
+        watcher.poll()
+    assert calls == []
+    now[0] = 0.55
+    watcher.poll()
+    assert calls == [("content/en/index.md", "content/en/words.yaml")]
+    now[0] = 5.0
+    watcher.poll()
+    assert len(calls) == 1
+
+
+# -- a real browser ---------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(condition, what: str, seconds: float = 15.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            found = condition()
+        except Exception:       # the page is reloading
+            found = None
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _connected(page) -> None:
+    """Wait until livereload's script in the tab has shaken hands with the server."""
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol >= 7", timeout=10_000)
+    time.sleep(0.3)
+
+
+@pytest.mark.browser
+def test_a_translator_previews_edits_and_errors_in_a_real_browser(site_root, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian's chromium is not installed (bash scripts/setup.sh test)")
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(site_root), "serve",
+                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+    url = f"http://127.0.0.1:{port}/en/the-treatment/"
+    try:
+        _wait_for(lambda: urllib.request.urlopen(url, timeout=1).status == 200, "the preview to start")
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"])
+            page = browser.new_page()
+            page.goto(url)
+            assert page.inner_text("h1") == "The treatment"
+            _connected(page)
+
+            treatment = site_root / "content/en/treatment.md"
+            original = treatment.read_text()
+            for word in ("Draft.", "Second draft.", "Ask your doctor first."):   # a burst of saves
+                treatment.write_text(original.replace("## Details", f"{word}\n\n## Details"))
+            _wait_for(lambda: "Ask your doctor first." in page.inner_text("main"), "the new text")
+            _connected(page)
+
+            facts = site_root / "content/facts.yaml"
+            facts.write_text(facts.read_text().replace(*BROKEN_RANGE))
+            _wait_for(lambda: "content/facts.yaml:7:" in page.inner_text("h2"), "the error page")
+            text = page.inner_text("body")
+            assert "The site could not be built: 1 error while reading the facts" in text
+            assert "YAML syntax error" in text and "range: [10, 12" in text
+            _connected(page)
+
+            facts.write_text(facts.read_text().replace(BROKEN_RANGE[1], BROKEN_RANGE[0]))
+            _wait_for(lambda: page.inner_text("h1") == "The treatment", "the page again")
+            assert "Ask your doctor first." in page.inner_text("main")
+            browser.close()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+        log.close()
+    printed = (tmp_path / "serve.log").read_text()
+    assert printed.count("content/en/treatment.md changed: built") == 1, printed      # one rebuild per burst
+    assert printed.count("error: content/facts.yaml:7:") == 1, printed                 # the error, once
+    assert printed.count("content/facts.yaml changed: built") == 1 and "; fixed" in printed
+    assert "Traceback" not in printed and printed.endswith("Preview stopped.\n")
+
+
+def test_a_port_in_use_is_a_plain_error(site_root, capsys):
+    from patientsite.cli import main
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        code = main(["--root", str(site_root), "serve", "--port", str(port)])
+    err = capsys.readouterr().err
+    assert code == 1 and f"error: 127.0.0.1:{port}: this port is already in use" in err
+    assert f"python build.py serve --port {port + 1}" in err
