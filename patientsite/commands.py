@@ -10,16 +10,19 @@ from .pipeline import REPORT_PATH, build
 
 def add_arguments(parser) -> None:
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: site/)")
+    parser.add_argument("--no-cache", action="store_true", help="render every page (ignore .cache/)")
+    parser.add_argument("--jobs", type=int, default=0, help="processes to render with (default: all cores)")
 
 
 def run(args, root: Path) -> int:
     out = (args.out or root / "site").resolve()
-    result = build(root, out)
+    result = build(root, out, use_cache=not args.no_cache, jobs=args.jobs)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for language in result.site.config.languages:
         count = sum(1 for p in result.site.pages if p.language == language.code)
         print(f"{language.code}  {language.name:<10} {count:>4} pages")
-    print(f"Built {len(result.files)} files into {out} in {result.seconds * 1000:.0f} ms; "
+    print(f"Built {len(result.files)} files ({result.rendered} pages rendered, the rest unchanged) into {out} "
+          f"in {result.seconds * 1000:.0f} ms; "
           f"review report for the doctor: {REPORT_PATH}")
     return 0

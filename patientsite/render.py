@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime
 import functools
+import multiprocessing
+import os
 import posixpath
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -21,6 +24,7 @@ from . import review, structured
 from .config import Language
 from .errors import Problem, Problems
 from .i18n import format_amount, format_long_date
+from .cache import RenderCache, page_digest, site_digests
 from .model import Page, Site
 from .shortcodes import expand, read_calls
 
@@ -31,6 +35,10 @@ BODY_TEMPLATE = "<page body>"
 class Output:
     files: tuple[tuple[str, bytes], ...]     # (output path, content), sorted by path
     warnings: tuple[Problem, ...]
+    rendered: int = 0                        # pages rendered (not taken from the cache)
+
+
+PARALLEL_MIN = 48   # below this many pages to render, one process is faster than forking
 
 
 def template_environment(templates_dir: Path, language: Language, translations) -> Environment:
@@ -146,10 +154,6 @@ class _PageRenderer:
         return {"lang": self.language, "page": page, "root": relative_url(page.url, "")[: -len("index.html")] or "./"}
 
     def body(self, page: Page) -> Markup:
-        for line, what in md_.find_unsafe_markup(page.body):
-            self.problems.warn(page.src_path, page.body_line + line - 1, f'removed unsafe markup "{what}"',
-                               "Pages may not carry scripts, event handlers or javascript: links; "
-                               "delete it from the page.")
         blocks: list[str] = []
         text = expand(page.body, page.calls, self._functions(page, blocks))
         html = self._fill(md_.to_html(self.md, text), blocks)
@@ -190,18 +194,19 @@ class _PageRenderer:
 
 def render_site(site: Site, templates_dir: Path,
                 notices: Mapping[tuple[str, str], datetime.date] = MappingProxyType({}),
-                today: datetime.date | None = None) -> Output:
+                today: datetime.date | None = None, cache: RenderCache | None = None, jobs: int = 0) -> Output:
     """Render every page, the language chooser, the 404 page, sitemap and robots.txt. `notices`:
     (language, page key) -> the date of the Italian page a stale translation is behind. A page whose
     medical review is overdue on `today` (default: review.today()) fails; one falling due soon warns."""
     problems = Problems("rendering")
     review.check_review_dates(site.pages, site.config, today or review.today(), problems)
-    files: list[tuple[str, bytes]] = []
+    for page in site.pages:
+        for line, what in md_.find_unsafe_markup(page.body):
+            problems.warn(page.src_path, page.body_line + line - 1, f'removed unsafe markup "{what}"',
+                          "Pages may not carry scripts, event handlers or javascript: links; delete it from the page.")
+    files, rendered = _cached_pages(site, templates_dir, notices, cache, jobs, problems)
     renderers = {lang.code: _PageRenderer(site, lang, templates_dir, problems, notices)
                  for lang in site.config.languages}
-    for page in site.pages:
-        with _located(problems, page, templates_dir):
-            files.append((page.output_path, renderers[page.language].page(page)))
     source = renderers[site.config.source_language.code]
     with _located(problems, None, templates_dir):
         homes = [(lang, site.home(lang.code)) for lang in site.config.languages]
@@ -221,7 +226,66 @@ def render_site(site: Site, templates_dir: Path,
         if path.is_file():
             files.append((f"static/{path.relative_to(static).as_posix()}", path.read_bytes()))
     problems.raise_if_any()
-    return Output(tuple(sorted(files)), problems.warnings_tuple())
+    return Output(tuple(sorted(files)), problems.warnings_tuple(), rendered)
+
+
+def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache | None, jobs: int,
+                  problems: Problems) -> tuple[list[tuple[str, bytes]], int]:
+    """Every page: from the cache where its digest is known, else rendered (on all cores when many)."""
+    files, todo, digests = [], [], {}
+    if cache is not None:
+        common = site_digests(site, templates_dir)
+        for index, page in enumerate(site.pages):
+            shown = page.facts_used + structured.json_ld_facts(site, page)
+            digests[index] = page_digest(site, page, common, shown, notices.get((page.language, page.key)))
+            content = cache.get(digests[index])
+            if content is None:
+                todo.append(index)
+            else:
+                files.append((page.output_path, content))
+    else:
+        todo = list(range(len(site.pages)))
+    jobs = jobs or len(os.sched_getaffinity(0))
+    if jobs > 1 and len(todo) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
+        chunks = [todo[start::jobs * 4] for start in range(jobs * 4)]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                 initargs=(site, templates_dir, notices)) as pool:
+            results = list(pool.map(_render_in_worker, chunks))
+    else:
+        results = [_render_pages(site, templates_dir, notices, todo)]
+    for rendered, errors, warnings in results:
+        problems.errors.extend(errors)
+        problems.warnings.extend(warnings)
+        for index, content in rendered:
+            files.append((site.pages[index].output_path, content))
+            if cache is not None and not errors:
+                cache.put(digests[index], content)
+    return files, len(todo)
+
+
+def _render_pages(site: Site, templates_dir: Path, notices, indices) -> tuple[list, list, list]:
+    problems = Problems("rendering")
+    renderers = {lang.code: _PageRenderer(site, lang, templates_dir, problems, notices)
+                 for lang in site.config.languages}
+    rendered = []
+    for index in indices:
+        page = site.pages[index]
+        with _located(problems, page, templates_dir):
+            rendered.append((index, renderers[page.language].page(page)))
+    return rendered, problems.errors, problems.warnings
+
+
+_worker_input: tuple = ()
+
+
+def _start_worker(site: Site, templates_dir: Path, notices) -> None:
+    global _worker_input  # one process, one build: set once when the pool forks
+    _worker_input = (site, templates_dir, notices)
+
+
+def _render_in_worker(indices) -> tuple[list, list, list]:
+    return _render_pages(*_worker_input, indices)
 
 
 class _located:
