@@ -20,40 +20,28 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
 import devserver  # noqa: E402
-from generators import PEERS, SETUP_HINT, BenchError, Generator, make  # noqa: E402
+from generators import PEERS, REPO, SETUP_HINT, BenchError, Generator, make, snapshot_generator  # noqa: E402
+from measure import Measurement, run_measured  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 BUILD_TIMEOUT = 1800.0
 STAGES = ("cold", "warm", "edit")
 
 
-def timed_build(generator: Generator, warm: bool) -> tuple[float, float]:
-    """Run one build as a child process: (wall seconds, the child's peak RSS in MB)."""
+def timed_build(generator: Generator, warm: bool) -> Measurement:
+    """Run one build of `generator` as a child process and measure it; fail loudly if it fails."""
     log_path = generator.root.parent / f"{generator.name}.log"
-    with open(log_path, "wb") as log:
-        started = time.perf_counter()
-        child = subprocess.Popen(generator.command(warm), cwd=generator.root, stdout=log, stderr=subprocess.STDOUT)
-        watchdog = threading.Timer(BUILD_TIMEOUT, child.kill)
-        watchdog.start()
-        try:
-            _, status, usage = os.wait4(child.pid, 0)   # this child's own rusage, not all children's
-        finally:
-            watchdog.cancel()
-        seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
+    code, measured = run_measured(generator.command(warm), generator.root, log_path, BUILD_TIMEOUT)
+    if code != 0:
         tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
-        raise BenchError(f"{generator.label} build failed (exit {child.returncode}): "
-                         f"{' '.join(generator.command(warm))}\n{tail}")
-    return seconds, usage.ru_maxrss / 1024   # Linux reports kilobytes
+        raise BenchError(f"{generator.label} build failed (exit {code}): {' '.join(generator.command(warm))}\n{tail}")
+    return measured
 
 
 def choose(peers_arg: str) -> tuple[list[str], list[str]]:
@@ -72,14 +60,15 @@ def choose(peers_arg: str) -> tuple[list[str], list[str]]:
     return chosen, notes
 
 
-def prepare(names: list[str], pages: int, work: Path) -> tuple[dict[str, Generator], tuple]:
+def prepare(names: list[str], pages: int, work: Path, revision: str | None) -> tuple[dict[str, Generator], tuple]:
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
+    source = snapshot_generator(work / "generator", revision)
     plans = corpus.plan_site(pages)
     generators = {}
     for name in names:
-        generator = make(name, work)
+        generator = make(name, work, source)
         generator.write(plans)
         generators[name] = generator
     return generators, plans
@@ -87,7 +76,7 @@ def prepare(names: list[str], pages: int, work: Path) -> tuple[dict[str, Generat
 
 def measure(generators: dict[str, Generator], plans, runs: int) -> dict:
     """runs × (cold for all, warm for all, edit for all); the generators' order rotates every run."""
-    results = {name: {stage: [] for stage in STAGES} | {"rss": [], "pages": 0} for name in generators}
+    results = {name: {stage: [] for stage in STAGES} | {"cpu": [], "peak_mb": [], "pages": 0} for name in generators}
     names = list(generators)
     edited = plans[len(plans) // 2]
     for run in range(runs):
@@ -99,14 +88,16 @@ def measure(generators: dict[str, Generator], plans, runs: int) -> dict:
                     generator.make_cold()
                 if stage == "edit":
                     devserver.edit_page(generator.edited_source(edited), f"benchedit{run}x")
-                seconds, rss = timed_build(generator, warm=stage != "cold")
+                measured = timed_build(generator, warm=stage != "cold")
                 results[name]["pages"] = generator.verify(plans)
                 if stage == "edit" and f"benchedit{run}x" not in generator.page_file(edited, "it").read_text("utf-8"):
                     raise BenchError(f"{generator.label}: the edited page does not show the edit")
-                results[name][stage].append(seconds)
-                results[name]["rss"].append(rss)
-                print(f"  run {run + 1}/{runs} {stage:<4} {generator.label:<12} {seconds:7.2f} s {rss:6.0f} MB",
-                      flush=True)
+                results[name][stage].append(measured.seconds)
+                results[name]["peak_mb"].append(measured.peak_mb)
+                if stage == "cold":
+                    results[name]["cpu"].append(measured.cpu_seconds)
+                print(f"  run {run + 1}/{runs} {stage:<4} {generator.label:<12} {measured.seconds:7.2f} s "
+                      f"(CPU {measured.cpu_seconds:6.2f} s) {measured.peak_mb:6.0f} MB", flush=True)
     return results
 
 
@@ -114,19 +105,31 @@ def median(values) -> float | None:
     return statistics.median(values) if values else None
 
 
-def report(results: dict, edits: devserver.EditTimes | None, pages: int, runs: int, notes: list[str]) -> str:
+def version(revision: str | None) -> str:
+    """The measured generator: a commit, or the working tree (and whether it differs from HEAD)."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+    commit = git("rev-parse", "--short", revision or "HEAD") or "unknown"
+    if revision is not None:
+        return f"commit {commit}"
+    dirty = git("status", "--porcelain", "--", "patientsite", "templates", "build.py")
+    return f"the working tree ({commit}{' + uncommitted changes' if dirty else ''})"
+
+
+def report(results: dict, edits: devserver.EditTimes | None, pages: int, runs: int, notes: list[str],
+           commit: str) -> str:
     ours = results["ours"]
-    lines = [f"{pages} pages per language × 3 languages; medians of {runs} run(s); "
-             f"{os.cpu_count()} CPUs; Python {platform.python_version()}; {datetime.date.today()}", "",
-             "| generator | pages | cold s | warm s | 1 page edited s | peak RSS MB | ours/peer cold | ours/peer warm |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [f"{pages} pages per language × 3 languages; medians of {runs} run(s); {datetime.date.today()}; "
+             f"{os.cpu_count()} CPUs; Python {platform.python_version()}; our generator at {commit}", "",
+             "| generator | pages | cold s | cold CPU s | warm s | 1 page edited s | peak MB | ours/peer cold | ours/peer warm |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, data in results.items():
         cold, warm, edit = (median(data[s]) for s in STAGES)
-        rss = max(data["rss"]) if data["rss"] else 0
         ratio = "" if name == "ours" else f"{median(ours['cold']) / cold:.2f}"
         ratio_warm = "" if name == "ours" else f"{median(ours['warm']) / warm:.2f}"
-        lines.append(f"| {make(name, BENCH).label} | {data['pages']} | {cold:.2f} | {warm:.2f} | {edit:.2f} | "
-                     f"{rss:.0f} | {ratio} | {ratio_warm} |")
+        lines.append(f"| {make(name, BENCH).label} | {data['pages']} | {cold:.2f} | {median(data['cpu']):.2f} | "
+                     f"{warm:.2f} | {edit:.2f} | {max(data['peak_mb']):.0f} | {ratio} | {ratio_warm} |")
     if edits is not None:
         lines += ["", f"Our dev server, {edits.mode}:",
                   f"- one page edited: median {_ms(edits.page_ms)} ms (runs: {_list(edits.page_ms)})",
@@ -146,7 +149,7 @@ def ratios_line(results: dict, edits: devserver.EditTimes | None) -> str:
             return "n/a"
         return f"{median(ours[stage]) / median(results[peer][stage]):.2f}"
 
-    rss = max(ours["rss"])
+    rss = max(ours["peak_mb"])
     edit_ms = _ms(edits.page_ms) if edits else "n/a"
     fact_ms = _ms(edits.fact_ms) if edits else "n/a"
     return (f"ratios: hugo={ratio('hugo', 'cold')} pelican={ratio('pelican', 'cold')} mkdocs={ratio('mkdocs', 'cold')} "
@@ -169,6 +172,8 @@ def main(argv=None) -> int:
     parser.add_argument("--peers", default="all", help="all, none, or a comma list of: " + ", ".join(PEERS))
     parser.add_argument("--work", type=Path, default=None, help="where the projects are written "
                         "(default bench/work/n<pages>)")
+    parser.add_argument("--generator", default="worktree", metavar="REV",
+                        help="which version of our generator to measure: worktree (default) or a git revision")
     parser.add_argument("--no-serve", action="store_true", help="skip the dev-server edit timings")
     parser.add_argument("--json", type=Path, default=None, help="also write every measurement to this file")
     args = parser.parse_args(argv)
@@ -178,9 +183,12 @@ def main(argv=None) -> int:
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     work = (args.work or BENCH / "work" / f"n{args.pages}").resolve()
-    print(f"writing {args.pages} pages × 3 languages for {', '.join(names)} into {work}", flush=True)
+    revision = None if args.generator == "worktree" else args.generator
+    commit = version(revision)
+    print(f"writing {args.pages} pages × 3 languages for {', '.join(names)} into {work}; "
+          f"our generator at {commit}", flush=True)
     try:
-        generators, plans = prepare(names, args.pages, work)
+        generators, plans = prepare(names, args.pages, work, revision)
         results = measure(generators, plans, args.runs)
         edits = None
         if not args.no_serve:
@@ -189,10 +197,10 @@ def main(argv=None) -> int:
     except BenchError as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 1
-    text = report(results, edits, args.pages, args.runs, notes)
+    text = report(results, edits, args.pages, args.runs, notes, commit)
     line = ratios_line(results, edits)
     if args.json:
-        args.json.write_text(json.dumps({"pages": args.pages, "runs": args.runs, "results": results,
+        args.json.write_text(json.dumps({"pages": args.pages, "runs": args.runs, "commit": commit, "results": results,
                                          "edits": edits.__dict__ if edits else None, "ratios": line},
                                         indent=1), encoding="utf-8")
     print()

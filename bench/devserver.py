@@ -19,7 +19,7 @@ from pathlib import Path
 
 import corpus
 import layouts
-from generators import PYTHON, REPO, BenchError, Generator
+from generators import PYTHON, BenchError, Generator
 
 POLL_SECONDS = 0.002
 HTTP_POLL_SECONDS = 0.005
@@ -42,25 +42,25 @@ def edit_page(path: Path, marker: str) -> None:
     path.write_text(text.rstrip("\n") + f"\n\nModifica {marker}.\n", encoding="utf-8")
 
 
-def serve_available() -> bool:
-    return (REPO / "patientsite" / "serve.py").exists()
+def serve_available(ours: Generator) -> bool:
+    return (Path(ours.build_script()).parent / "patientsite" / "serve.py").exists()
 
 
 def measure_edits(ours: Generator, plans, runs: int, timed_build) -> EditTimes:
     edited = plans[len(plans) // 2]
     users = [(lang, plan) for plan in plans if plan.uses(corpus.EDITED_FACT) for lang in corpus.LANGUAGES]
-    if serve_available():
+    if serve_available(ours):
         return _with_server(ours, plans, edited, users, runs)
     times = EditTimes("full `build` after the edit (patientsite/serve.py does not exist yet)", fact_pages=len(users))
     for run in range(runs):
         marker = f"serveedit{run}x"
         edit_page(ours.edited_source(edited), marker)
-        seconds, _ = timed_build(ours, warm=True)
+        seconds = timed_build(ours, warm=True).seconds
         _expect(ours.page_file(edited, "it"), marker)
         times.page_ms.append(seconds * 1000)
         before = {(lang, plan.index): _read(ours.page_file(plan, lang)) for lang, plan in users}
         (ours.root / "content" / "facts.yaml").write_text(layouts.edited_facts_yaml(run), encoding="utf-8")
-        seconds, _ = timed_build(ours, warm=True)
+        seconds = timed_build(ours, warm=True).seconds
         changed = sum(_read(ours.page_file(plans[index], lang)) != old for (lang, index), old in before.items())
         if users and changed != len(users):
             raise BenchError(f"the fact edit changed {changed} of the {len(users)} pages that use it")
@@ -72,7 +72,7 @@ def _with_server(ours: Generator, plans, edited, users, runs: int) -> EditTimes:
     port = _free_port()
     options = _serve_options(ours)
     out = ours.root / "serve-out"
-    command = [PYTHON, str(REPO / "build.py"), "--root", str(ours.root), "serve"]
+    command = [PYTHON, ours.build_script(), "--root", str(ours.root), "serve"]
     if "--port" in options:
         command += ["--port", str(port)]
     if "--out" in options:
@@ -124,7 +124,7 @@ def _with_server(ours: Generator, plans, edited, users, runs: int) -> EditTimes:
 
 
 def _serve_options(ours: Generator) -> set[str]:
-    help_text = subprocess.run([PYTHON, str(REPO / "build.py"), "--root", str(ours.root), "serve", "--help"],
+    help_text = subprocess.run([PYTHON, ours.build_script(), "--root", str(ours.root), "serve", "--help"],
                                capture_output=True, text=True, timeout=60).stdout
     return {word.strip("[],") for word in help_text.split() if word.startswith(("--", "[--"))}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ class Generator:
     label: str
     root: Path              # the generated project
     out: Path               # its output folder
+    source: Path | None = None   # ours: the snapshot of the generator, templates and catalogues
 
     # -- set-up ----------------------------------------------------------------------------------
     def missing(self) -> str | None:
@@ -84,10 +86,14 @@ class Generator:
 
 class Ours(Generator):
     def write(self, plans):
-        layouts.write_ours(self.root, plans, REPO)
+        layouts.write_ours(self.root, plans, self.source)
+
+    def build_script(self) -> str:
+        """build.py of the generator's snapshot."""
+        return str(self.source / "build.py")
 
     def command(self, warm):
-        return [PYTHON, str(REPO / "build.py"), "--root", str(self.root), "build", "--out", str(self.out)]
+        return [PYTHON, self.build_script(), "--root", str(self.root), "build", "--out", str(self.out)]
 
     def caches(self):
         # The generator's cache will live in the project (the repo ignores /.cache/); the build also
@@ -163,16 +169,40 @@ class Pelican(Generator):
         return [self.root / "cache"]
 
 
+SNAPSHOT = ("build.py", "patientsite", "templates", *(f"content/{lang}/messages.po" for lang in LANGUAGES))
+
+
+def snapshot_generator(folder: Path, revision: str | None) -> Path:
+    """Copy the generator, its templates and UI catalogues (the working tree's, or a git revision's)
+    into `folder`, so one benchmark measures one version even while people edit the repository."""
+    folder.mkdir(parents=True)
+    if revision is None:
+        for rel in SNAPSHOT:
+            source, target = REPO / rel, folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.is_dir():
+                shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            else:
+                shutil.copy(source, target)
+        return folder
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", revision, *SNAPSHOT],
+                             capture_output=True)
+    if archive.returncode != 0:
+        raise BenchError(f"git archive {revision} failed: {archive.stderr.decode(errors='replace').strip()}")
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
 KINDS = {"ours": (Ours, "ours"), "hugo": (Hugo, "Hugo"), "mkdocs": (MkDocs, "MkDocs+i18n"),
          "pelican": (Pelican, "Pelican")}
 PEERS = ("hugo", "pelican", "mkdocs")
 
 
-def make(name: str, work: Path) -> Generator:
+def make(name: str, work: Path, source: Path | None = None) -> Generator:
     kind, label = KINDS[name]
     root = work / name
     out = root / ("site" if name == "mkdocs" else "out")
-    return kind(name, label, root, out)
+    return kind(name, label, root, out, source)
 
 
-__all__ = ["BenchError", "Generator", "PEERS", "PYTHON", "REPO", "SETUP_HINT", "corpus", "make"]
+__all__ = ["BenchError", "Generator", "PEERS", "PYTHON", "REPO", "SETUP_HINT", "make", "snapshot_generator"]

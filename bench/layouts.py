@@ -45,14 +45,15 @@ def _plain_parts(lang: str):
 
 # -- ours ----------------------------------------------------------------------------------------
 
-def write_ours(root: Path, plans: tuple[PagePlan, ...], repo: Path) -> None:
-    shutil.copytree(repo / "templates", root / "templates")
+def write_ours(root: Path, plans: tuple[PagePlan, ...], source: Path) -> None:
+    """Our project; the templates and UI catalogues come from `source` (the generator's snapshot)."""
+    shutil.copytree(source / "templates", root / "templates")
     _write(root / "site.yaml", _site_yaml())
     _write(root / "content" / "facts.yaml", _facts_yaml())
     for lang in LANGUAGES:
         folder = root / "content" / lang
         _write(folder / "words.yaml", _words_yaml(lang))
-        shutil.copy(repo / "content" / lang / "messages.po", folder / "messages.po")
+        shutil.copy(source / "content" / lang / "messages.po", folder / "messages.po")
         for plan in plans:
             _write(folder / f"{plan.file_stem()}.md", our_page(plan, lang))
 
