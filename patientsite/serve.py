@@ -39,6 +39,7 @@ class Preview:
     def __init__(self, root: Path, out: Path, echo: Callable[[str], None]):
         self.root, self.out, self.echo = root, out, echo
         self.failure: BuildError | None = None
+        self.warnings: tuple[Problem, ...] = ()      # the last ones printed: each is said once
 
     def rebuild(self, changed: tuple[str, ...] = ()) -> bool:
         """Build into `out`; keep the last good site and remember the problems if it fails."""
@@ -58,10 +59,12 @@ class Preview:
                 "printed in the terminal.")])
         else:
             self.failure = None
-            for warning in result.warnings:
+            for warning in result.warnings if result.warnings != self.warnings else ():
                 self.echo(f"warning: {warning}")
+            same = f"; {len(result.warnings)} warning(s) as before" if result.warnings == self.warnings != () else ""
+            self.warnings = result.warnings
             self.echo(f"[{stamp}] {cause}built {len(result.files)} files in "
-                      f"{(time.perf_counter() - started) * 1000:.0f} ms" + ("; fixed" if previous else ""))
+                      f"{(time.perf_counter() - started) * 1000:.0f} ms{same}" + ("; fixed" if previous else ""))
             return True
         if previous is not None and str(previous) == str(self.failure):
             self.echo(f"[{stamp}] {cause}the build still fails with the same {len(self.failure.problems)} error(s)")
@@ -230,6 +233,18 @@ def _stop(signum, frame):
     raise KeyboardInterrupt
 
 
+def _warnings_only(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
+
+
+def _nothing(record: logging.LogRecord) -> bool:
+    return False
+
+
+# livereload's chatter and tornado's access log would repeat on every request what we say once
+QUIET_LOGS = {"livereload": _warnings_only, "tornado.access": _nothing}
+
+
 def run(args, root: Path) -> int:
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
@@ -248,14 +263,13 @@ def run(args, root: Path) -> int:
         watcher = make_watcher(root, on_change)
         preview.rebuild()
         server = Server(app=PreviewApp(preview), watcher=watcher)
-        quiet = [logging.getLogger("livereload"), logging.getLogger("tornado.access")]  # we say it once
-        for logger in quiet:
-            logger.addFilter(_warnings_only if logger.name == "livereload" else _nothing)
+        for name, keep in QUIET_LOGS.items():
+            logging.getLogger(name).addFilter(keep)
         previous = signal.signal(signal.SIGTERM, _stop)
         echo(f"Preview: http://127.0.0.1:{args.port}/ (every language; press Ctrl+C to stop)")
         echo(f"Watching {', '.join(WATCHED)}: saving a file rebuilds the site and reloads the browser.")
         try:
-            server.serve(port=args.port, host="127.0.0.1", debug=False, restart_delay=0)
+            server.serve(port=args.port, host="127.0.0.1", debug=False)
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise
@@ -264,17 +278,7 @@ def run(args, root: Path) -> int:
                 f"Stop the other preview, or choose another port: python build.py serve --port {args.port + 1}")])
         finally:
             signal.signal(signal.SIGTERM, previous)
-            for logger in quiet:
-                logger.removeFilter(_warnings_only if logger.name == "livereload" else _nothing)
+            for name, keep in QUIET_LOGS.items():
+                logging.getLogger(name).removeFilter(keep)
     echo("Preview stopped.")
     return 0
-
-
-def _warnings_only(record: logging.LogRecord) -> bool:
-    return record.levelno >= logging.WARNING
-
-
-def _nothing(record: logging.LogRecord) -> bool:
-    return False
-
-

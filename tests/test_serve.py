@@ -203,3 +203,20 @@ def test_a_port_in_use_is_a_plain_error(site_root, capsys):
     err = capsys.readouterr().err
     assert code == 1 and f"error: 127.0.0.1:{port}: this port is already in use" in err
     assert f"python build.py serve --port {port + 1}" in err
+
+
+def test_warnings_are_said_once_not_on_every_rebuild(preview, capsys):
+    from patientsite.cli import main
+
+    state, printed = preview
+    for lang in ("en", "ru"):
+        assert main(["--root", str(state.root), "status", "--mark-current", lang, "all"]) == 0
+    capsys.readouterr()
+    treatment = state.root / "content/it/treatment.md"
+    treatment.write_text(treatment.read_text().replace("## Details", "Nuovo.\n\n## Details"))
+    assert state.rebuild(("content/it/treatment.md",))
+    warned = [line for line in printed if line.startswith("warning:")]
+    assert len(warned) == 2 and "published with an out-of-date notice" in warned[0]
+    assert state.rebuild(("content/it/index.md",))
+    assert printed[-1].endswith("; 2 warning(s) as before") and len(printed) == len(warned) + 3
+    assert b"translation-notice" in PreviewApp(state).respond("/en/the-treatment/")[2]
