@@ -77,6 +77,7 @@ def prepare(names: list[str], pages: int, work: Path, revision: str | None) -> t
 def measure(generators: dict[str, Generator], plans, runs: int) -> dict:
     """runs × (cold for all, warm for all, edit for all); the generators' order rotates every run."""
     results = {name: {stage: [] for stage in STAGES} | {"cpu": [], "peak_mb": [], "pages": 0} for name in generators}
+    results["load"] = []       # the 1-minute load average before each build: other work on the machine
     names = list(generators)
     edited = plans[len(plans) // 2]
     for run in range(runs):
@@ -88,6 +89,7 @@ def measure(generators: dict[str, Generator], plans, runs: int) -> dict:
                     generator.make_cold()
                 if stage == "edit":
                     devserver.edit_page(generator.edited_source(edited), f"benchedit{run}x")
+                results["load"].append(os.getloadavg()[0])
                 measured = timed_build(generator, warm=stage != "cold")
                 results[name]["pages"] = generator.verify(plans)
                 if stage == "edit" and f"benchedit{run}x" not in generator.page_file(edited, "it").read_text("utf-8"):
@@ -119,12 +121,15 @@ def version(revision: str | None) -> str:
 
 def report(results: dict, edits: devserver.EditTimes | None, pages: int, runs: int, notes: list[str],
            commit: str) -> str:
-    ours = results["ours"]
+    ours, load = results["ours"], results["load"]
     lines = [f"{pages} pages per language × 3 languages; medians of {runs} run(s); {datetime.date.today()}; "
-             f"{os.cpu_count()} CPUs; Python {platform.python_version()}; our generator at {commit}", "",
+             f"{os.cpu_count()} CPUs; Python {platform.python_version()}; our generator at {commit}; "
+             f"load average before the builds {min(load):.1f}-{max(load):.1f} (median {median(load):.1f})", "",
              "| generator | pages | cold s | cold CPU s | warm s | 1 page edited s | peak MB | ours/peer cold | ours/peer warm |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, data in results.items():
+        if name == "load":
+            continue
         cold, warm, edit = (median(data[s]) for s in STAGES)
         ratio = "" if name == "ours" else f"{median(ours['cold']) / cold:.2f}"
         ratio_warm = "" if name == "ours" else f"{median(ours['warm']) / warm:.2f}"
