@@ -1,0 +1,113 @@
+"""Each language's words for the facts (`content/<lang>/words.yaml`): labels, item texts, the
+forms of counted nouns (`units`, one per CLDR plural category) and the words for terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Mapping
+
+from .config import Config
+from .errors import Problems, suggest
+from .yamlload import Node, check_keys
+
+WORDS_FILE = "words.yaml"
+# Units Babel formats itself: (CLDR unit id, preferred length). Any other unit is a counted noun.
+MEASURE_UNITS = {
+    "mm": ("length-millimeter", "short"), "ml": ("volume-milliliter", "short"),
+    "minute": ("duration-minute", "long"), "hour": ("duration-hour", "long"),
+    "day": ("duration-day", "long"), "week": ("duration-week", "long"),
+    "month": ("duration-month", "long"), "year": ("duration-year", "long"),
+}
+
+
+@dataclass(frozen=True)
+class Words:
+    """One language's words for the facts."""
+
+    path: str
+    units: Mapping[str, Mapping[str, str]]
+    terms: Mapping[str, str]
+    labels: Mapping[str, str]
+    items: Mapping[tuple[str, str], Mapping[str, str]]
+    lines: Mapping[str, int]       # "fact id" or "fact id#item id" -> line in words.yaml
+
+
+def plural_categories(language) -> tuple[str, ...]:
+    """The CLDR plural categories a counted noun needs in this language."""
+    rule = language.babel.plural_form
+    samples = [Decimal(n) for n in range(0, 1001)] + [Decimal("1.5"), Decimal("0.5")]
+    return tuple(sorted({rule(n) for n in samples} | {"other"}))
+
+
+def read_words(data: Node, path: str, facts: dict, language, config: Config, problems: Problems) -> Words:
+    """One language's words.yaml, checked against the facts: every fact, item field, unit and term."""
+    check_keys(data, {"units", "terms", "facts"}, path, "words.yaml", problems, required=("facts",))
+    units, terms, labels, items, lines = {}, {}, {}, {}, {}
+    needed = plural_categories(language)
+    for unit, forms in (data.get("units") or Node()).items():
+        line = data["units"].line_of(unit)
+        if not isinstance(forms, Node):
+            problems.error(path, line, f'unit "{unit}" must list its forms', "Write {one: ..., other: ...}.")
+            continue
+        missing = [c for c in needed if not forms.get(c)]
+        if missing:
+            problems.error(path, line, f'unit "{unit}" lacks the plural form(s) {", ".join(missing)}',
+                           f"{language.name} needs the forms {', '.join(needed)} "
+                           "(e.g. Russian: 1 сеанс, 2 сеанса, 5 сеансов, 1,5 сеанса).")
+        units[str(unit)] = MappingProxyType({str(k): str(v) for k, v in forms.items()})
+    for term, text in (data.get("terms") or Node()).items():
+        terms[str(term)] = str(text)
+        lines[f"term:{term}"] = data["terms"].line_of(term)
+    given = data.get("facts") if isinstance(data.get("facts"), Node) else Node()
+    for fact_id in given:
+        if fact_id not in facts:
+            problems.error(path, given.line_of(fact_id), f'words for an unknown fact "{fact_id}"',
+                           f"{suggest(str(fact_id), facts)}Every fact id must be defined in content/facts.yaml.")
+    for fact in facts.values():
+        where_line = given.line_of(fact.id) if fact.id in given else data.line_of("facts")
+        lines[fact.id] = where_line
+        raw = given.get(fact.id)
+        hint_what = "a label" if not fact.is_list else f"a label and, for every item, {', '.join(fact.word_fields)}"
+        if raw is None:
+            problems.error(path, where_line, f'no {language.name} words for the fact "{fact.id}"',
+                           f"Add {hint_what} under facts: (copy the entry from content/{config.source_language.code}/{WORDS_FILE}).")
+            continue
+        if not fact.is_list:
+            if not isinstance(raw, str) or not raw.strip():
+                problems.error(path, where_line, f'the words for "{fact.id}" must be its label (a line of text)', "")
+            labels[fact.id] = str(raw)
+            continue
+        if not isinstance(raw, Node) or not isinstance(raw.get("items"), Node):
+            problems.error(path, where_line, f'the words for the list "{fact.id}" need label: and items:', "")
+            continue
+        labels[fact.id] = str(raw.get("label", ""))
+        for item in fact.items:
+            given_item = raw["items"].get(item.id)
+            line = raw["items"].line_of(item.id)
+            lines[f"{fact.id}#{item.id}"] = line
+            if not isinstance(given_item, Node):
+                problems.error(path, raw["items"].line if given_item is None else line,
+                               f'no {language.name} words for item "{item.id}" of "{fact.id}"',
+                               f"Add {', '.join(fact.word_fields)} for it.")
+                continue
+            for field_name in fact.word_fields:
+                if not str(given_item.get(field_name, "") or "").strip():
+                    problems.error(path, line, f'item "{item.id}" of "{fact.id}" has no "{field_name}"',
+                                   f"Add {field_name}: with the {language.name} text.")
+            items[(fact.id, item.id)] = MappingProxyType({str(k): str(v) for k, v in given_item.items()})
+        for item_id in raw["items"]:
+            if item_id not in {i.id for i in fact.items}:
+                problems.error(path, raw["items"].line_of(item_id), f'words for an unknown item "{item_id}" of "{fact.id}"',
+                               f"The items of this list are: {', '.join(i.id for i in fact.items)}.")
+    used_units = {a.unit for f in facts.values() for a in f.amounts()} - set(MEASURE_UNITS)
+    for unit in sorted(used_units - set(units)):
+        problems.error(path, data.line_of("units"), f'no {language.name} forms for the counted noun "{unit}"',
+                       f"Add under units: {unit}: {{{', '.join(c + ': ...' for c in needed)}}}.")
+    used_terms = {t for f in facts.values() for i in f.items for _, t in i.terms} | {config.reviewer.role}
+    for term in sorted(used_terms - set(terms)):
+        problems.error(path, data.line_of("terms"), f'no {language.name} words for the term "{term}"',
+                       f"Add under terms: {term}: ...")
+    return Words(path, MappingProxyType(units), MappingProxyType(terms), MappingProxyType(labels),
+                 MappingProxyType(items), MappingProxyType(lines))
