@@ -17,7 +17,7 @@ from typing import Mapping
 
 from .config import Config, load_config
 from .errors import BuildError, Problem, Problems, suggest
-from .translation import (CURRENT, FUZZY, KIND_NAMES, KINDS, MISSING, STALE, STATUSES, UNTRACKED, LanguageState,
+from .translation import (FUZZY, KIND_NAMES, KINDS, MISSING, STALE, STATUSES, UNTRACKED, LanguageState,
                           LockEntry, TranslationStatus, UnitState, assess_translations, lock_text)
 from .write import write_file
 

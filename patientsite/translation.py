@@ -207,14 +207,14 @@ def _read_ui_units(config: Config, language: Language, templates_dir: Path, unit
                                   problem=problem, fuzzy=message.fuzzy and not problem.startswith("not"))
 
 
-def critical_facts(config: Config) -> frozenset:
-    """The ids of facts marked `critical: true` in facts.yaml."""
+def read_fact_ids(config: Config) -> dict[str, bool]:
+    """Every fact id of facts.yaml -> whether it is marked `critical: true`."""
     problems = Problems("reading the facts")
     data = _read_yaml(config.root, FACTS_FILE, problems)
     problems.raise_if_any()
     facts = data.get("facts") if isinstance(data, Node) else None
-    return frozenset(str(fact_id) for fact_id, raw in (facts.items() if isinstance(facts, Node) else ())
-                     if isinstance(raw, Node) and raw.get("critical") is True)
+    return {str(fact_id): isinstance(raw, Node) and raw.get("critical") is True
+            for fact_id, raw in (facts.items() if isinstance(facts, Node) else ())}
 
 
 def words_gap(source: Unit, translation: Unit, language: Language) -> str:
@@ -291,10 +291,11 @@ def lock_text(language: Language, source: Language, entries: Mapping[tuple[str, 
 def assess_translations(config: Config, templates_dir: Path) -> TranslationStatus:
     """Compare every language's units with the Italian source and its lock file."""
     source = config.source_language
-    critical = critical_facts(config)
+    fact_ids = read_fact_ids(config)
+    critical = frozenset(fact_id for fact_id, is_critical in fact_ids.items() if is_critical)
     sources = read_units(config, source, templates_dir, critical)
     wanted_ui = {(m[0] if isinstance(m, tuple) else m) for m in template_messages(templates_dir)}
-    states = [_source_state(config, source, sources, critical, wanted_ui)]
+    states = [_source_state(source, sources, fact_ids, wanted_ui)]
     for language in config.languages:
         if language.source:
             continue
@@ -307,13 +308,12 @@ def assess_translations(config: Config, templates_dir: Path) -> TranslationStatu
     return TranslationStatus(source, tuple(states))
 
 
-def _source_state(config: Config, source: Language, sources: dict, critical: frozenset,
-                  wanted_ui: set) -> LanguageState:
+def _source_state(source: Language, sources: dict, fact_ids: dict, wanted_ui: set) -> LanguageState:
     found = [UnitState(FUZZY if unit.fuzzy else MISSING if unit.problem else CURRENT, unit, unit, None, unit.problem)
              for _, unit in sorted(sources.items())]
     words_path = f"content/{source.code}/{WORDS_FILE}"
-    for fact_id in sorted(critical - {unit_id for kind, unit_id in sources if kind == "words"}):
-        found.append(UnitState(MISSING, Unit("words", fact_id, "", words_path, None, True), None, None,
+    for fact_id in sorted(set(fact_ids) - {unit_id for kind, unit_id in sources if kind == "words"}):
+        found.append(UnitState(MISSING, Unit("words", fact_id, "", words_path, None, fact_ids[fact_id]), None, None,
                                f"no {source.name} words"))
     for msgid in sorted(wanted_ui - {unit_id for kind, unit_id in sources if kind == "ui"}):
         found.append(UnitState(MISSING, Unit("ui", msgid, "", f"content/{source.code}/{CATALOG_FILE}", None),

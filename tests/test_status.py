@@ -232,3 +232,13 @@ def test_changed_sections_names_the_headings():
     assert changed_sections(old, old.replace("two", "three")) == ["B"]
     assert changed_sections(old, old.replace("Intro", "Start")) == ["(start of the page)"]
     assert changed_sections(old, old.replace("## B", "## C")) == ["B", "C"]
+
+
+def test_the_italian_source_row_shows_its_own_gaps(site_root, capsys):
+    edit(site_root, "content/it/words.yaml", "  interval: intervallo tra le sedute\n", "")
+    edit(site_root, "content/it/messages.po", 'msgstr "Telefono"', 'msgstr ""')
+    code, out, _ = cli(site_root, "status", "--fail-on", "missing", capsys=capsys)
+    assert code == 1
+    assert "it Italiano   fact words         9      -        1      0          -" in out
+    assert "  missing  words interval                     content/it/words.yaml  no Italiano words" in out
+    assert '  missing  UI "Phone"                         content/it/messages.po:' in out and "not translated" in out
