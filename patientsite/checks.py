@@ -103,7 +103,7 @@ def check_site(site: Site, files: dict[str, bytes], build_warnings=()) -> Report
         if doc is None:
             report.problems["links"].error(page.src_path, None, f"the page was not built ({page.output_path})", "")
             continue
-        structured.check_structured(page.src_path, doc, _visible(site, page, docs), report.problems["structured data"])
+        structured.check_structured(page.output_path, doc, _visible(site, page, docs), report.problems["structured data"])
         consistency.check_numbers(site, page, doc, locate, report.problems["consistency"])
         _check_readability(page, doc, locate, report)
     return report
@@ -125,8 +125,11 @@ def _check_trust(site: Site, docs: dict[str, Document], problems: Problems) -> N
         def wrong(what: str, hint: str = "") -> None:
             problems.error(where, None, f"the trust block {what}", hint or "templates/page.html shows the trust block.")
 
+        if not page.sources:
+            problems.error(page.src_path, None, "the page names no source documents, so its trust block lists none",
+                           "Add the documents the page is based on to its front matter: sources: [doc-000].")
         for name, what in TRUST_PARTS.items():
-            if name not in parts or not parts[name].text():
+            if (name not in parts or not parts[name].text()) and not (name == "sources" and not page.sources):
                 wrong(f"has no {what}")
         if first_order is None:
             first_order = (order, where)

@@ -80,9 +80,13 @@ def check_numbers(site: Site, page: Page, doc: Document, locate, problems: Probl
                 why = f"differs from the fact {fact_id} ({shown})"
             else:
                 continue
-            context = prose[max(0, match.start() - 30): match.end() + 20].strip()
-            path, line = locate(page.output_path, prose[match.start():match.end() + 1 + len(next_word)].strip(), None)
-            problems.error(path, line, f'the number "{match.group(1)}" typed in "…{context}…" {why}',
+            typed = prose[match.start():following.end()] if following else match.group(1)
+            before = prose[:match.start()].split()[-2:]
+            for snippet in (" ".join([*before, typed]), " ".join([*before[-1:], typed]), typed):
+                path, line = locate(page.output_path, snippet, None)   # the longest context found
+                if path != page.output_path:
+                    break
+            problems.error(path, line, f'the number typed in "{" ".join(typed.split())}" {why}',
                            f'Write {{{{ fact("{fact_id.split("#")[0]}") }}}} instead of typing the number.')
             break
 
