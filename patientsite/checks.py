@@ -71,16 +71,18 @@ class Locator:
             self.texts[rel] = path.read_text(encoding="utf-8") if path.is_file() else ""
         return self.texts[rel]
 
-    def __call__(self, output_path: str, snippet: str, html_line: int | None) -> tuple[str, int | None]:
+    def __call__(self, output_path: str, snippet: str, html_line: int | None,
+                 word: int = 0) -> tuple[str, int | None]:
+        """`word`: the index of the snippet's word whose line is wanted (default: the first)."""
         page = self.pages.get(output_path)
         words = re.findall(r"[^\W_]+", snippet)[:8]
         if page is not None and words:
-            pattern = re.compile(r"[\W_]+".join(re.escape(w) for w in words), re.IGNORECASE)
+            pattern = re.compile(r"[\W_]+".join(f"({re.escape(w)})" for w in words), re.IGNORECASE)
             lang = page.language
             for rel in (page.src_path, f"content/{lang}/words.yaml", f"content/{lang}/messages.po", "site.yaml"):
                 found = pattern.search(self._text(rel))
                 if found:
-                    return rel, self._text(rel).count("\n", 0, found.start()) + 1
+                    return rel, self._text(rel).count("\n", 0, found.start(word % len(words) + 1)) + 1
         return output_path, html_line
 
 

@@ -25,9 +25,10 @@ _NEXT_WORD = re.compile(r"[\s\u00a0]*([^\W\d_]+)")
 
 
 def _is_fact_element(element: Element) -> bool:
-    """The elements a number may legitimately appear in: fact values and tables of facts, dates."""
+    """The elements a number may legitimately appear in: fact values, rows of fact tables, dates, and
+    notices beside the content (the stale-translation notice gives a date)."""
     return ((element.tag in ("span", "tr") and "data-fact" in element.attrs)
-            or element.tag in ("time", "aside", "table"))
+            or element.tag in ("time", "aside"))
 
 
 def _amounts(fact: Fact) -> list[tuple[str, Amount]]:
@@ -82,8 +83,9 @@ def check_numbers(site: Site, page: Page, doc: Document, locate, problems: Probl
                 continue
             typed = prose[match.start():following.end()] if following else match.group(1)
             before = prose[:match.start()].split()[-2:]
-            for snippet in (" ".join([*before, typed]), " ".join([*before[-1:], typed]), typed):
-                path, line = locate(page.output_path, snippet, None)   # the longest context found
+            for context in (before, before[-1:], []):   # the longest context found; the number's line
+                path, line = locate(page.output_path, " ".join([*context, typed]), None,
+                                    word=len(re.findall(r"[^\W_]+", " ".join(context))))
                 if path != page.output_path:
                     break
             problems.error(path, line, f'the number typed in "{" ".join(typed.split())}" {why}',

@@ -82,8 +82,9 @@ def check_alternates(site: Site, docs: dict[str, Document], files: dict[str, byt
     base = site.config.base_url
     codes = [lang.code for lang in site.config.languages]
     by_url = {base + page.url: page for page in site.pages}
+    by_path = {page.output_path: page for page in site.pages}
     for path, doc in docs.items():
-        page = next((p for p in site.pages if p.output_path == path), None)
+        page = by_path.get(path)
         found = alternates(doc)
         if page is None:
             if found:
@@ -129,11 +130,12 @@ def _check_sitemap(site: Site, docs: dict[str, Document], files: dict[str, bytes
         problems.error(SITEMAP, exc.position[0], f"the sitemap is not well-formed XML: {exc}", "")
         return
     base = site.config.base_url
+    by_url = {base + page.url: page for page in site.pages}
     listed = set()
     for entry in root.findall(f"{_SM}url"):
         loc = (entry.findtext(f"{_SM}loc") or "").strip()
         listed.add(loc)
-        page = next((p for p in site.pages if base + p.url == loc), None)
+        page = by_url.get(loc)
         if page is None or page.output_path not in docs:
             problems.error(SITEMAP, None, f"the sitemap lists {loc}, which is not a page of the site", "")
             continue

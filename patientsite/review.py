@@ -53,9 +53,10 @@ def check_review_dates(pages, config: Config, on: datetime.date, problems: Probl
                            "reviewed: line.")
         elif on >= due - datetime.timedelta(days=config.review_warn_days):
             days = (due - on).days
+            when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
             problems.warn(page.src_path, line,
                           f"the medical review of this page falls due on {due.isoformat()}, "
-                          f"in {days} day{'s' if days != 1 else ''} (last reviewed {page.reviewed.isoformat()})",
+                          f"{when} (last reviewed {page.reviewed.isoformat()})",
                           "Ask the doctor to review the page before then, then write the date of that "
                           "review on this reviewed: line.")
         elif page.reviewed > on:

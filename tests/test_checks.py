@@ -49,7 +49,7 @@ def warnings(report, check):
 def with_line(lang, name, added, base=None):
     """The page with a line added at the end of its body, and that line's number."""
     text = (base or page_text(lang, name)).rstrip("\n") + "\n\n" + added + "\n"
-    return text, text.splitlines().index(added) + 1
+    return text, text.splitlines().index(added.splitlines()[0]) + 1
 
 
 def line_of(text, start):
@@ -148,6 +148,8 @@ def test_build_warns_before_a_review_falls_due_and_fails_once_overdue(tmp_path, 
     assert f"{IT_TREATMENT}:{line}: the medical review of this page falls due on 2027-11-20, in 26 days " \
            "(last reviewed 2026-11-20)\n    Ask the doctor to review the page before then, then write the date " \
            "of that review on this reviewed: line." in [str(w) for w in soon.warnings]
+    monkeypatch.setenv(review.TODAY_VARIABLE, "2027-11-20")
+    assert "falls due on 2027-11-20, today" in str(build(root, tmp_path / "due").warnings)
     monkeypatch.setenv(review.TODAY_VARIABLE, "2027-11-21")
     with pytest.raises(BuildError) as failed:
         build(root, tmp_path / "late")
@@ -304,6 +306,13 @@ def test_numbers_typed_in_prose(tmp_path):
         f'{IT_TREATMENT}:{line}: the number typed in "14 sedute" differs from the fact course.sessions '
         "(10–12\u00a0sedute)" + hint,
     ])
+
+
+def test_numbers_typed_in_a_markdown_table(tmp_path):
+    text, line = with_line("it", "treatment.md", "| Che cosa | Quante |\n|---|---|\n| Sedute | 12 |")
+    report = checked(tmp_path, {IT_TREATMENT: text})
+    assert [e.split("\n")[0] for e in errors(report, "consistency")] == [
+        f'{IT_TREATMENT}:{line + 2}: the number typed in "12" is a number of the fact course.sessions (10–12\u00a0sedute)']
 
 
 def test_fact_missing_from_a_translation(tmp_path):
