@@ -29,3 +29,10 @@ def build_site():
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright (run by default)")
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    """Review dates are judged against a fixed day, so the suite gives the same result next year."""
+    if "PATIENTSITE_TODAY" not in __import__("os").environ:
+        monkeypatch.setenv("PATIENTSITE_TODAY", "2026-11-24")
