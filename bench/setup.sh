@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 import importlib.metadata as m, shutil, sys
 from pathlib import Path
 bindir = Path(sys.executable).parent
-for name in ("hugo", "mkdocs", "mkdocs-static-i18n", "pelican", "psutil"):
+for name in ("hugo", "mkdocs", "mkdocs-static-i18n", "pelican"):
     try:
         print(f"{name:20} {m.version(name)}")
     except m.PackageNotFoundError:
