@@ -10,7 +10,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import corpus
 import layouts
 from corpus import LANGUAGES, PagePlan
 
