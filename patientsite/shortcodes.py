@@ -83,9 +83,15 @@ def expand(text: str, calls: tuple[Call, ...], functions: dict) -> str:
     return "".join(parts)
 
 
+_QUOTED = re.compile(r"""^\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*$""")
+
+
 def _names(args: str | None, function: str) -> tuple[str, ...] | None:
     if args is None:
         return None
+    quoted = _QUOTED.match(args)
+    if quoted:  # the usual case, without the cost of a Python parser
+        return (quoted.group(1) if quoted.group(1) is not None else quoted.group(2),)
     try:
         value = ast.literal_eval(args.strip() or "None")
     except (ValueError, SyntaxError):
