@@ -89,3 +89,19 @@ def test_catalogues_translate_the_templates(site_root):
     catalogs = load_catalogs(config, site_root / "templates")
     assert catalogs.translations["ru"].gettext("Skip to content") == "Перейти к содержанию"
     assert "Page not found" in catalogs.msgids
+
+
+def test_page_calls_are_read_strictly():
+    from patientsite.shortcodes import read_calls
+
+    calls, mistakes = read_calls('A {{ fact("a.b") }} and {{ link(\'home\') }}.\n\n{{ fact_table(["a", "b"]) }}\n')
+    assert [(c.function, c.names, c.line) for c in calls] == [
+        ("fact", ("a.b",), 1), ("link", ("home",), 1), ("fact_table", ("a", "b"), 3)]
+    assert mistakes == ()
+    _, mistakes = read_calls('{% if x %}\ntext {{ fact_list("x") }}\n{{ fact(a.b) }}\n{{ fakt("x") }}\n')
+    assert [(m.line, m.message) for m in mistakes] == [
+        (1, '"{% if x %}" is not allowed in a page'),
+        (2, "fact_list() must stand alone on its line"),
+        (3, "fact() needs one quoted name"),
+        (4, 'unknown name "fakt"'),
+    ]
