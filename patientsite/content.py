@@ -60,14 +60,15 @@ def load_content(config: Config) -> tuple[SourcePage, ...]:
             continue
         for path in sorted(folder.glob("*.md")):
             rel = f"content/{language.code}/{path.name}"
-            page = _read_page(rel, path.name, path.read_text(encoding="utf-8"), language.code, problems)
+            page = read_page(rel, path.name, path.read_text(encoding="utf-8"), language.code, problems)
             if page is not None:
                 pages.append(page)
     problems.raise_if_any()
     return tuple(pages)
 
 
-def _read_page(rel: str, name: str, text: str, language: str, problems: Problems) -> SourcePage | None:
+def read_page(rel: str, name: str, text: str, language: str, problems: Problems) -> SourcePage | None:
+    """One page file's text -> its SourcePage, or None with its problems in `problems`."""
     front, body, body_line = split_front_matter(text)
     if front is None:
         problems.error(rel, 1, "the page has no front matter",
@@ -122,4 +123,4 @@ def _read_page(rel: str, name: str, text: str, language: str, problems: Problems
     )
 
 
-__all__ = ["SourcePage", "load_content", "split_front_matter", "suggest"]
+__all__ = ["SourcePage", "load_content", "read_page", "split_front_matter", "suggest"]

@@ -4,6 +4,7 @@ the facts and links each page uses, and the inputs each output page is made from
 from __future__ import annotations
 
 import datetime
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -42,6 +43,7 @@ class Page:
     sources: tuple[str, ...]
     inputs: tuple[str, ...]        # every file this output page is made from
     reviewed_line: int = 1         # the line of `reviewed:` in the source, for review-date messages
+    source: SourcePage | None = dataclasses.field(default=None, compare=False, repr=False)  # what it is made from
 
 
 @dataclass(frozen=True)
@@ -87,33 +89,8 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
                 seen[value] = source
     _check_translations(config, by_language, problems)
     templates = _template_closure(templates_dir, "page.html")
-    built = []
-    for source in pages:
-        language = config.language(source.language)
-        keys = set(by_language[source.language])
-        facts_used, links_used = _scan(source.body, source.src_path, source.body_line, facts, keys, problems)
-        for fact_id in facts_used:
-            facts_used = facts_used + _words_facts(facts, language, fact_id, keys, problems)
-        facts_used = tuple(sorted(set(facts_used)))
-        for doc in source.sources:
-            if doc not in facts.documents:
-                problems.error(source.src_path, source.line_of("sources"), f'unknown source document "{doc}"',
-                               f"{suggest(doc, facts.documents)}Documents are listed in {FACTS_FILE}.")
-        sources = set(source.sources)
-        for fact_id in facts_used:
-            if fact_id in facts.facts:
-                sources.update(facts.facts[fact_id].all_sources())
-        url = f"{language.prefix}/" + (f"{source.slug}/" if source.slug else "")
-        inputs = (source.src_path, FACTS_FILE, f"content/{language.code}/{WORDS_FILE}",
-                  catalogs.paths.get(language.code, f"content/{language.code}/{CATALOG_FILE}"), "site.yaml",
-                  *templates)
-        built.append(Page(
-            language=source.language, key=source.key, src_path=source.src_path, title=source.title,
-            description=source.description, nav=source.nav, nav_title=source.nav_title,
-            reviewed=source.reviewed, url=url, output_path=url + "index.html", body=source.body,
-            body_line=source.body_line, calls=read_calls(source.body)[0], facts_used=facts_used, links_used=links_used,
-            sources=tuple(sorted(sources)), inputs=tuple(sorted(set(inputs))),
-            reviewed_line=source.line_of("reviewed")))
+    built = [model_page(source, config, facts, catalogs, templates, set(by_language[source.language]), problems)
+             for source in pages]
     for language in config.languages:
         if "home" not in by_language[language.code] and by_language[language.code]:
             problems.error(f"content/{language.code}/index.md", None, f"the {language.name} home page is missing",
@@ -126,6 +103,36 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
         translations.setdefault(page.key, {})[page.language] = page
     return Site(config, facts, catalogs, tuple(built),
                 MappingProxyType({k: MappingProxyType(v) for k, v in translations.items()}), templates)
+
+
+def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catalogs, templates: tuple[str, ...],
+               keys: set, problems: Problems) -> Page:
+    """One page of the model: its URL, the facts and links it uses (unknown ones reported with their
+    line), its sources and inputs. `keys`: the page keys of its language."""
+    language = config.language(source.language)
+    facts_used, links_used = _scan(source.body, source.src_path, source.body_line, facts, keys, problems)
+    for fact_id in facts_used:
+        facts_used = facts_used + _words_facts(facts, language, fact_id, keys, problems)
+    facts_used = tuple(sorted(set(facts_used)))
+    for doc in source.sources:
+        if doc not in facts.documents:
+            problems.error(source.src_path, source.line_of("sources"), f'unknown source document "{doc}"',
+                           f"{suggest(doc, facts.documents)}Documents are listed in {FACTS_FILE}.")
+    sources = set(source.sources)
+    for fact_id in facts_used:
+        if fact_id in facts.facts:
+            sources.update(facts.facts[fact_id].all_sources())
+    url = f"{language.prefix}/" + (f"{source.slug}/" if source.slug else "")
+    inputs = (source.src_path, FACTS_FILE, f"content/{language.code}/{WORDS_FILE}",
+              catalogs.paths.get(language.code, f"content/{language.code}/{CATALOG_FILE}"), "site.yaml",
+              *templates)
+    return Page(
+        language=source.language, key=source.key, src_path=source.src_path, title=source.title,
+        description=source.description, nav=source.nav, nav_title=source.nav_title,
+        reviewed=source.reviewed, url=url, output_path=url + "index.html", body=source.body,
+        body_line=source.body_line, calls=read_calls(source.body)[0], facts_used=facts_used, links_used=links_used,
+        sources=tuple(sorted(sources)), inputs=tuple(sorted(set(inputs))),
+        reviewed_line=source.line_of("reviewed"), source=source)
 
 
 def _check_translations(config: Config, by_language: dict, problems: Problems) -> None:
@@ -204,4 +211,4 @@ def _template_closure(templates_dir: Path, name: str) -> tuple[str, ...]:
     return tuple(f"templates/{t}" for t in sorted(set(seen)))
 
 
-__all__ = ["Page", "Site", "assemble_site", "Problem", "Call"]
+__all__ = ["Page", "Site", "assemble_site", "model_page", "Problem", "Call"]

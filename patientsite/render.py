@@ -3,8 +3,10 @@ a frozen `Site` -> every output file as bytes, nothing written yet."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
+import hashlib
 import multiprocessing
 import os
 import posixpath
@@ -66,7 +68,7 @@ class _PageRenderer:
     """Renders one language's pages; fact functions are bound to the page being rendered."""
 
     def __init__(self, site: Site, language: Language, templates_dir: Path, problems: Problems,
-                 notices: Mapping[tuple[str, str], datetime.date]):
+                 notices: Mapping[tuple[str, str], datetime.date], markdown_cache: int = 0):
         self.site, self.language, self.problems, self.notices = site, language, problems, notices
         self.words = site.facts.words[language.code]
         self.env = template_environment(templates_dir, language, site.catalogs.translations[language.code])
@@ -75,7 +77,22 @@ class _PageRenderer:
         self.fact_ids = {fact_id: index for index, fact_id in enumerate(sorted(site.facts.facts))}
         self.values: dict[str, str] = {}        # fact id -> its HTML in this language
         self.inline_html: dict[str, str] = {}   # word text -> its inline HTML
+        # the preview's: digest of a body with its calls replaced -> its Markdown HTML, which does not
+        # depend on the fact values (they are placed after Markdown), so a fact edit skips Markdown
+        self.markdown_cache, self.markdown_html = markdown_cache, {}
         self.nav = site.nav(language.code)
+
+    def rebind(self, site: Site, notices: Mapping[tuple[str, str], datetime.date]) -> "_PageRenderer":
+        """This renderer, with its environment, compiled templates, Markdown and inline HTML, for a
+        changed site whose configuration, templates and catalogues are the same (the preview)."""
+        new = copy.copy(self)
+        new.site, new.notices = site, notices
+        new.words = site.facts.words[self.language.code]
+        new.nav = site.nav(self.language.code)
+        if site.facts is not self.site.facts:
+            new.fact_ids = {fact_id: index for index, fact_id in enumerate(sorted(site.facts.facts))}
+            new.values = {}
+        return new
 
     # -- the functions a page body may call ---------------------------------------------------
     def _functions(self, page: Page, blocks: list[str]) -> dict:
@@ -156,8 +173,16 @@ class _PageRenderer:
     def body(self, page: Page) -> Markup:
         blocks: list[str] = []
         text = expand(page.body, page.calls, self._functions(page, blocks))
-        html = self._fill(md_.to_html(self.md, text), blocks)
-        return Markup(md_.sanitize(html))
+        if not self.markdown_cache:
+            return Markup(md_.sanitize(self._fill(md_.to_html(self.md, text), blocks)))
+        key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+        html = self.markdown_html.pop(key, None)
+        if html is None:
+            html = md_.to_html(self.md, text)
+            if len(self.markdown_html) >= self.markdown_cache:
+                del self.markdown_html[next(iter(self.markdown_html))]   # the least recently used
+        self.markdown_html[key] = html
+        return Markup(md_.sanitize(self._fill(html, blocks)))
 
     def page(self, page: Page) -> bytes:
         site, config = self.site, self.site.config
@@ -201,9 +226,7 @@ def render_site(site: Site, templates_dir: Path,
     problems = Problems("rendering")
     review.check_review_dates(site.pages, site.config, today or review.today(), problems)
     for page in site.pages:
-        for line, what in md_.find_unsafe_markup(page.body):
-            problems.warn(page.src_path, page.body_line + line - 1, f'removed unsafe markup "{what}"',
-                          "Pages may not carry scripts, event handlers or javascript: links; delete it from the page.")
+        warn_unsafe_markup(page, problems)
     files, rendered = _cached_pages(site, templates_dir, notices, cache, jobs, problems)
     renderers = {lang.code: _PageRenderer(site, lang, templates_dir, problems, notices)
                  for lang in site.config.languages}
@@ -221,12 +244,22 @@ def render_site(site: Site, templates_dir: Path,
         files.append(("sitemap.xml", source.env.get_template("sitemap.xml").render(
             site=site, base_url=site.config.base_url).encode()))
     files.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode()))
-    static = templates_dir / "static"
-    for path in sorted(static.rglob("*")) if static.is_dir() else ():
-        if path.is_file():
-            files.append((f"static/{path.relative_to(static).as_posix()}", path.read_bytes()))
+    files.extend(static_files(templates_dir))
     problems.raise_if_any()
     return Output(tuple(sorted(files)), problems.warnings_tuple(), rendered)
+
+
+def static_files(templates_dir: Path) -> list[tuple[str, bytes]]:
+    """templates/static/ as it is, under static/."""
+    static = templates_dir / "static"
+    return [(f"static/{path.relative_to(static).as_posix()}", path.read_bytes())
+            for path in (sorted(static.rglob("*")) if static.is_dir() else ()) if path.is_file()]
+
+
+def warn_unsafe_markup(page: Page, problems: Problems) -> None:
+    for line, what in md_.find_unsafe_markup(page.body):
+        problems.warn(page.src_path, page.body_line + line - 1, f'removed unsafe markup "{what}"',
+                      "Pages may not carry scripts, event handlers or javascript: links; delete it from the page.")
 
 
 def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache | None, jobs: int,
@@ -245,16 +278,7 @@ def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache |
                 files.append((page.output_path, content))
     else:
         todo = list(range(len(site.pages)))
-    jobs = jobs or len(os.sched_getaffinity(0))
-    if jobs > 1 and len(todo) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
-        chunks = [todo[start::jobs * 4] for start in range(jobs * 4)]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                                 initargs=(site, templates_dir, notices)) as pool:
-            results = list(pool.map(_render_in_worker, chunks))
-    else:
-        results = [_render_pages(site, templates_dir, notices, todo)]
-    for rendered, errors, warnings in results:
+    for rendered, errors, warnings in render_pages(site, templates_dir, notices, todo, jobs):
         problems.errors.extend(errors)
         problems.warnings.extend(warnings)
         for index, content in rendered:
@@ -264,10 +288,33 @@ def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache |
     return files, len(todo)
 
 
-def _render_pages(site: Site, templates_dir: Path, notices, indices) -> tuple[list, list, list]:
+def render_pages(site: Site, templates_dir: Path, notices, indices, jobs: int = 0, renderers=None,
+                 parallel_min: int | None = None) -> list[tuple[list, list, list]]:
+    """Render the pages at `indices` of `site.pages`: per process, ([(index, bytes)], errors,
+    warnings); on every core when there are at least `parallel_min` (default PARALLEL_MIN).
+    `renderers` (language code -> a `_PageRenderer` for this site and notices) keeps the compiled
+    templates of an earlier call."""
+    jobs = jobs or len(os.sched_getaffinity(0))
+    parallel_min = PARALLEL_MIN if parallel_min is None else parallel_min
+    if jobs > 1 and len(indices) >= parallel_min and "fork" in multiprocessing.get_all_start_methods():
+        chunks = [indices[start::jobs * 4] for start in range(min(jobs * 4, len(indices)))]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                 initargs=(site, templates_dir, notices, renderers)) as pool:
+            return list(pool.map(_render_in_worker, chunks))
+    return [_render_pages(site, templates_dir, notices, indices, renderers)]
+
+
+def page_renderers(site: Site, templates_dir: Path, notices, markdown_cache: int = 0) -> dict[str, _PageRenderer]:
+    """A renderer for each language (each compiles its templates when first used), keeping the
+    Markdown HTML of up to `markdown_cache` page bodies."""
+    return {lang.code: _PageRenderer(site, lang, templates_dir, Problems("rendering"), notices, markdown_cache)
+            for lang in site.config.languages}
+
+
+def _render_pages(site: Site, templates_dir: Path, notices, indices, renderers=None) -> tuple[list, list, list]:
     problems = Problems("rendering")
-    renderers = {lang.code: _PageRenderer(site, lang, templates_dir, problems, notices)
-                 for lang in site.config.languages}
+    renderers = renderers or page_renderers(site, templates_dir, notices)
     rendered = []
     for index in indices:
         page = site.pages[index]
@@ -279,13 +326,14 @@ def _render_pages(site: Site, templates_dir: Path, notices, indices) -> tuple[li
 _worker_input: tuple = ()
 
 
-def _start_worker(site: Site, templates_dir: Path, notices) -> None:
+def _start_worker(site: Site, templates_dir: Path, notices, renderers=None) -> None:
     global _worker_input  # one process, one build: set once when the pool forks
-    _worker_input = (site, templates_dir, notices)
+    _worker_input = (site, templates_dir, notices, renderers)
 
 
 def _render_in_worker(indices) -> tuple[list, list, list]:
-    return _render_pages(*_worker_input, indices)
+    site, templates_dir, notices, renderers = _worker_input
+    return _render_pages(site, templates_dir, notices, indices, renderers)
 
 
 class _located:

@@ -1,21 +1,26 @@
 """`python build.py serve [--port 8000]`: a live preview of every language on 127.0.0.1.
 
-The normal build writes into a temporary folder (an atomic swap, so a half-built site is never
-served); a burst of saves gives one rebuild, then livereload reloads the open tabs. When a build fails
-the server keeps running: every HTML page answers with an error page naming each problem's
-`path:line` with the source lines around it, and the terminal shows the error once. The next good
-build reloads the tabs into the pages again.
+A burst of saves gives one rebuild, then livereload reloads the open tabs. The first build, and one
+after an edit that changes what many pages show (a template, site.yaml, a new page, a title), is the
+full build into a temporary folder swapped in at once; after an edit of a page's text, a fact or its
+words only the pages that show it are rendered again, and each changed file is replaced atomically
+(`incremental.py`), byte-identical to the full build. When a build fails the server keeps running:
+every HTML page answers with an error page naming each problem's `path:line` with the source lines
+around it, and the terminal shows the error once. The next good build reloads the tabs into the
+pages again.
 """
 
 from __future__ import annotations
 
 import errno
+import gc
 import html
 import logging
 import mimetypes
 import os
 import posixpath
 import signal
+import stat
 import tempfile
 import time
 import traceback
@@ -23,6 +28,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
+from . import incremental
 from .errors import BuildError, Problem
 from .pipeline import build
 
@@ -40,15 +46,17 @@ class Preview:
         self.root, self.out, self.echo = root, out, echo
         self.failure: BuildError | None = None
         self.warnings: tuple[Problem, ...] = ()      # the last ones printed: each is said once
+        self.last: incremental.LastBuild | None = None   # the last good build, to rebuild from
 
-    def rebuild(self, changed: tuple[str, ...] = ()) -> bool:
-        """Build into `out`; keep the last good site and remember the problems if it fails."""
+    def rebuild(self, changed: tuple[str, ...] = (), signatures: dict | None = None) -> bool:
+        """Build into `out`; keep the last good site and remember the problems if it fails.
+        `signatures`: the watched files' `snapshot` if the caller has just taken one."""
         started = time.perf_counter()
         cause = f"{', '.join(changed[:3])}{' ...' if len(changed) > 3 else ''} changed: " if changed else ""
         stamp = time.strftime("%H:%M:%S")
         previous = self.failure
         try:
-            result = build(self.root, self.out)
+            built, files, warnings = self._build(changed, signatures)
         except BuildError as exc:
             self.failure = exc
         except Exception as exc:  # a bug in the generator: keep serving, show it
@@ -59,12 +67,12 @@ class Preview:
                 "printed in the terminal.")])
         else:
             self.failure = None
-            for warning in result.warnings if result.warnings != self.warnings else ():
+            for warning in warnings if warnings != self.warnings else ():
                 self.echo(f"warning: {warning}")
-            same = f"; {len(result.warnings)} warning(s) as before" if result.warnings == self.warnings != () else ""
-            self.warnings = result.warnings
-            self.echo(f"[{stamp}] {cause}built {len(result.files)} files in "
-                      f"{(time.perf_counter() - started) * 1000:.0f} ms{same}" + ("; fixed" if previous else ""))
+            same = f"; {len(warnings)} warning(s) as before" if warnings == self.warnings != () else ""
+            self.warnings = warnings
+            self.echo(f"[{stamp}] {cause}built {built} in {(time.perf_counter() - started) * 1000:.0f} ms"
+                      f"{files}{same}" + ("; fixed" if previous else ""))
             return True
         if previous is not None and str(previous) == str(self.failure):
             self.echo(f"[{stamp}] {cause}the build still fails with the same {len(self.failure.problems)} error(s)")
@@ -72,6 +80,31 @@ class Preview:
             self.echo(f"[{stamp}] {cause}the build failed; the browser shows the errors until they are fixed\n"
                       f"{self.failure}")
         return False
+
+    def _build(self, changed: tuple[str, ...], signatures) -> tuple[str, str, tuple[Problem, ...]]:
+        """Rebuild from the last good build when the changes allow it, else build everything.
+        Returns what was built, what was written and the warnings, for the terminal."""
+        if signatures is None:
+            signatures = snapshot(self.root, [self.root / name for name in WATCHED])
+        if self.last is not None:
+            done = incremental.rebuild(self.last, signatures, changed)
+            if done is not None:
+                self.last = done.last
+                count = len(done.rendered)
+                return (f"{count} page{'s' if count != 1 else ''}", f", wrote {len(done.written)} file(s)",
+                        done.last.warnings)
+        self.last = None
+        result = build(self.root, self.out)
+        if snapshot(self.root, [self.root / name for name in WATCHED]) == signatures:
+            try:
+                self.last = incremental.remember(result, signatures)
+            except Exception:  # a bug: the preview still works, with full builds
+                self.echo(traceback.format_exc())
+            # the kept site is long-lived: leave it out of the cyclic garbage collector's passes,
+            # which would otherwise stall rebuilds for tens of milliseconds as it grows
+            gc.collect()
+            gc.freeze()
+        return f"{len(result.files)} files", "", result.warnings
 
 
 # -- answering the browser ----------------------------------------------------------------------
@@ -164,19 +197,39 @@ def _ignored(name: str) -> bool:
 
 def snapshot(root: Path, paths) -> dict[str, tuple[int, int]]:
     """(mtime, size) of every watched file, by path relative to the project."""
-    found = {}
+    found: dict[str, tuple[int, int]] = {}
     for top in paths:
-        top = Path(top)
-        files = [top] if top.is_file() else [Path(d) / f for d, _, names in os.walk(top) for f in names]
-        for path in files:
-            if _ignored(path.name):
-                continue
-            try:
-                info = path.stat()
-            except FileNotFoundError:
-                continue
-            found[path.relative_to(root).as_posix()] = (info.st_mtime_ns, info.st_size)
+        rel = Path(top).relative_to(root).as_posix()
+        try:
+            info = os.stat(top)
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISDIR(info.st_mode):
+            if not _ignored(Path(top).name):
+                found[rel] = (info.st_mtime_ns, info.st_size)
+            continue
+        _scan_folder(str(top), rel + "/", found)
     return found
+
+
+def _scan_folder(folder: str, prefix: str, found: dict) -> None:
+    """What os.walk would list below `folder` (symbolic links to folders are not entered)."""
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    _scan_folder(entry.path, prefix + entry.name + "/", found)
+                continue
+            if _ignored(entry.name):
+                continue
+            info = entry.stat()
+        except FileNotFoundError:
+            continue
+        found[prefix + entry.name] = (info.st_mtime_ns, info.st_size)
 
 
 def make_watcher(root: Path, on_change: Callable[[tuple[str, ...]], None], quiet: float = QUIET_SECONDS,
@@ -256,7 +309,7 @@ def run(args, root: Path) -> int:
         preview = Preview(root, Path(folder) / "site", echo)
 
         def on_change(changed: tuple[str, ...]) -> None:
-            ok = preview.rebuild(changed)
+            ok = preview.rebuild(changed, watcher.seen)      # what the watcher has just seen
             css_only = ok and all(p.endswith(".css") for p in changed)
             LiveReloadHandler.reload_waiters(changed[0] if css_only else "*")
 

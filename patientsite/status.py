@@ -34,12 +34,18 @@ class TranslationCheck:
 
 def check_translations(site, templates_dir: Path) -> TranslationCheck:
     """Fail on stale or missing critical words; give every other stale page a notice."""
-    status = assess_translations(site.config, templates_dir)
+    return judge_translations(site, assess_translations(site.config, templates_dir))
+
+
+def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
+    """`check_translations` on a status already assessed (the preview keeps one up to date)."""
     problems = Problems("checking the translations")
     notices = {}
     source = site.config.source_language.code
     for state in status.languages[1:]:
         code, name = state.language.code, state.language.name
+        stale_units = {unit.key: unit for unit in state.units if unit.status == STALE}
+        stale_words = {unit_id for kind, unit_id in stale_units if kind == "words"}
         for unit in state.units:
             if unit.source.critical and unit.status in (STALE, MISSING):
                 what = "were translated from an older Italian text" if unit.status == STALE else "are incomplete"
@@ -47,8 +53,9 @@ def check_translations(site, templates_dir: Path) -> TranslationCheck:
                                f"Critical text is never published out of date. See what changed: python build.py "
                                f"status; update the words here, then run: {mark_command(state, unit)}")
         for page in (p for p in site.pages if p.language == code):
-            shown = [state.find("words", f) for f in page.facts_used if site.facts.facts[f].is_list]
-            stale = [u for u in [state.find("page", page.key), *shown] if u is not None and u.status == STALE]
+            shown = [stale_units[("words", f)] for f in page.facts_used
+                     if f in stale_words and site.facts.facts[f].is_list]
+            stale = [u for u in [stale_units.get(("page", page.key)), *shown] if u is not None]
             if stale:
                 notices[(code, page.key)] = site.page(source, page.key).reviewed
                 what = "; ".join("the Italian page changed" if u.source.kind == "page"

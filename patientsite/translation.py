@@ -144,15 +144,9 @@ def read_units(config: Config, language: Language, templates_dir: Path,
     units: dict[tuple[str, str], Unit] = {}
     folder = config.root / "content" / language.code
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
-        rel = f"content/{language.code}/{path.name}"
-        front_text, body, _ = split_front_matter(path.read_text(encoding="utf-8"))
-        front, found = parse_yaml(front_text or "", rel, line_offset=1)
-        problems.errors.extend(found)
-        if isinstance(front, Node) and isinstance(front.get("key"), str):
-            head = [f"{name}: {' '.join(str(front[name]).split())}" for name in PAGE_FIELDS
-                    if str(front.get(name) or "").strip()]
-            text = normal_text("\n".join(head) + "\n\n" + body)
-            units.setdefault(("page", front["key"]), Unit("page", front["key"], text, rel, None))
+        unit = page_unit(f"content/{language.code}/{path.name}", path.read_text(encoding="utf-8"), problems)
+        if unit is not None:
+            units.setdefault(unit_key(unit), unit)
     words_rel = f"content/{language.code}/{WORDS_FILE}"
     words = _read_yaml(config.root, words_rel, problems)
     if isinstance(words, Node):
@@ -165,6 +159,22 @@ def read_units(config: Config, language: Language, templates_dir: Path,
     _read_ui_units(config, language, templates_dir, units, problems)
     problems.raise_if_any()
     return units
+
+
+def page_unit(rel: str, text: str, problems: Problems) -> Unit | None:
+    """A page file's unit: its title, description, menu title and body (None without a key)."""
+    front_text, body, _ = split_front_matter(text)
+    front, found = parse_yaml(front_text or "", rel, line_offset=1)
+    problems.errors.extend(found)
+    if not isinstance(front, Node) or not isinstance(front.get("key"), str):
+        return None
+    head = [f"{name}: {' '.join(str(front[name]).split())}" for name in PAGE_FIELDS
+            if str(front.get(name) or "").strip()]
+    return Unit("page", front["key"], normal_text("\n".join(head) + "\n\n" + body), rel, None)
+
+
+def unit_key(unit: Unit) -> tuple[str, str]:
+    return unit.kind, unit.id
 
 
 def _read_yaml(root: Path, rel: str, problems: Problems):
@@ -308,9 +318,31 @@ def assess_translations(config: Config, templates_dir: Path) -> TranslationStatu
     return TranslationStatus(source, tuple(states))
 
 
+def restate_page(status: TranslationStatus, code: str, unit: Unit) -> TranslationStatus:
+    """The status after one language's page (`unit`, whose key is already in the status) changed."""
+    source = status.source.code
+    states = []
+    for state in status.languages:
+        units = list(state.units)
+        for index, old in enumerate(units):
+            if old.key == unit_key(unit):
+                if code == source and state.language.code == source:
+                    units[index] = _source_unit_state(unit)
+                elif code == source:
+                    units[index] = _state(unit, old.translation, old.entry, state.language)
+                elif state.language.code == code:
+                    units[index] = _state(old.source, unit, old.entry, state.language)
+                break
+        states.append(LanguageState(state.language, state.lock, tuple(units)))
+    return TranslationStatus(status.source, tuple(states))
+
+
+def _source_unit_state(unit: Unit) -> UnitState:
+    return UnitState(FUZZY if unit.fuzzy else MISSING if unit.problem else CURRENT, unit, unit, None, unit.problem)
+
+
 def _source_state(source: Language, sources: dict, fact_ids: dict, wanted_ui: set) -> LanguageState:
-    found = [UnitState(FUZZY if unit.fuzzy else MISSING if unit.problem else CURRENT, unit, unit, None, unit.problem)
-             for _, unit in sorted(sources.items())]
+    found = [_source_unit_state(unit) for _, unit in sorted(sources.items())]
     words_path = f"content/{source.code}/{WORDS_FILE}"
     for fact_id in sorted(set(fact_ids) - {unit_id for kind, unit_id in sources if kind == "words"}):
         found.append(UnitState(MISSING, Unit("words", fact_id, "", words_path, None, fact_ids[fact_id]), None, None,

@@ -3,6 +3,7 @@ forms of counted nouns (`units`, one per CLDR plural category) and the words for
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
@@ -34,8 +35,10 @@ class Words:
     lines: Mapping[str, int]       # "fact id" or "fact id#item id" -> line in words.yaml
 
 
+@functools.lru_cache(maxsize=64)
 def plural_categories(language) -> tuple[str, ...]:
-    """The CLDR plural categories a counted noun needs in this language."""
+    """The CLDR plural categories a counted noun needs in this language (worked out once: the
+    preview reloads the words after every edit)."""
     rule = language.babel.plural_form
     samples = [Decimal(n) for n in range(0, 1001)] + [Decimal("1.5"), Decimal("0.5")]
     return tuple(sorted({rule(n) for n in samples} | {"other"}))

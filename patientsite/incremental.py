@@ -1,0 +1,298 @@
+"""Incremental rebuilds for the preview: after an edit, render and write only the pages it changes,
+byte-identical to what a full build of the same files would write.
+
+`LastBuild` holds the values of the last successful build: the `Site`, every output file's bytes,
+the translation status with its notices and warnings, and the stat signature of every watched file.
+`rebuild(last, now)` compares the signatures and decides:
+
+- page files whose fields that other pages show (key, slug, title, menu, review date; a home page's
+  description) are unchanged: re-read and re-model just those pages (`model.model_page`, the full
+  build's checks), restate their translation units, and re-render them and every translation whose
+  out-of-date notice changed;
+- facts.yaml or a words.yaml with the same fact ids, kinds, criticality, word fields, documents,
+  counted nouns and terms: reload the facts and re-render exactly the pages that show a changed fact
+  (in their text or their structured data), in the languages the change touches;
+- a translations.lock: assess the translations again and re-render the pages whose notice changed;
+- templates/static/: copy it again;
+- anything else (another template, site.yaml, a catalogue, a new, removed or renamed page, a change
+  of the fields above): `None`, and the caller runs the full build.
+
+Each stage raises the `BuildError` the full build would raise, and nothing is written unless every
+page rendered; then each changed file replaces the old one atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from . import review, structured
+from .content import read_page
+from .errors import BuildError, Problem, Problems
+from .facts import FACTS_FILE, Facts, load_facts
+from .model import Page, Site, model_page
+from .pipeline import REPORT_PATH, BuildResult
+from .render import page_renderers, render_pages, static_files, warn_unsafe_markup
+from .report import review_report
+from .status import TranslationCheck, judge_translations
+from .translation import (LOCK_FILE, TranslationStatus, assess_translations, page_unit, read_fact_ids,
+                          restate_page)
+from .words import WORDS_FILE
+from .write import write_file
+
+PARALLEL_MIN = 64        # pages to render before forking pays off, with warm renderers
+MARKDOWN_CACHE = 2048    # page bodies per language whose Markdown HTML the renderers keep
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    site: Site
+    out: Path
+    files: Mapping[str, bytes]                      # output path -> content, as written
+    status: TranslationStatus
+    translations: TranslationCheck                  # notices and warnings
+    critical: Mapping[str, bool]                    # fact id -> critical, as the translation status reads it
+    unsafe: Mapping[str, tuple[Problem, ...]]       # page src_path -> its unsafe-markup warnings
+    report: str
+    signatures: Mapping[str, tuple[int, int]]       # watched file -> (mtime_ns, size) when read
+    renderers: Mapping = dataclasses.field(compare=False, repr=False)  # language -> warm _PageRenderer
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    last: LastBuild
+    rendered: tuple[str, ...]      # the output paths of the pages rendered again
+    written: tuple[str, ...]       # the files written (those whose bytes changed)
+    seconds: float = 0.0
+
+
+def remember(result: BuildResult, signatures: Mapping[str, tuple[int, int]]) -> LastBuild | None:
+    """The state after a full build of the files with these `signatures` (None if it cannot be
+    reproduced, e.g. a file changed while building: the next rebuild is a full one then)."""
+    site = result.site
+    templates = site.config.root / "templates"
+    try:
+        status = assess_translations(site.config, templates)
+        translations = judge_translations(site, status)
+        critical = read_fact_ids(site.config)
+    except BuildError:
+        return None
+    unsafe = {}
+    for page in site.pages:
+        found = Problems("rendering")
+        warn_unsafe_markup(page, found)
+        if found.warnings:
+            unsafe[page.src_path] = tuple(found.warnings)
+    files = dict(result.files)
+    renderers = page_renderers(site, templates, translations.notices, MARKDOWN_CACHE)
+    homes = [index for index, page in enumerate(site.pages) if page.key == "home"]
+    for rendered, errors, _ in render_pages(site, templates, translations.notices, homes, 1, renderers):
+        if errors or any(files.get(site.pages[i].output_path) != content for i, content in rendered):
+            return None      # what the build wrote is not what these values render: never patch it
+    return LastBuild(site, result.out, MappingProxyType(files), status, translations, MappingProxyType(critical),
+                     MappingProxyType(unsafe), review_report(site), MappingProxyType(dict(signatures)),
+                     MappingProxyType(renderers), result.warnings)
+
+
+def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=(),
+            today: datetime.date | None = None, jobs: int = 0) -> Rebuilt | None:
+    """Bring the output folder up to date with the files whose `signatures` changed, and those said
+    to have `changed`; None when only a full build can (see the module's docstring). Raises the
+    BuildError the full build would raise."""
+    started = time.perf_counter()
+    changed = sorted(set(changed) | {p for p in set(signatures) | set(last.signatures)
+                                     if signatures.get(p) != last.signatures.get(p)})
+    old = last.site
+    config, root = old.config, old.config.root
+    templates = root / "templates"
+    by_path = {page.src_path: index for index, page in enumerate(old.pages)}
+    plan = _plan(changed, old, by_path)
+    if plan is None:
+        return None
+
+    # load: the facts, then the pages, as the full build does (its errors, in its order)
+    facts, shown, critical = old.facts, {lang.code: frozenset() for lang in config.languages}, last.critical
+    if plan.facts or plan.words:
+        facts = load_facts(config)
+        shown = _changed_facts(old.facts, facts)
+        critical = MappingProxyType(read_fact_ids(config)) if plan.facts else critical
+        if shown is None or dict(critical) != dict(last.critical):
+            return None
+    problems = Problems("reading the pages")
+    texts, sources = {}, {}
+    for rel in plan.pages:
+        _, code, name = rel.split("/")
+        texts[rel] = (root / rel).read_text(encoding="utf-8")
+        sources[rel] = read_page(rel, name, texts[rel], code, problems)
+    problems.raise_if_any()
+
+    # model: the changed pages and the pages that show a changed fact
+    remodel = {by_path[rel] for rel in plan.pages}
+    if facts is not old.facts:
+        remodel |= {i for i, page in enumerate(old.pages) if not shown[page.language].isdisjoint(page.facts_used)}
+    problems = Problems("assembling the site")
+    keys = {lang.code: {key for key, found in old.translations.items() if lang.code in found}
+            for lang in config.languages}
+    pages = list(old.pages)
+    for index in sorted(remodel):
+        page = old.pages[index]
+        pages[index] = model_page(sources.get(page.src_path, page.source), config, facts, old.catalogs,
+                                  old.templates, keys[page.language], problems)
+        if _shown_elsewhere(pages[index]) != _shown_elsewhere(page):
+            return None
+    problems.raise_if_any()
+    site = _with_pages(old, facts, pages)
+
+    # translations: the status of the changed units; the policy over every page
+    status = last.status
+    if plan.locks or plan.words:
+        status = assess_translations(config, templates)
+    else:
+        for rel, text in texts.items():
+            status = restate_page(status, rel.split("/")[1], page_unit(rel, text, Problems("")))
+    translations = judge_translations(site, status)
+
+    # render: the pages that changed, show a changed fact, or whose notice changed
+    todo = {i for i in remodel if site.pages[i] != old.pages[i]}
+    contraindications = set(structured.contraindication_facts(site))
+    for index, page in enumerate(site.pages) if any(shown.values()) else ():
+        if not shown[page.language].isdisjoint(page.facts_used) or shown[page.language] & contraindications:
+            todo.add(index)
+    before, after = last.translations.notices, translations.notices
+    for language, key in {k for k in set(before) | set(after) if before.get(k) != after.get(k)}:
+        todo.add(by_path[site.page(language, key).src_path])
+    todo = sorted(todo)
+    problems = Problems("rendering")
+    review.check_review_dates(site.pages, config, today or review.today(), problems)
+    unsafe = dict(last.unsafe)
+    for rel in plan.pages:
+        found = Problems("rendering")
+        warn_unsafe_markup(site.pages[by_path[rel]], found)
+        unsafe.pop(rel, None)
+        if found.warnings:
+            unsafe[rel] = tuple(found.warnings)
+    renderers = {code: renderer.rebind(site, after) for code, renderer in last.renderers.items()}
+    files = dict(last.files)
+    for rendered, errors, warnings in render_pages(site, templates, after, todo, jobs, renderers, PARALLEL_MIN):
+        problems.errors.extend(errors)
+        problems.warnings.extend(warnings)
+        files.update((site.pages[index].output_path, content) for index, content in rendered)
+    problems.raise_if_any()
+    if plan.static:
+        files = {path: content for path, content in files.items() if not path.startswith("static/")}
+        files.update(static_files(templates))
+    problems.warnings.extend(warning for found in unsafe.values() for warning in found)
+
+    # write: each changed file, atomically; then the review report
+    written = _write_changes(last.out, last.files, files)
+    report = last.report
+    if facts is not old.facts or any(site.pages[i].facts_used != old.pages[i].facts_used for i in remodel):
+        report = review_report(site)
+        if report != last.report:
+            write_file(root / REPORT_PATH, report)
+    warnings = config.warnings + facts.warnings + translations.warnings + problems.warnings_tuple()
+    state = LastBuild(site, last.out, MappingProxyType(files), status, translations, critical,
+                      MappingProxyType(unsafe), report, MappingProxyType(dict(signatures)),
+                      MappingProxyType(renderers), warnings)
+    return Rebuilt(state, tuple(site.pages[i].output_path for i in todo), written, time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    pages: tuple[str, ...]      # changed page files, in the order the full build reads them
+    facts: bool                 # content/facts.yaml changed
+    words: bool                 # a language's words.yaml changed
+    locks: bool                 # a translations.lock changed
+    static: bool                # templates/static/ changed
+
+
+def _plan(changed, site: Site, by_path: Mapping[str, int]) -> _Plan | None:
+    """What the changed files are, or None when only a full build can follow them."""
+    codes = [lang.code for lang in site.config.languages]
+    pages, facts, words, locks, static = [], False, False, False, False
+    for path in changed:
+        parts = path.split("/")
+        in_language = len(parts) == 3 and parts[0] == "content" and parts[1] in codes
+        if path.startswith("templates/static/"):
+            static = True
+        elif path == FACTS_FILE:
+            facts = True
+        elif in_language and parts[2] == WORDS_FILE:
+            words = True
+        elif in_language and parts[2] == LOCK_FILE:
+            locks = True
+        elif path in by_path and (site.config.root / path).is_file():
+            pages.append(path)
+        else:
+            return None       # a template, site.yaml, a catalogue, a new or removed page
+    order = {code: index for index, code in enumerate(codes)}
+    pages.sort(key=lambda rel: (order[rel.split("/")[1]], rel))
+    return _Plan(tuple(pages), facts, words, locks, static)
+
+
+def _shown_elsewhere(page: Page) -> tuple:
+    """What other outputs show of a page: menus, links, language switchers, notices, the sitemap,
+    and the chooser (the home pages' descriptions)."""
+    return (page.key, page.url, page.title, page.nav, page.nav_title, page.reviewed,
+            page.description if page.key == "home" else None)
+
+
+def _changed_facts(old: Facts, new: Facts) -> dict[str, frozenset[str]] | None:
+    """Language code -> the facts that show differently in it; None if the change is structural."""
+    if dict(old.documents) != dict(new.documents) or set(old.facts) != set(new.facts):
+        return None
+    everywhere = set()
+    for fact_id, fact in new.facts.items():
+        before = old.facts[fact_id]
+        if (before.is_list, before.critical, before.word_fields) != (fact.is_list, fact.critical, fact.word_fields):
+            return None
+        if _shown(before) != _shown(fact):
+            everywhere.add(fact_id)
+    changed = {}
+    for code, words in new.words.items():
+        was = old.words[code]
+        if dict(was.units) != dict(words.units) or dict(was.terms) != dict(words.terms):
+            return None
+        in_words = {fact_id for fact_id, fact in new.facts.items()
+                    if was.labels.get(fact_id) != words.labels.get(fact_id) or any(
+                        was.items.get((fact_id, item)) != words.items.get((fact_id, item))
+                        for item in {i.id for i in fact.items} | {i.id for i in old.facts[fact_id].items})}
+        changed[code] = frozenset(everywhere | in_words)
+    return changed
+
+
+def _shown(fact) -> tuple:
+    """What of a fact a page shows (not the line it is defined on)."""
+    return (fact.amount, fact.sources, tuple((i.id, i.terms, i.amounts, i.sources) for i in fact.items))
+
+
+def _with_pages(site: Site, facts: Facts, pages: list[Page]) -> Site:
+    translations: dict[str, dict[str, Page]] = {}
+    for page in pages:
+        translations.setdefault(page.key, {})[page.language] = page
+    return dataclasses.replace(site, facts=facts, pages=tuple(pages), translations=MappingProxyType(
+        {key: MappingProxyType(found) for key, found in translations.items()}))
+
+
+def _write_changes(out: Path, before: Mapping[str, bytes], after: Mapping[str, bytes]) -> tuple[str, ...]:
+    """Write each file whose bytes changed (a temporary file, then os.replace); delete the gone."""
+    written = []
+    for path, content in after.items():
+        if before.get(path) != content:
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(content)
+            os.replace(temporary, target)
+            written.append(path)
+    for path in set(before) - set(after):
+        (out / path).unlink(missing_ok=True)
+        written.append(path)
+    return tuple(sorted(written))

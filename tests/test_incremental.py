@@ -1,0 +1,304 @@
+"""The preview's incremental rebuild: after every kind of edit the served folder is byte-identical to
+a fresh full build of the same files, exactly the pages that show the edit are rendered again, the
+edits it cannot follow fall back to the full build, and a failing edit gives the full build's errors
+and writes nothing."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from patientsite import incremental
+from patientsite.errors import BuildError
+from patientsite.pipeline import REPORT_PATH, build
+from patientsite.serve import WATCHED, Preview, snapshot
+from patientsite.status import mark_current
+from siteassertions import tree_bytes
+from sitefiles import FACTS_YAML, WORDS, make_site, page_text
+
+PAGES = {"home": ("it/index.html", "en/index.html", "ru/index.html"),
+         "treatment": ("it/il-trattamento/index.html", "en/the-treatment/index.html", "ru/procedura/index.html"),
+         "contraindications": ("it/controindicazioni/index.html", "en/contraindications/index.html",
+                               "ru/protivopokazaniya/index.html")}
+
+
+class Session:
+    """A project, its served folder and the last good build, as the preview keeps them."""
+
+    def __init__(self, tmp_path: Path, locked: bool = False):
+        self.tmp = tmp_path
+        self.root = make_site(tmp_path / "project")
+        if locked:   # every translation marked current: an Italian edit makes them stale
+            for code in ("en", "ru"):
+                mark_current(self._config(), self.root / "templates", code, ["all"], datetime.date(2026, 11, 20))
+        self.out = tmp_path / "served"
+        signatures = self.signatures()
+        self.last = incremental.remember(build(self.root, self.out, jobs=1), signatures)
+        assert self.last is not None
+
+    def _config(self):
+        from patientsite.config import load_config
+        return load_config(self.root)
+
+    def signatures(self):
+        return snapshot(self.root, [self.root / name for name in WATCHED])
+
+    def write(self, rel: str, text: str) -> str:
+        (self.root / rel).write_text(text, encoding="utf-8")
+        return rel
+
+    def replace(self, rel: str, old: str, new: str) -> str:
+        text = (self.root / rel).read_text(encoding="utf-8")
+        assert old in text, old
+        return self.write(rel, text.replace(old, new))
+
+    def rebuild(self, *changed: str) -> incremental.Rebuilt | None:
+        done = incremental.rebuild(self.last, self.signatures(), changed, jobs=1)
+        if done is not None:
+            self.last = done.last
+        return done
+
+    def full_build(self, name: str = "full"):
+        """A fresh full build of the same files, without the render cache."""
+        return build(self.root, self.tmp / name, use_cache=False, jobs=1)
+
+    def assert_as_full_build(self) -> None:
+        report = (self.root / REPORT_PATH).read_text(encoding="utf-8")
+        full = self.full_build()
+        assert tree_bytes(self.out) == tree_bytes(self.tmp / "full")
+        assert self.last.warnings == full.warnings
+        assert (self.root / REPORT_PATH).read_text(encoding="utf-8") == report
+
+
+def _body(lang: str, name: str, old: str, new: str) -> tuple[str, str]:
+    text = page_text(lang, name)
+    assert old in text
+    return f"content/{lang}/{name}", text.replace(old, new)
+
+
+@pytest.mark.parametrize("lang", ["it", "en", "ru"])
+def test_a_page_body_edit_renders_and_writes_that_page_only(tmp_path, lang):
+    session = Session(tmp_path)
+    before = tree_bytes(session.out)
+    rel = session.write(*_body(lang, "treatment.md", "## Details", "A new paragraph.\n\n## Details"))
+    done = session.rebuild(rel)
+    index = ("it", "en", "ru").index(lang)
+    assert done.rendered == done.written == (PAGES["treatment"][index],)
+    assert b"A new paragraph." in tree_bytes(session.out)[PAGES["treatment"][index]]
+    assert {p for p, c in tree_bytes(session.out).items() if before.get(p) != c} == {PAGES["treatment"][index]}
+    session.assert_as_full_build()
+
+
+def test_an_italian_edit_gives_its_translations_the_out_of_date_notice(tmp_path):
+    session = Session(tmp_path, locked=True)
+    assert not any(b'class="translation-notice"' in c for c in tree_bytes(session.out).values())
+    rel = session.write(*_body("it", "treatment.md", "## Details", "Nuovo.\n\n## Details"))
+    done = session.rebuild(rel)
+    assert set(done.rendered) == set(PAGES["treatment"])
+    assert b'class="translation-notice"' in tree_bytes(session.out)["en/the-treatment/index.html"]
+    assert any("published with an out-of-date notice" in w.message for w in done.last.warnings)
+    session.assert_as_full_build()
+
+    session.write(*_body("it", "treatment.md", "## Details", "## Details"))      # back as it was marked
+    done = session.rebuild(rel)
+    assert set(done.rendered) == set(PAGES["treatment"])
+    assert not any(b'class="translation-notice"' in c for c in tree_bytes(session.out).values())
+    session.assert_as_full_build()
+
+
+def test_marking_a_translation_current_removes_its_notice(tmp_path):
+    session = Session(tmp_path, locked=True)
+    session.rebuild(session.write(*_body("it", "treatment.md", "## Details", "Nuovo.\n\n## Details")))
+    mark_current(session._config(), session.root / "templates", "en", ["treatment"], datetime.date(2026, 11, 21))
+    done = session.rebuild("content/en/translations.lock")
+    assert done.rendered == ("en/the-treatment/index.html",)
+    session.assert_as_full_build()
+
+
+@pytest.mark.parametrize("name, edit, pages", [
+    ("a number", ("range: [0.05, 0.1]", "range: [0.05, 0.2]"), PAGES["treatment"]),
+    ("a number the list words use", ("range: [7, 30]", "range: [7, 31]"),
+     PAGES["treatment"] + PAGES["contraindications"]),
+    ("a document of a fact", ("range: [2, 4]\n    unit: session\n    sources: [doc-b]",
+                              "range: [2, 4]\n    unit: session\n    sources: [doc-a, doc-b]"), PAGES["treatment"]),
+    # the contraindications are in every page's structured data
+    ("a contraindication", ("gallstones:\n        frequency: rare", "gallstones:\n        frequency: common"),
+     PAGES["home"] + PAGES["treatment"] + PAGES["contraindications"]),
+])
+def test_a_fact_edit_renders_exactly_the_pages_that_show_it_in_every_language(tmp_path, name, edit, pages):
+    session = Session(tmp_path)
+    if "common" in edit[1]:
+        for lang in ("it", "en", "ru"):
+            session.replace(f"content/{lang}/words.yaml", "terms:\n", "terms:\n  common: x\n")
+        session.last = incremental.remember(build(session.root, session.out, jobs=1), session.signatures())
+    done = session.rebuild(session.replace("content/facts.yaml", *edit))
+    assert sorted(done.rendered) == sorted(pages)
+    session.assert_as_full_build()
+
+
+def test_an_edit_of_the_facts_that_changes_nothing_shown_renders_nothing(tmp_path):
+    session = Session(tmp_path)
+    done = session.rebuild(session.write("content/facts.yaml", "# the facts\n" + FACTS_YAML))
+    assert done.rendered == done.written == ()
+    session.assert_as_full_build()
+
+
+def test_a_words_edit_renders_the_pages_of_that_language_that_show_them(tmp_path):
+    session = Session(tmp_path)
+    done = session.rebuild(session.replace("content/en/words.yaml", "sessions per course\n", "sessions in a course\n"))
+    assert done.rendered == ("en/the-treatment/index.html",)
+    session.assert_as_full_build()
+    # the contraindications' words are in the structured data of every page of the language
+    done = session.rebuild(session.replace("content/ru/words.yaml", "Аллергия", "Аллергия на компоненты"))
+    assert sorted(done.rendered) == sorted(p for p in sum(PAGES.values(), ()) if p.startswith("ru/"))
+    session.assert_as_full_build()
+
+
+def test_italian_words_edited_make_critical_translations_fail_as_in_the_full_build(tmp_path):
+    session = Session(tmp_path, locked=True)
+    before = tree_bytes(session.out)
+    session.replace("content/it/words.yaml", "Le sostanze sono attive.", "Le sostanze sono molto attive.")
+    with pytest.raises(BuildError) as failed:
+        session.rebuild("content/it/words.yaml")
+    with pytest.raises(BuildError) as full:
+        session.full_build()
+    assert str(failed.value) == str(full.value) and "critical" in str(full.value)
+    assert tree_bytes(session.out) == before
+
+
+@pytest.mark.parametrize("name, rel, edit", [
+    ("a template", "templates/facts/table.html", ("<table", '<table data-edited="yes"')),
+    ("site.yaml", "site.yaml", ("Test Clinic", "Clinica Prova")),
+    ("a catalogue", "content/ru/messages.po", ('msgstr "Источники"', 'msgstr "Источники информации"')),
+    ("a title", "content/en/treatment.md", ("title: The treatment", "title: The cure")),
+    ("a slug", "content/en/treatment.md", ("slug: the-treatment", "slug: treatment")),
+    ("a menu position", "content/en/treatment.md", ("nav: 1", "nav: 3")),
+    ("a review date", "content/en/treatment.md", ("reviewed: 2026-11-20", "reviewed: 2026-11-21")),
+    ("a home page's description", "content/ru/index.md", ("description: Информация", "description: Сведения")),
+    ("a fact's kind", "content/facts.yaml", ("one.session:\n    value: 1", "one.session:\n    value: 1\n    critical: true")),
+    ("counted nouns", "content/en/words.yaml", ("other: sessions", "other: visits")),
+])
+def test_edits_that_change_what_many_pages_show_need_the_full_build(tmp_path, name, rel, edit):
+    session = Session(tmp_path)
+    assert session.rebuild(session.replace(rel, *edit)) is None
+
+
+def test_a_new_or_removed_page_needs_the_full_build(tmp_path):
+    session = Session(tmp_path)
+    assert session.rebuild(session.write("content/en/extra.md", page_text("en", "treatment.md"))) is None
+    (session.root / "content/en/extra.md").unlink()
+    session.last = incremental.remember(build(session.root, session.out, jobs=1), session.signatures())
+    (session.root / "content/ru/treatment.md").unlink()
+    assert session.rebuild("content/ru/treatment.md") is None
+
+
+def test_a_description_and_sources_edit_stays_incremental(tmp_path):
+    session = Session(tmp_path)
+    rel = session.replace("content/en/treatment.md", "description: How it works",
+                          "description: How it goes\nsources: [doc-b]")
+    assert session.rebuild(rel).rendered == ("en/the-treatment/index.html",)
+    session.assert_as_full_build()
+
+
+@pytest.mark.parametrize("name, rel, edit", [
+    ("front matter", "content/en/treatment.md", ("slug: the-treatment", "slug: The Treatment")),
+    ("an unknown fact", "content/en/treatment.md", ("fact('interval')", "fact('intervall')")),
+    ("a link to an unknown page", "content/ru/index.md", ("link('treatment')", "link('treatmen')")),
+    ("a call", "content/it/treatment.md", ("## Details", "{{ facts('interval') }}\n\n## Details")),
+    ("unsafe markup", "content/it/treatment.md", ("## Details", "<script>x</script>\n\n## Details")),
+    ("facts.yaml", "content/facts.yaml", ("    range: [10, 12]\n", "    range: [10, 12\n")),
+    ("a fact the pages call as a number", "content/facts.yaml", ("point.volume:\n    range: [0.05, 0.1]\n    unit: ml",
+                                                                  "point.volume:\n    items: {a: {}}")),
+    ("words calling an unknown fact", "content/en/words.yaml", ("fact('interval')", "fact('intervals')")),
+])
+def test_a_broken_edit_gives_the_full_builds_errors_and_writes_nothing_then_its_fix_rebuilds(tmp_path, name, rel, edit):
+    session = Session(tmp_path)
+    before = tree_bytes(session.out)
+    session.replace(rel, *edit)
+    try:
+        full = session.full_build()
+    except BuildError as exc:
+        expected = str(exc)
+    else:    # not an error: a warning (unsafe markup), the same as the full build's
+        done = session.rebuild(rel)
+        assert done is not None and done.last.warnings == full.warnings
+        assert any("removed unsafe markup" in w.message for w in full.warnings)
+        return
+    try:
+        done = session.rebuild(rel)
+    except BuildError as exc:
+        assert str(exc) == expected
+    else:
+        assert done is None, "an edit the incremental rebuild cannot follow falls back to the full build"
+    assert tree_bytes(session.out) == before
+    session.replace(rel, edit[1], edit[0])
+    done = session.rebuild(rel)
+    assert done is not None and done.written == ()
+    session.assert_as_full_build()
+
+
+def test_a_touched_page_renders_nothing(tmp_path):
+    session = Session(tmp_path)
+    rel = session.write("content/en/treatment.md", page_text("en", "treatment.md"))
+    done = session.rebuild(rel)
+    assert done.rendered == done.written == ()
+
+
+def test_a_stylesheet_edit_copies_the_stylesheet(tmp_path):
+    session = Session(tmp_path)
+    rel = "templates/static/style.css"
+    session.write(rel, (session.root / rel).read_text() + "\n.extra { color: red; }\n")
+    done = session.rebuild(rel)
+    assert done.rendered == () and done.written == ("static/style.css",)
+    session.assert_as_full_build()
+
+
+def test_a_burst_of_edits_of_every_kind_equals_the_full_build(tmp_path):
+    session = Session(tmp_path, locked=True)
+    session.write(*_body("it", "contraindications.md", "## List", "## Elenco"))
+    session.write(*_body("ru", "index.md", "Welcome.", "Добро пожаловать."))
+    session.replace("content/facts.yaml", "range: [7, 30]", "range: [7, 28]")
+    session.write("content/en/words.yaml", WORDS["en"].replace("Allergy", "Allergies"))
+    done = session.rebuild()
+    assert done is not None
+    session.assert_as_full_build()
+
+
+def test_the_preview_rebuilds_incrementally_and_says_so(tmp_path):
+    root = make_site(tmp_path / "project")
+    printed = []
+    preview = Preview(root, tmp_path / "served", printed.append)
+    assert preview.rebuild() and "built 14 files" in printed[-1]
+    rel, text = _body("en", "treatment.md", "## Details", "More.\n\n## Details")
+    (root / rel).write_text(text, encoding="utf-8")
+    assert preview.rebuild((rel,))
+    assert f"{rel} changed: built 1 page in " in printed[-1] and "wrote 1 file(s)" in printed[-1]
+    assert b"More." in (tmp_path / "served/en/the-treatment/index.html").read_bytes()
+    build(root, tmp_path / "full", use_cache=False, jobs=1)
+    assert tree_bytes(tmp_path / "served") == tree_bytes(tmp_path / "full")
+
+
+@pytest.mark.parametrize("today, outcome", [("2027-11-01", "falls due"), ("2027-11-21", "overdue")])
+def test_review_dates_are_checked_on_the_day_of_the_rebuild(tmp_path, monkeypatch, today, outcome):
+    session = Session(tmp_path)
+    monkeypatch.setenv("PATIENTSITE_TODAY", today)
+    rel = session.write(*_body("en", "treatment.md", "## Details", "More.\n\n## Details"))
+    try:
+        full = session.full_build()
+    except BuildError as exc:
+        with pytest.raises(BuildError) as failed:
+            session.rebuild(rel)
+        assert str(failed.value) == str(exc) and outcome in str(exc)
+    else:
+        assert session.rebuild(rel).last.warnings == full.warnings
+        assert any(outcome in w.message for w in full.warnings)
+
+
+def test_fact_edits_in_a_row_keep_equal_to_the_full_build(tmp_path):
+    session = Session(tmp_path)
+    for high in ("12", "13", "14", "12"):
+        session.rebuild(session.write("content/facts.yaml", FACTS_YAML.replace("range: [10, 12]", f"range: [10, {high}]")))
+        session.rebuild(session.write(*_body("ru", "treatment.md", "## Details", f"Текст {high}.\n\n## Details")))
+        session.assert_as_full_build()
