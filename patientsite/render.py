@@ -3,13 +3,11 @@ a frozen `Site` -> every output file as bytes, nothing written yet."""
 
 from __future__ import annotations
 
-import copy
 import datetime
 import functools
 import hashlib
 import multiprocessing
 import os
-import posixpath
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -57,42 +55,46 @@ _PLACEHOLDER_P = re.compile(r"<p>FACT(BLOCK)(\d+)X</p>")
 _PLACEHOLDER = re.compile(r"FACT(BLOCK|V)(\d+)X")
 
 
-@functools.lru_cache(maxsize=65536)
 def relative_url(from_url: str, to_url: str) -> str:
-    """A link from one page's folder to another page (or file) that also works from a local folder."""
-    target = to_url + "index.html" if to_url == "" or to_url.endswith("/") else to_url
-    return posixpath.relpath(target, posixpath.dirname(from_url + "x") or ".")
+    """A link from one page's folder to another page (or file) that also works from a local folder:
+    what posixpath.relpath gives for these normalised site paths, without its cost."""
+    target = (to_url + "index.html" if to_url == "" or to_url.endswith("/") else to_url).split("/")
+    start = [part for part in from_url.split("/")[:-1] if part]
+    common = 0
+    while common < min(len(start), len(target) - 1) and start[common] == target[common]:
+        common += 1
+    return "../" * (len(start) - common) + "/".join(target[common:])
 
 
 class _PageRenderer:
     """Renders one language's pages; fact functions are bound to the page being rendered."""
 
     def __init__(self, site: Site, language: Language, templates_dir: Path, problems: Problems,
-                 notices: Mapping[tuple[str, str], datetime.date], markdown_cache: int = 0):
+                 notices: Mapping[tuple[str, str], datetime.date], markdown_cache: int = 0,
+                 reuse: "_PageRenderer | None" = None):
         self.site, self.language, self.problems, self.notices = site, language, problems, notices
         self.words = site.facts.words[language.code]
-        self.env = template_environment(templates_dir, language, site.catalogs.translations[language.code])
-        self.md = md_.make_markdown()
+        # `reuse`: a renderer of the same language, templates and catalogue (the preview's last one),
+        # whose environment, compiled templates, Markdown and text-keyed HTML stay valid
+        self.env = reuse.env if reuse else template_environment(
+            templates_dir, language, site.catalogs.translations[language.code])
+        self.md = reuse.md if reuse else md_.make_markdown()
         self.templates_dir = templates_dir
         self.fact_ids = {fact_id: index for index, fact_id in enumerate(sorted(site.facts.facts))}
         self.values: dict[str, str] = {}        # fact id -> its HTML in this language
-        self.inline_html: dict[str, str] = {}   # word text -> its inline HTML
+        self.inline_html: dict[str, str] = reuse.inline_html if reuse else {}   # word text -> its inline HTML
         # the preview's: digest of a body with its calls replaced -> its Markdown HTML, which does not
         # depend on the fact values (they are placed after Markdown), so a fact edit skips Markdown
-        self.markdown_cache, self.markdown_html = markdown_cache, {}
+        self.markdown_cache, self.markdown_html = markdown_cache, reuse.markdown_html if reuse else {}
         self.nav = site.nav(language.code)
+        self.plain_lists: dict[str, list[dict]] = {}   # list fact id -> item words as plain text
 
     def rebind(self, site: Site, notices: Mapping[tuple[str, str], datetime.date]) -> "_PageRenderer":
-        """This renderer, with its environment, compiled templates, Markdown and inline HTML, for a
-        changed site whose configuration, templates and catalogues are the same (the preview)."""
-        new = copy.copy(self)
-        new.site, new.notices = site, notices
-        new.words = site.facts.words[self.language.code]
-        new.nav = site.nav(self.language.code)
-        if site.facts is not self.site.facts:
-            new.fact_ids = {fact_id: index for index, fact_id in enumerate(sorted(site.facts.facts))}
-            new.values = {}
-        return new
+        """A renderer for a changed site whose configuration, templates and catalogues are the same
+        (the preview): this one's environment, compiled templates, Markdown and HTML by text, and
+        nothing that depends on the facts or the pages."""
+        return _PageRenderer(site, self.language, self.templates_dir, self.problems, notices, self.markdown_cache,
+                             reuse=self)
 
     # -- the functions a page body may call ---------------------------------------------------
     def _functions(self, page: Page, blocks: list[str]) -> dict:
@@ -207,11 +209,18 @@ class _PageRenderer:
 
     def json_ld(self, page: Page, therapy: str) -> Markup:
         """The page's structured data (structured.py), with list words as plain text."""
-        blocks: list[str] = []
-        lists = {fact_id: [{name: Markup(self._fill(str(text), blocks)).striptags() for name, text in item["words"].items()}
-                           for item in self._list(page, fact_id, blocks)["items"]]
-                 for fact_id in structured.json_ld_facts(self.site, page)}
+        lists = {fact_id: self._plain_list(page, fact_id) for fact_id in structured.json_ld_facts(self.site, page)}
         return structured.json_ld(self.site, page, therapy, self.words.terms[self.site.config.reviewer.role], lists)
+
+    def _plain_list(self, page: Page, fact_id: str) -> list[dict]:
+        """A list fact's item words as plain text: the same on every page, so made once."""
+        found = self.plain_lists.get(fact_id)
+        if found is None:
+            blocks: list[str] = []
+            found = self.plain_lists[fact_id] = [
+                {name: Markup(self._fill(str(text), blocks)).striptags() for name, text in item["words"].items()}
+                for item in self._list(page, fact_id, blocks)["items"]]
+        return found
 
     def partial(self, name: str, **context) -> Markup:
         return Markup(self.env.get_template(name).render(lang=self.language, **context))
