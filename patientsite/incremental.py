@@ -26,14 +26,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
 from . import review, structured
-from .content import read_page
+from .content import SourcePage, read_page
 from .errors import BuildError, Problem, Problems
 from .facts import FACTS_FILE, Facts, load_facts
 from .model import Page, Site, model_page
@@ -61,6 +60,7 @@ class LastBuild:
     unsafe: Mapping[str, tuple[Problem, ...]]       # page src_path -> its unsafe-markup warnings
     report: str
     signatures: Mapping[str, tuple[int, int]]       # watched file -> (mtime_ns, size) when read
+    reviews: tuple[datetime.date, tuple[Problem, ...]]   # the day review dates were checked on, the warnings
     renderers: Mapping = dataclasses.field(compare=False, repr=False)  # language -> warm _PageRenderer
     warnings: tuple[Problem, ...] = ()
 
@@ -70,7 +70,6 @@ class Rebuilt:
     last: LastBuild
     rendered: tuple[str, ...]      # the output paths of the pages rendered again
     written: tuple[str, ...]       # the files written (those whose bytes changed)
-    seconds: float = 0.0
 
 
 def remember(result: BuildResult, signatures: Mapping[str, tuple[int, int]]) -> LastBuild | None:
@@ -83,6 +82,11 @@ def remember(result: BuildResult, signatures: Mapping[str, tuple[int, int]]) -> 
         translations = judge_translations(site, status)
         critical = read_fact_ids(site.config)
     except BuildError:
+        return None
+    reviews = Problems("rendering")
+    today = review.today()
+    review.check_review_dates(site.pages, site.config, today, reviews)
+    if reviews.errors:
         return None
     unsafe = {}
     for page in site.pages:
@@ -98,7 +102,7 @@ def remember(result: BuildResult, signatures: Mapping[str, tuple[int, int]]) -> 
             return None      # what the build wrote is not what these values render: never patch it
     return LastBuild(site, result.out, MappingProxyType(files), status, translations, MappingProxyType(critical),
                      MappingProxyType(unsafe), review_report(site), MappingProxyType(dict(signatures)),
-                     MappingProxyType(renderers), result.warnings)
+                     (today, tuple(reviews.warnings)), MappingProxyType(renderers), result.warnings)
 
 
 def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=(),
@@ -106,102 +110,158 @@ def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=
     """Bring the output folder up to date with the files whose `signatures` changed, and those said
     to have `changed`; None when only a full build can (see the module's docstring). Raises the
     BuildError the full build would raise."""
-    started = time.perf_counter()
-    changed = sorted(set(changed) | {p for p in set(signatures) | set(last.signatures)
-                                     if signatures.get(p) != last.signatures.get(p)})
-    old = last.site
-    config, root = old.config, old.config.root
-    templates = root / "templates"
-    by_path = {page.src_path: index for index, page in enumerate(old.pages)}
-    plan = _plan(changed, old, by_path)
-    if plan is None:
+    changed = set(changed) | {p for p in set(signatures) | set(last.signatures)
+                              if signatures.get(p) != last.signatures.get(p)}
+    by_path = {page.src_path: index for index, page in enumerate(last.site.pages)}
+    plan = _plan(sorted(changed), last.site, by_path)
+    loaded = plan and _load(last, plan)
+    modelled = loaded and _model(last, loaded, by_path)
+    if not modelled:
         return None
-
-    # load: the facts, then the pages, as the full build does (its errors, in its order)
-    facts, shown, critical = old.facts, {lang.code: frozenset() for lang in config.languages}, last.critical
-    if plan.facts or plan.words:
-        facts = load_facts(config)
-        shown = _changed_facts(old.facts, facts)
-        critical = MappingProxyType(read_fact_ids(config)) if plan.facts else critical
-        if shown is None or dict(critical) != dict(last.critical):
-            return None
-    problems = Problems("reading the pages")
-    texts, sources = {}, {}
-    for rel in plan.pages:
-        _, code, name = rel.split("/")
-        texts[rel] = (root / rel).read_text(encoding="utf-8")
-        sources[rel] = read_page(rel, name, texts[rel], code, problems)
-    problems.raise_if_any()
-
-    # model: the changed pages and the pages that show a changed fact
-    remodel = {by_path[rel] for rel in plan.pages}
-    if facts is not old.facts:
-        remodel |= {i for i, page in enumerate(old.pages) if not shown[page.language].isdisjoint(page.facts_used)}
-    problems = Problems("assembling the site")
-    keys = {lang.code: {key for key, found in old.translations.items() if lang.code in found}
-            for lang in config.languages}
-    pages = list(old.pages)
-    for index in sorted(remodel):
-        page = old.pages[index]
-        pages[index] = model_page(sources.get(page.src_path, page.source), config, facts, old.catalogs,
-                                  old.templates, keys[page.language], problems)
-        if _shown_elsewhere(pages[index]) != _shown_elsewhere(page):
-            return None
-    problems.raise_if_any()
-    site = _with_pages(old, facts, pages)
-
-    # translations: the status of the changed units; the policy over every page
+    site, remodel = modelled
     status = last.status
     if plan.locks or plan.words:
-        status = assess_translations(config, templates)
+        status = assess_translations(site.config, site.config.root / "templates")
+    for rel, text in () if plan.locks or plan.words else loaded.texts.items():
+        status = restate_page(status, rel.split("/")[1], page_unit(rel, text, Problems("")))
+    if status is last.status and all(site.pages[i].facts_used == last.site.pages[i].facts_used for i in remodel):
+        translations = last.translations         # nothing it depends on changed
     else:
-        for rel, text in texts.items():
-            status = restate_page(status, rel.split("/")[1], page_unit(rel, text, Problems("")))
-    translations = judge_translations(site, status)
-
-    # render: the pages that changed, show a changed fact, or whose notice changed
-    todo = {i for i in remodel if site.pages[i] != old.pages[i]}
-    contraindications = set(structured.contraindication_facts(site))
-    for index, page in enumerate(site.pages) if any(shown.values()) else ():
-        if not shown[page.language].isdisjoint(page.facts_used) or shown[page.language] & contraindications:
-            todo.add(index)
-    before, after = last.translations.notices, translations.notices
-    for language, key in {k for k in set(before) | set(after) if before.get(k) != after.get(k)}:
-        todo.add(by_path[site.page(language, key).src_path])
-    todo = sorted(todo)
-    problems = Problems("rendering")
-    review.check_review_dates(site.pages, config, today or review.today(), problems)
-    unsafe = dict(last.unsafe)
-    for rel in plan.pages:
-        found = Problems("rendering")
-        warn_unsafe_markup(site.pages[by_path[rel]], found)
-        unsafe.pop(rel, None)
-        if found.warnings:
-            unsafe[rel] = tuple(found.warnings)
-    renderers = {code: renderer.rebind(site, after) for code, renderer in last.renderers.items()}
-    files = dict(last.files)
-    for rendered, errors, warnings in render_pages(site, templates, after, todo, jobs, renderers, PARALLEL_MIN):
-        problems.errors.extend(errors)
-        problems.warnings.extend(warnings)
-        files.update((site.pages[index].output_path, content) for index, content in rendered)
-    problems.raise_if_any()
+        translations = judge_translations(site, status)
+    todo = _to_render(last, site, loaded, translations, remodel, by_path)
+    rendered = _render(last, site, translations, todo, remodel, today or review.today(), jobs)
+    files = rendered.files
     if plan.static:
         files = {path: content for path, content in files.items() if not path.startswith("static/")}
-        files.update(static_files(templates))
-    problems.warnings.extend(warning for found in unsafe.values() for warning in found)
+        files.update(static_files(site.config.root / "templates"))
 
     # write: each changed file, atomically; then the review report
     written = _write_changes(last.out, last.files, files)
     report = last.report
-    if facts is not old.facts or any(site.pages[i].facts_used != old.pages[i].facts_used for i in remodel):
+    if site.facts is not last.site.facts or any(site.pages[i].facts_used != last.site.pages[i].facts_used
+                                                for i in remodel):
         report = review_report(site)
         if report != last.report:
-            write_file(root / REPORT_PATH, report)
-    warnings = config.warnings + facts.warnings + translations.warnings + problems.warnings_tuple()
-    state = LastBuild(site, last.out, MappingProxyType(files), status, translations, critical,
-                      MappingProxyType(unsafe), report, MappingProxyType(dict(signatures)),
-                      MappingProxyType(renderers), warnings)
-    return Rebuilt(state, tuple(site.pages[i].output_path for i in todo), written, time.perf_counter() - started)
+            write_file(site.config.root / REPORT_PATH, report)
+    warnings = site.config.warnings + site.facts.warnings + translations.warnings + rendered.warnings
+    state = LastBuild(site, last.out, MappingProxyType(files), status, translations, loaded.critical,
+                      MappingProxyType(rendered.unsafe), report, MappingProxyType(dict(signatures)),
+                      rendered.reviews, MappingProxyType(rendered.renderers), warnings)
+    return Rebuilt(state, tuple(site.pages[i].output_path for i in todo), written)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    facts: Facts
+    values: frozenset[str]                    # facts whose facts.yaml entry shows differently
+    words: Mapping[str, frozenset[str]]       # language code -> facts whose words show differently
+    critical: Mapping[str, bool]
+    texts: Mapping[str, str]                  # changed page file -> its text
+    sources: Mapping[str, SourcePage]         # changed page file -> its front matter and body
+
+
+def _load(last: LastBuild, plan: _Plan) -> _Loaded | None:
+    """The load stage for the changed files: the facts, then the pages, with the full build's errors."""
+    config = last.site.config
+    facts, critical = last.site.facts, last.critical
+    values, words = frozenset(), {lang.code: frozenset() for lang in config.languages}
+    if plan.facts or plan.words:
+        facts = load_facts(config)
+        changed = _changed_facts(last.site.facts, facts)
+        critical = MappingProxyType(read_fact_ids(config)) if plan.facts else critical
+        if changed is None or dict(critical) != dict(last.critical):
+            return None
+        values, words = changed
+    problems = Problems("reading the pages")
+    texts, sources = {}, {}
+    for rel in plan.pages:
+        _, code, name = rel.split("/")
+        texts[rel] = (config.root / rel).read_text(encoding="utf-8")
+        sources[rel] = read_page(rel, name, texts[rel], code, problems)
+    problems.raise_if_any()
+    return _Loaded(facts, values, words, critical, texts, sources)
+
+
+def _model(last: LastBuild, loaded: _Loaded, by_path: Mapping[str, int]) -> tuple[Site, set[int]] | None:
+    """The model stage for the changed pages and those that show a changed fact: (the new site, the
+    indices of the pages modelled again), or None if a page changed what other pages show."""
+    old = last.site
+    remodel = {by_path[rel] for rel in loaded.sources}
+    if loaded.facts is not old.facts:    # a page's facts and sources depend on the facts and its lists' words
+        lists = {fact_id for fact_id, fact in loaded.facts.facts.items() if fact.is_list}
+        remodel |= {i for i, page in enumerate(old.pages) if not loaded.values.isdisjoint(page.facts_used)
+                    or not (loaded.words[page.language] & lists).isdisjoint(page.facts_used)}
+    problems = Problems("assembling the site")
+    keys = {lang.code: {key for key, found in old.translations.items() if lang.code in found}
+            for lang in old.config.languages}
+    pages = list(old.pages)
+    for index in sorted(remodel):
+        page = old.pages[index]
+        pages[index] = model_page(loaded.sources.get(page.src_path, page.source), old.config, loaded.facts,
+                                  old.catalogs, old.templates, keys[page.language], problems)
+        if _shown_elsewhere(pages[index]) != _shown_elsewhere(page):
+            return None
+    problems.raise_if_any()
+    return _with_pages(old, loaded.facts, pages), remodel
+
+
+def _to_render(last: LastBuild, site: Site, loaded: _Loaded, translations: TranslationCheck,
+               remodel: set[int], by_path: Mapping[str, int]) -> list[int]:
+    """The pages that changed, show a changed fact (in their text or structured data) or whose
+    out-of-date notice changed."""
+    todo = {i for i in remodel if site.pages[i] != last.site.pages[i]}
+    contraindications = set(structured.contraindication_facts(site))
+    values, everywhere = loaded.values, loaded.values & contraindications
+    for index, page in enumerate(site.pages) if values or any(loaded.words.values()) else ():
+        words = loaded.words[page.language]
+        if (everywhere or words & contraindications or not values.isdisjoint(page.facts_used)
+                or words and not words.isdisjoint(_words_shown(site, page))):
+            todo.add(index)
+    before, after = last.translations.notices, translations.notices
+    for language, key in {k for k in set(before) | set(after) if before.get(k) != after.get(k)}:
+        todo.add(by_path[site.page(language, key).src_path])
+    return sorted(todo)
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    files: dict[str, bytes]
+    warnings: tuple[Problem, ...]
+    unsafe: dict[str, tuple[Problem, ...]]
+    reviews: tuple[datetime.date, tuple[Problem, ...]]
+    renderers: dict
+
+
+def _render(last: LastBuild, site: Site, translations: TranslationCheck, todo: list[int], remodel: set[int],
+            today: datetime.date, jobs: int) -> _Rendered:
+    """The render stage for the pages in `todo`, with the full build's review-date and markup checks."""
+    problems = Problems("rendering")
+    if today == last.reviews[0]:      # the same day: only the pages modelled again may differ
+        edited = {site.pages[i].src_path for i in remodel}
+        problems.warnings.extend(w for w in last.reviews[1] if w.path not in edited)
+        review.check_review_dates([site.pages[i] for i in sorted(remodel)], site.config, today, problems)
+    else:
+        review.check_review_dates(site.pages, site.config, today, problems)
+    reviews = (today, tuple(problems.warnings))
+    unsafe = dict(last.unsafe)
+    for index in remodel:
+        page = site.pages[index]
+        found = Problems("rendering")
+        warn_unsafe_markup(page, found)
+        unsafe.pop(page.src_path, None)
+        if found.warnings:
+            unsafe[page.src_path] = tuple(found.warnings)
+    renderers = {code: renderer.rebind(site, translations.notices) for code, renderer in last.renderers.items()}
+    files = dict(last.files)
+    templates = site.config.root / "templates"
+    for rendered, errors, warnings in render_pages(site, templates, translations.notices, todo, jobs, renderers,
+                                                   PARALLEL_MIN):
+        problems.errors.extend(errors)
+        problems.warnings.extend(warnings)
+        files.update((site.pages[index].output_path, content) for index, content in rendered)
+    problems.raise_if_any()
+    problems.warnings.extend(warning for found in unsafe.values() for warning in found)
+    return _Rendered(files, problems.warnings_tuple(), unsafe, reviews, renderers)
 
 
 @dataclass(frozen=True)
@@ -244,8 +304,19 @@ def _shown_elsewhere(page: Page) -> tuple:
             page.description if page.key == "home" else None)
 
 
-def _changed_facts(old: Facts, new: Facts) -> dict[str, frozenset[str]] | None:
-    """Language code -> the facts that show differently in it; None if the change is structural."""
+def _words_shown(site: Site, page: Page):
+    """The facts whose words (labels, item texts) a page shows: those it uses, but for the ones its
+    text only calls by fact(), for their value (all, when it shows a list: its words may call any)."""
+    if any(site.facts.facts[fact_id].is_list for fact_id in page.facts_used):
+        return page.facts_used
+    value_only = ({name for call in page.calls if call.function == "fact" for name in call.names}
+                  - {name for call in page.calls if call.function != "fact" for name in call.names})
+    return set(page.facts_used) - value_only
+
+
+def _changed_facts(old: Facts, new: Facts) -> tuple[frozenset[str], dict[str, frozenset[str]]] | None:
+    """(the facts whose facts.yaml entry shows differently, language code -> the facts whose words
+    show differently), or None if the change is structural."""
     if dict(old.documents) != dict(new.documents) or set(old.facts) != set(new.facts):
         return None
     everywhere = set()
@@ -264,8 +335,8 @@ def _changed_facts(old: Facts, new: Facts) -> dict[str, frozenset[str]] | None:
                     if was.labels.get(fact_id) != words.labels.get(fact_id) or any(
                         was.items.get((fact_id, item)) != words.items.get((fact_id, item))
                         for item in {i.id for i in fact.items} | {i.id for i in old.facts[fact_id].items})}
-        changed[code] = frozenset(everywhere | in_words)
-    return changed
+        changed[code] = frozenset(in_words)
+    return frozenset(everywhere), changed
 
 
 def _shown(fact) -> tuple:

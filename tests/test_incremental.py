@@ -148,7 +148,10 @@ def test_an_edit_of_the_facts_that_changes_nothing_shown_renders_nothing(tmp_pat
 def test_a_words_edit_renders_the_pages_of_that_language_that_show_them(tmp_path):
     session = Session(tmp_path)
     done = session.rebuild(session.replace("content/en/words.yaml", "sessions per course\n", "sessions in a course\n"))
-    assert done.rendered == ("en/the-treatment/index.html",)
+    assert done.rendered == ("en/the-treatment/index.html",)      # its fact table shows the label
+    session.assert_as_full_build()
+    done = session.rebuild(session.replace("content/en/words.yaml", "one session\n", "a single session\n"))
+    assert done.rendered == ()         # the page shows only the value of "one.session", not its label
     session.assert_as_full_build()
     # the contraindications' words are in the structured data of every page of the language
     done = session.rebuild(session.replace("content/ru/words.yaml", "Аллергия", "Аллергия на компоненты"))
@@ -284,7 +287,10 @@ def test_the_preview_rebuilds_incrementally_and_says_so(tmp_path):
 def test_review_dates_are_checked_on_the_day_of_the_rebuild(tmp_path, monkeypatch, today, outcome):
     session = Session(tmp_path)
     monkeypatch.setenv("PATIENTSITE_TODAY", today)
-    rel = session.write(*_body("en", "treatment.md", "## Details", "More.\n\n## Details"))
+    if outcome == "falls due":    # the warnings of that day are kept; an edited page's checked again
+        session.rebuild(session.write(*_body("en", "index.md", "Welcome.", "Hello.")))
+    rel, text = _body("en", "treatment.md", "## Details", "More.\n\n## Details")
+    rel = session.write(rel, text.replace("reviewed:", "sources: [doc-a]\nreviewed:"))  # the line moves
     try:
         full = session.full_build()
     except BuildError as exc:
@@ -302,3 +308,16 @@ def test_fact_edits_in_a_row_keep_equal_to_the_full_build(tmp_path):
         session.rebuild(session.write("content/facts.yaml", FACTS_YAML.replace("range: [10, 12]", f"range: [10, {high}]")))
         session.rebuild(session.write(*_body("ru", "treatment.md", "## Details", f"Текст {high}.\n\n## Details")))
         session.assert_as_full_build()
+
+
+def test_a_bug_in_the_incremental_rebuild_falls_back_to_the_full_build(tmp_path, monkeypatch):
+    root = make_site(tmp_path / "project")
+    printed = []
+    preview = Preview(root, tmp_path / "served", printed.append)
+    assert preview.rebuild()
+    monkeypatch.setattr(incremental, "_load", lambda last, plan: 1 / 0)
+    rel, text = _body("en", "treatment.md", "## Details", "More.\n\n## Details")
+    (root / rel).write_text(text, encoding="utf-8")
+    assert preview.rebuild((rel,))
+    assert "ZeroDivisionError" in printed[-2] and f"{rel} changed: built 14 files" in printed[-1]
+    assert b"More." in (tmp_path / "served/en/the-treatment/index.html").read_bytes()
