@@ -3,7 +3,8 @@ byte-identical to what a full build of the same files would write.
 
 `LastBuild` holds the values of the last successful build: the `Site`, every output file's bytes,
 the translation status with its notices and warnings, and the stat signature of every watched file.
-`rebuild(last, now)` compares the signatures and decides:
+`rebuild(last, signatures, changed)` compares the signatures (and takes the paths said to have
+changed) and decides:
 
 - page files whose fields that other pages show (key, slug, title, menu, review date; a home page's
   description) are unchanged: re-read and re-model just those pages (`model.model_page`, the full
@@ -11,8 +12,9 @@ the translation status with its notices and warnings, and the stat signature of 
   out-of-date notice changed;
 - facts.yaml or a words.yaml with the same fact ids, kinds, criticality, word fields, documents,
   counted nouns and terms: reload the facts and re-render exactly the pages that show a changed fact
-  (in their text or their structured data), in the languages the change touches;
-- a translations.lock: assess the translations again and re-render the pages whose notice changed;
+  (its value where they use it; its words where they show its label or list, and a contraindication
+  in every page's structured data), in the languages the change touches;
+- a translations.lock: read it again and re-render the pages whose out-of-date notice changed;
 - templates/static/: copy it again;
 - anything else (another template, site.yaml, a catalogue, a new, removed or renamed page, a change
   of the fields above): `None`, and the caller runs the full build.
@@ -41,7 +43,7 @@ from .render import page_renderers, render_pages, static_files, warn_unsafe_mark
 from .report import review_report
 from .status import TranslationCheck, judge_translations
 from .translation import (LOCK_FILE, TranslationStatus, assess_translations, page_unit, read_fact_ids,
-                          restate_page)
+                          reassess_translations, restate_page)
 from .words import WORDS_FILE
 from .write import write_file
 
@@ -121,8 +123,8 @@ def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=
     site, remodel = modelled
     status = last.status
     if plan.locks or plan.words:
-        status = assess_translations(site.config, site.config.root / "templates")
-    for rel, text in () if plan.locks or plan.words else loaded.texts.items():
+        status = reassess_translations(status, site.config, plan.locks)
+    for rel, text in loaded.texts.items():
         status = restate_page(status, rel.split("/")[1], page_unit(rel, text, Problems("")))
     if status is last.status and all(site.pages[i].facts_used == last.site.pages[i].facts_used for i in remodel):
         translations = last.translations         # nothing it depends on changed
@@ -269,14 +271,14 @@ class _Plan:
     pages: tuple[str, ...]      # changed page files, in the order the full build reads them
     facts: bool                 # content/facts.yaml changed
     words: bool                 # a language's words.yaml changed
-    locks: bool                 # a translations.lock changed
+    locks: frozenset[str]       # the languages whose translations.lock changed
     static: bool                # templates/static/ changed
 
 
 def _plan(changed, site: Site, by_path: Mapping[str, int]) -> _Plan | None:
     """What the changed files are, or None when only a full build can follow them."""
     codes = [lang.code for lang in site.config.languages]
-    pages, facts, words, locks, static = [], False, False, False, False
+    pages, facts, words, locks, static = [], False, False, set(), False
     for path in changed:
         parts = path.split("/")
         in_language = len(parts) == 3 and parts[0] == "content" and parts[1] in codes
@@ -287,14 +289,14 @@ def _plan(changed, site: Site, by_path: Mapping[str, int]) -> _Plan | None:
         elif in_language and parts[2] == WORDS_FILE:
             words = True
         elif in_language and parts[2] == LOCK_FILE:
-            locks = True
+            locks.add(parts[1])
         elif path in by_path and (site.config.root / path).is_file():
             pages.append(path)
         else:
             return None       # a template, site.yaml, a catalogue, a new or removed page
     order = {code: index for index, code in enumerate(codes)}
     pages.sort(key=lambda rel: (order[rel.split("/")[1]], rel))
-    return _Plan(tuple(pages), facts, words, locks, static)
+    return _Plan(tuple(pages), facts, words, frozenset(locks), static)
 
 
 def _shown_elsewhere(page: Page) -> tuple:

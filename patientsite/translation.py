@@ -147,6 +147,16 @@ def read_units(config: Config, language: Language, templates_dir: Path,
         unit = page_unit(f"content/{language.code}/{path.name}", path.read_text(encoding="utf-8"), problems)
         if unit is not None:
             units.setdefault(unit_key(unit), unit)
+    units.update(read_words_units(config, language, critical, problems))
+    _read_ui_units(config, language, templates_dir, units, problems)
+    problems.raise_if_any()
+    return units
+
+
+def read_words_units(config: Config, language: Language, critical: frozenset,
+                     problems: Problems) -> dict[tuple[str, str], Unit]:
+    """The units of one language's words.yaml: each term, counted noun and fact's words."""
+    units = {}
     words_rel = f"content/{language.code}/{WORDS_FILE}"
     words = _read_yaml(config.root, words_rel, problems)
     if isinstance(words, Node):
@@ -156,8 +166,6 @@ def read_units(config: Config, language: Language, templates_dir: Path,
                 unit_id = f"{prefix}{name}"
                 units[("words", unit_id)] = Unit("words", unit_id, _words_text(value), words_rel,
                                                  node.line_of(name), unit_id in critical, data=_plain(value))
-    _read_ui_units(config, language, templates_dir, units, problems)
-    problems.raise_if_any()
     return units
 
 
@@ -310,12 +318,37 @@ def assess_translations(config: Config, templates_dir: Path) -> TranslationStatu
         if language.source:
             continue
         lock = read_lock(config, language)
-        units = read_units(config, language, templates_dir, critical)
-        found = []
-        for key, unit in sorted(sources.items()):
-            found.append(_state(unit, units.get(key), lock.entries.get(key), language))
-        states.append(LanguageState(language, lock, tuple(found)))
+        states.append(_language_state(language, lock, sources, read_units(config, language, templates_dir, critical)))
     return TranslationStatus(source, tuple(states))
+
+
+def reassess_translations(status: TranslationStatus, config: Config, locks=()) -> TranslationStatus:
+    """`assess_translations` when only facts.yaml, words.yaml files and the lock files of the
+    languages `locks` changed since `status`: every words.yaml is read again, the pages and UI
+    strings are as `status` has them (the preview)."""
+    source = status.source
+    fact_ids = read_fact_ids(config)
+    critical = frozenset(fact_id for fact_id, is_critical in fact_ids.items() if is_critical)
+
+    def read_again(state: LanguageState, mine) -> dict:
+        problems = Problems(f"reading the {state.language.name} translation")
+        units = {u.key: mine(u) for u in state.units if mine(u) is not None and u.source.kind != "words"}
+        units.update(read_words_units(config, state.language, critical, problems))
+        problems.raise_if_any()
+        return units
+
+    sources = read_again(status.languages[0], lambda u: u.translation and u.source)
+    wanted_ui = {u.source.id for u in status.languages[0].units if u.source.kind == "ui"}
+    states = [_source_state(source, sources, fact_ids, wanted_ui)]
+    for state in status.languages[1:]:
+        lock = read_lock(config, state.language) if state.language.code in locks else state.lock
+        states.append(_language_state(state.language, lock, sources, read_again(state, lambda u: u.translation)))
+    return TranslationStatus(source, tuple(states))
+
+
+def _language_state(language: Language, lock: Lock, sources: dict, units: dict) -> LanguageState:
+    return LanguageState(language, lock, tuple(_state(unit, units.get(key), lock.entries.get(key), language)
+                                               for key, unit in sorted(sources.items())))
 
 
 def restate_page(status: TranslationStatus, code: str, unit: Unit) -> TranslationStatus:

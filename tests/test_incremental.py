@@ -15,6 +15,7 @@ from patientsite.errors import BuildError
 from patientsite.pipeline import REPORT_PATH, build
 from patientsite.serve import WATCHED, Preview, snapshot
 from patientsite.status import mark_current
+from patientsite.translation import assess_translations
 from siteassertions import tree_bytes
 from sitefiles import FACTS_YAML, WORDS, make_site, page_text
 
@@ -27,9 +28,9 @@ PAGES = {"home": ("it/index.html", "en/index.html", "ru/index.html"),
 class Session:
     """A project, its served folder and the last good build, as the preview keeps them."""
 
-    def __init__(self, tmp_path: Path, locked: bool = False):
+    def __init__(self, tmp_path: Path, locked: bool = False, changes: dict | None = None):
         self.tmp = tmp_path
-        self.root = make_site(tmp_path / "project")
+        self.root = make_site(tmp_path / "project", changes)
         if locked:   # every translation marked current: an Italian edit makes them stale
             for code in ("en", "ru"):
                 mark_current(self._config(), self.root / "templates", code, ["all"], datetime.date(2026, 11, 20))
@@ -70,6 +71,7 @@ class Session:
         assert tree_bytes(self.out) == tree_bytes(self.tmp / "full")
         assert self.last.warnings == full.warnings
         assert (self.root / REPORT_PATH).read_text(encoding="utf-8") == report
+        assert self.last.status == assess_translations(self._config(), self.root / "templates")
 
 
 def _body(lang: str, name: str, old: str, new: str) -> tuple[str, str]:
@@ -156,6 +158,20 @@ def test_a_words_edit_renders_the_pages_of_that_language_that_show_them(tmp_path
     # the contraindications' words are in the structured data of every page of the language
     done = session.rebuild(session.replace("content/ru/words.yaml", "Аллергия", "Аллергия на компоненты"))
     assert sorted(done.rendered) == sorted(p for p in sum(PAGES.values(), ()) if p.startswith("ru/"))
+    session.assert_as_full_build()
+
+
+def test_italian_words_edited_give_the_translations_that_show_them_the_notice(tmp_path):
+    session = Session(tmp_path, locked=True, changes={"content/facts.yaml": FACTS_YAML.replace(
+        "contraindications:\n    critical: true\n", "contraindications:\n")})
+    done = session.rebuild(session.replace("content/it/words.yaml", "Le sostanze sono attive.", "Sono attive."))
+    assert sorted(done.rendered) == sorted(PAGES["contraindications"])
+    assert b'class="translation-notice"' in tree_bytes(session.out)["ru/protivopokazaniya/index.html"]
+    session.assert_as_full_build()
+    mark_current(session._config(), session.root / "templates", "ru", ["words:contraindications"],
+                 datetime.date(2026, 11, 21))
+    done = session.rebuild("content/ru/translations.lock")
+    assert done.rendered == ("ru/protivopokazaniya/index.html",)
     session.assert_as_full_build()
 
 
