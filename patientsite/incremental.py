@@ -90,12 +90,6 @@ def remember(result: BuildResult, signatures: Mapping[str, tuple[int, int]]) -> 
     review.check_review_dates(site.pages, site.config, today, reviews)
     if reviews.errors:
         return None
-    unsafe = {}
-    for page in site.pages:
-        found = Problems("rendering")
-        warn_unsafe_markup(page, found)
-        if found.warnings:
-            unsafe[page.src_path] = tuple(found.warnings)
     files = dict(result.files)
     renderers = page_renderers(site, templates, translations.notices, MARKDOWN_CACHE)
     homes = [index for index, page in enumerate(site.pages) if page.key == "home"]
@@ -103,7 +97,8 @@ def remember(result: BuildResult, signatures: Mapping[str, tuple[int, int]]) -> 
         if errors or any(files.get(site.pages[i].output_path) != content for i, content in rendered):
             return None      # what the build wrote is not what these values render: never patch it
     return LastBuild(site, result.out, MappingProxyType(files), status, translations, MappingProxyType(critical),
-                     MappingProxyType(unsafe), review_report(site), MappingProxyType(dict(signatures)),
+                     MappingProxyType(_unsafe_markup(site.pages, {})), review_report(site),
+                     MappingProxyType(dict(signatures)),
                      (today, tuple(reviews.warnings)), MappingProxyType(renderers), result.warnings)
 
 
@@ -245,14 +240,7 @@ def _render(last: LastBuild, site: Site, translations: TranslationCheck, todo: l
     else:
         review.check_review_dates(site.pages, site.config, today, problems)
     reviews = (today, tuple(problems.warnings))
-    unsafe = dict(last.unsafe)
-    for index in remodel:
-        page = site.pages[index]
-        found = Problems("rendering")
-        warn_unsafe_markup(page, found)
-        unsafe.pop(page.src_path, None)
-        if found.warnings:
-            unsafe[page.src_path] = tuple(found.warnings)
+    unsafe = _unsafe_markup([site.pages[i] for i in remodel], last.unsafe)
     renderers = {code: renderer.rebind(site, translations.notices) for code, renderer in last.renderers.items()}
     files = dict(last.files)
     templates = site.config.root / "templates"
@@ -344,6 +332,18 @@ def _changed_facts(old: Facts, new: Facts) -> tuple[frozenset[str], dict[str, fr
 def _shown(fact) -> tuple:
     """What of a fact a page shows (not the line it is defined on)."""
     return (fact.amount, fact.sources, tuple((i.id, i.terms, i.amounts, i.sources) for i in fact.items))
+
+
+def _unsafe_markup(pages, known: Mapping[str, tuple[Problem, ...]]) -> dict[str, tuple[Problem, ...]]:
+    """Page src_path -> its unsafe-markup warnings: those `known`, with `pages` checked again."""
+    unsafe = dict(known)
+    for page in pages:
+        found = Problems("rendering")
+        warn_unsafe_markup(page, found)
+        unsafe.pop(page.src_path, None)
+        if found.warnings:
+            unsafe[page.src_path] = tuple(found.warnings)
+    return unsafe
 
 
 def _with_pages(site: Site, facts: Facts, pages: list[Page]) -> Site:
