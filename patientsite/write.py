@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from .errors import Problems
@@ -28,15 +31,14 @@ def check_paths(files) -> None:
 
 
 def write_site(files, out: Path) -> None:
-    """Write all files to a fresh folder next to `out`, then replace `out` with it."""
+    """Write all files to a fresh folder next to `out`, then replace `out` with it. The replaced
+    folder is deleted in the background (deleting thousands of folders is slower than writing them)."""
     check_paths(files)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     building = out.parent / f".{out.name}.building"
-    previous = out.parent / f".{out.name}.previous"
-    for leftover in (building, previous):
-        if leftover.exists():
-            shutil.rmtree(leftover)
+    for leftover in [building, *out.parent.glob(f".{out.name}.previous*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
     building.mkdir()
     made = set()
     for path, content in files:
@@ -45,11 +47,22 @@ def write_site(files, out: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         target.write_bytes(content)
+    previous = out.parent / f".{out.name}.previous-{os.getpid()}-{time.monotonic_ns()}"
     if out.exists():
         os.replace(out, previous)
     os.replace(building, out)
     if previous.exists():
-        shutil.rmtree(previous)
+        _discard(previous)
+
+
+def _discard(folder: Path) -> None:
+    """Delete a replaced output folder in a detached process; a leftover is removed by the next build."""
+    try:
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                          str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_file(path: Path, content: str) -> None:

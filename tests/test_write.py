@@ -1,5 +1,7 @@
 """Writing is isolated and safe: no escape from the output folder, no double writes, atomic swap."""
 
+import time
+
 import pytest
 
 from patientsite.errors import BuildError
@@ -12,6 +14,9 @@ def test_writes_then_replaces_the_previous_site(tmp_path):
     write_site([("a/index.html", b"two")], out)
     assert (out / "a/index.html").read_bytes() == b"two"
     assert not (out / "old.html").exists()
+    deadline = time.monotonic() + 10  # the replaced folder is deleted in the background
+    while sorted(p.name for p in tmp_path.iterdir()) != ["site"] and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
