@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 FUNCTIONS = ("fact", "fact_faq", "fact_list", "fact_table", "link")
 BLOCK_FUNCTIONS = ("fact_faq", "fact_list", "fact_table")
@@ -17,8 +17,7 @@ _CALL = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _INNER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$", re.S)
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     function: str
     names: tuple[str, ...]     # the quoted fact ids or page key
     line: int                  # line within the text, 1-based
@@ -26,8 +25,7 @@ class Call:
     end: int
 
 
-@dataclass(frozen=True)
-class Mistake:
+class Mistake(NamedTuple):
     line: int
     message: str
     hint: str
@@ -39,8 +37,10 @@ def read_calls(text: str) -> tuple[tuple[Call, ...], tuple[Mistake, ...]]:
     calls, mistakes = [], []
     if "{" not in text:
         return (), ()
+    line, counted = 1, 0
     for match in _CALL.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
         if match.group(1) is None:
             mistakes.append(Mistake(line, f'"{match.group(0)[:40]}" is not allowed in a page',
                                     'Pages only use calls such as {{ fact("id") }}.'))
