@@ -45,7 +45,7 @@ def template_environment(templates_dir: Path, language: Language, translations) 
     env = Environment(loader=FileSystemLoader(str(templates_dir)), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "xml"], default_for_string=True),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, auto_reload=False)
     env.install_gettext_translations(translations, newstyle=True)
     env.filters["long_date"] = lambda date: format_long_date(date, language)
     return env

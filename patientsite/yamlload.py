@@ -6,6 +6,8 @@ that remember the line of each item. Errors become `Problem`s naming `path:line:
 
 from __future__ import annotations
 
+import functools
+
 import yaml
 
 from .errors import Problem
@@ -65,8 +67,11 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+@functools.lru_cache(maxsize=16384)
 def parse_yaml(text: str, src_path: str, line_offset: int = 0) -> tuple[object, list[Problem]]:
-    """Parse YAML text; return (data, problems). Lines in `Node`s are file lines."""
+    """Parse YAML text; return (data, problems). Lines in `Node`s are file lines. Results are cached by
+    text and shared between callers (a page is read by the content and the translation stages):
+    treat them as read-only."""
     loader = _Loader(text)
     loader.src_path = src_path
     loader.line_offset = line_offset
