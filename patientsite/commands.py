@@ -19,9 +19,12 @@ def run(args, root: Path) -> int:
     result = build(root, out, use_cache=not args.no_cache, jobs=args.jobs)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    seconds = dict(result.render_seconds)
     for language in result.site.config.languages:
         count = sum(1 for p in result.site.pages if p.language == language.code)
-        print(f"{language.code}  {language.name:<10} {count:>4} pages")
+        spent = seconds.get(language.code, 0.0) * 1000
+        how = f"rendering took {spent:.0f} ms" if language.code in seconds else "all unchanged, from the cache"
+        print(f"{language.code}  {language.name:<10} {count:>4} pages written; {how}")
     print(f"Built {len(result.files)} files ({result.rendered} pages rendered, the rest unchanged) into {out} "
           f"in {result.seconds * 1000:.0f} ms; "
           f"review report for the doctor: {REPORT_PATH}")

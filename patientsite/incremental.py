@@ -93,7 +93,7 @@ def remember(result: BuildResult, signatures: Mapping[str, tuple[int, int]]) -> 
     files = dict(result.files)
     renderers = page_renderers(site, templates, translations.notices, MARKDOWN_CACHE)
     homes = [index for index, page in enumerate(site.pages) if page.key == "home"]
-    for rendered, errors, _ in render_pages(site, templates, translations.notices, homes, 1, renderers):
+    for rendered, errors, *_ in render_pages(site, templates, translations.notices, homes, 1, renderers):
         if errors or any(files.get(site.pages[i].output_path) != content for i, content in rendered):
             return None      # what the build wrote is not what these values render: never patch it
     return LastBuild(site, result.out, MappingProxyType(files), status, translations, MappingProxyType(critical),
@@ -244,7 +244,7 @@ def _render(last: LastBuild, site: Site, translations: TranslationCheck, todo: l
     renderers = {code: renderer.rebind(site, translations.notices) for code, renderer in last.renderers.items()}
     files = dict(last.files)
     templates = site.config.root / "templates"
-    for rendered, errors, warnings in render_pages(site, templates, translations.notices, todo, jobs, renderers,
+    for rendered, errors, warnings, _seconds in render_pages(site, templates, translations.notices, todo, jobs, renderers,
                                                    PARALLEL_MIN):
         problems.errors.extend(errors)
         problems.warnings.extend(warnings)

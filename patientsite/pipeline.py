@@ -29,6 +29,7 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     seconds: float
     rendered: int = 0      # pages rendered rather than taken from the cache
+    render_seconds: tuple[tuple[str, float], ...] = ()   # language -> time spent rendering its pages
 
 
 def load_site(root: Path) -> Site:
@@ -52,4 +53,5 @@ def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0) -> Bu
     write_site(output.files, out)
     write_file(root / REPORT_PATH, review_report(site))
     warnings = site.config.warnings + site.facts.warnings + translations.warnings + output.warnings
-    return BuildResult(site, out, output.files, warnings, time.perf_counter() - started, output.rendered)
+    return BuildResult(site, out, output.files, warnings, time.perf_counter() - started, output.rendered,
+                       output.render_seconds)

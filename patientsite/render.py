@@ -9,6 +9,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ class Output:
     files: tuple[tuple[str, bytes], ...]     # (output path, content), sorted by path
     warnings: tuple[Problem, ...]
     rendered: int = 0                        # pages rendered (not taken from the cache)
+    render_seconds: tuple[tuple[str, float], ...] = ()   # language -> time spent rendering its pages
 
 
 PARALLEL_MIN = 48   # below this many pages to render, one process is faster than forking
@@ -236,7 +238,7 @@ def render_site(site: Site, templates_dir: Path,
     review.check_review_dates(site.pages, site.config, today or review.today(), problems)
     for page in site.pages:
         warn_unsafe_markup(page, problems)
-    files, rendered = _cached_pages(site, templates_dir, notices, cache, jobs, problems)
+    files, rendered, seconds = _cached_pages(site, templates_dir, notices, cache, jobs, problems)
     renderers = {lang.code: _PageRenderer(site, lang, templates_dir, problems, notices)
                  for lang in site.config.languages}
     source = renderers[site.config.source_language.code]
@@ -255,7 +257,7 @@ def render_site(site: Site, templates_dir: Path,
     files.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode()))
     files.extend(static_files(templates_dir))
     problems.raise_if_any()
-    return Output(tuple(sorted(files)), problems.warnings_tuple(), rendered)
+    return Output(tuple(sorted(files)), problems.warnings_tuple(), rendered, tuple(sorted(seconds.items())))
 
 
 def static_files(templates_dir: Path) -> list[tuple[str, bytes]]:
@@ -272,7 +274,7 @@ def warn_unsafe_markup(page: Page, problems: Problems) -> None:
 
 
 def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache | None, jobs: int,
-                  problems: Problems) -> tuple[list[tuple[str, bytes]], int]:
+                  problems: Problems) -> tuple[list[tuple[str, bytes]], int, dict]:
     """Every page: from the cache where its digest is known, else rendered (on all cores when many)."""
     files, todo, digests = [], [], {}
     if cache is not None:
@@ -287,20 +289,23 @@ def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache |
                 files.append((page.output_path, content))
     else:
         todo = list(range(len(site.pages)))
-    for rendered, errors, warnings in render_pages(site, templates_dir, notices, todo, jobs):
+    seconds: dict[str, float] = {}
+    for rendered, errors, warnings, spent in render_pages(site, templates_dir, notices, todo, jobs):
         problems.errors.extend(errors)
         problems.warnings.extend(warnings)
+        for language, value in spent.items():
+            seconds[language] = seconds.get(language, 0.0) + value
         for index, content in rendered:
             files.append((site.pages[index].output_path, content))
             if cache is not None and not errors:
                 cache.put(digests[index], content)
-    return files, len(todo)
+    return files, len(todo), seconds
 
 
 def render_pages(site: Site, templates_dir: Path, notices, indices, jobs: int = 0, renderers=None,
-                 parallel_min: int | None = None) -> list[tuple[list, list, list]]:
+                 parallel_min: int | None = None) -> list[tuple[list, list, list, dict]]:
     """Render the pages at `indices` of `site.pages`: per process, ([(index, bytes)], errors,
-    warnings); on every core when there are at least `parallel_min` (default PARALLEL_MIN).
+    warnings, {language: seconds spent rendering}); on every core when there are at least `parallel_min` (default PARALLEL_MIN).
     `renderers` (language code -> a `_PageRenderer` for this site and notices) keeps the compiled
     templates of an earlier call."""
     jobs = jobs or len(os.sched_getaffinity(0))
@@ -321,15 +326,17 @@ def page_renderers(site: Site, templates_dir: Path, notices, markdown_cache: int
             for lang in site.config.languages}
 
 
-def _render_pages(site: Site, templates_dir: Path, notices, indices, renderers=None) -> tuple[list, list, list]:
+def _render_pages(site: Site, templates_dir: Path, notices, indices, renderers=None) -> tuple[list, list, list, dict]:
     problems = Problems("rendering")
     renderers = renderers or page_renderers(site, templates_dir, notices)
-    rendered = []
+    rendered, seconds = [], {}
     for index in indices:
         page = site.pages[index]
+        started = time.perf_counter()
         with _located(problems, page, templates_dir):
             rendered.append((index, renderers[page.language].page(page)))
-    return rendered, problems.errors, problems.warnings
+        seconds[page.language] = seconds.get(page.language, 0.0) + time.perf_counter() - started
+    return rendered, problems.errors, problems.warnings, seconds
 
 
 _worker_input: tuple = ()
@@ -340,7 +347,7 @@ def _start_worker(site: Site, templates_dir: Path, notices, renderers=None) -> N
     _worker_input = (site, templates_dir, notices, renderers)
 
 
-def _render_in_worker(indices) -> tuple[list, list, list]:
+def _render_in_worker(indices) -> tuple[list, list, list, dict]:
     site, templates_dir, notices, renderers = _worker_input
     return _render_pages(site, templates_dir, notices, indices, renderers)
 

@@ -12,7 +12,7 @@ def build(root, out, capsys):
 def test_small_site_structure(site_root, tmp_path, capsys):
     out = tmp_path / "site"
     printed = build(site_root, out, capsys)
-    assert "it  Italiano      3 pages" in printed.out
+    assert "it  Italiano      3 pages written; rendering took " in printed.out
     assert "ru  Русский       3 pages" in printed.out
     pages = assert_site(out, "https://clinic.example/", ["it", "en", "ru"], "it")
     ru = pages["ru/procedura/index.html"]
@@ -31,7 +31,8 @@ def test_small_site_structure(site_root, tmp_path, capsys):
 
 def test_the_same_input_builds_byte_identical_output(site_root, tmp_path, capsys):
     build(site_root, tmp_path / "one", capsys)
-    build(site_root, tmp_path / "two", capsys)
+    printed = build(site_root, tmp_path / "two", capsys)
+    assert "en  English       3 pages written; all unchanged, from the cache" in printed.out
     assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
 
 
