@@ -7,11 +7,10 @@ import io
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
 from .config import Config
-from .i18n import CATALOG_FILE, EXTRACT_METHODS, EXTRACT_OPTIONS, read_catalog
+from .i18n import CATALOG_FILE, extract_messages, read_catalog
 
 TEMPLATE_FILE = "templates/messages.pot"
 
@@ -19,9 +18,8 @@ TEMPLATE_FILE = "templates/messages.pot"
 def extract_template(config: Config, templates_dir: Path) -> Catalog:
     """Every UI string of the templates, as a gettext template catalogue."""
     template = Catalog(project="patient-information site", charset="utf-8", fuzzy=False)
-    for filename, lineno, message, comments, context in extract_from_dir(
-            str(templates_dir), EXTRACT_METHODS, EXTRACT_OPTIONS):
-        template.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=comments,
+    for filename, lineno, message, comments, context in extract_messages(templates_dir):
+        template.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=list(comments),
                      context=context)
     return template
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .config import Config
-from .errors import Problems, suggest
+from .errors import Problems
 from .yamlload import Node, Seq, check_keys, parse_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -123,4 +123,4 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
     )
 
 
-__all__ = ["SourcePage", "load_content", "read_page", "split_front_matter", "suggest"]
+__all__ = ["SourcePage", "load_content", "read_page", "split_front_matter"]

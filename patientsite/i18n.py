@@ -4,6 +4,7 @@ and the gettext catalogues (`content/<lang>/messages.po`) of the templates' UI s
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -68,11 +69,25 @@ class Catalogs:
     paths: Mapping[str, str]
 
 
+def extract_messages(templates_dir: Path) -> tuple[tuple, ...]:
+    """Every UI string of the templates as Babel's extractor gives it: (file, line, message, comments,
+    context). Extracted once per state of the templates folder (the build, `status` and the catalogue
+    check all ask), again as soon as a template changes."""
+    state = tuple((p.relative_to(templates_dir).as_posix(), p.stat().st_mtime_ns, p.stat().st_size)
+                  for p in sorted(templates_dir.rglob("*")) if p.is_file())
+    return _extract(str(templates_dir), state)
+
+
+@functools.lru_cache(maxsize=8)
+def _extract(templates_dir: str, _state: tuple) -> tuple[tuple, ...]:
+    return tuple((filename, lineno, message, tuple(comments), context) for filename, lineno, message, comments, context
+                 in extract_from_dir(templates_dir, EXTRACT_METHODS, EXTRACT_OPTIONS))
+
+
 def template_messages(templates_dir: Path) -> dict:
-    """msgid -> (template path, line) for every UI string of the templates (Babel's extractor)."""
+    """msgid -> (template path, line) for every UI string of the templates."""
     found = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(templates_dir), EXTRACT_METHODS, EXTRACT_OPTIONS):
+    for filename, lineno, message, _comments, _context in extract_messages(templates_dir):
         key = message if isinstance(message, str) else tuple(message)
         found.setdefault(key, (f"templates/{filename}", lineno))
     return found

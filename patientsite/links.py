@@ -69,7 +69,7 @@ def check_links(site: Site, docs: dict[str, Document], files: set[str], locate, 
                     and "hreflang" not in element.attrs and "lang" not in element.attrs):
                 problems.error(*where, f'the link "{href}" leaves the page\'s language ({language}) for a page '
                                f"in {target_language}",
-                               f"Link the page of this language (write {{{{ link(\"key\") }}}}); only the language "
+                               "Link the page of this language (write {{ link(\"key\") }}); only the language "
                                "switcher and the source documents may lead to another language.")
 
 

@@ -10,8 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from jinja2 import TemplateSyntaxError, meta
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import Environment, TemplateSyntaxError, meta
 
 from .config import Config, Language
 from .content import SourcePage
@@ -193,7 +192,7 @@ def _words_facts(facts: Facts, language: Language, fact_id: str, keys: set,
 
 def _template_closure(templates_dir: Path, name: str) -> tuple[str, ...]:
     """The template files a page is rendered with: page.html and what it extends or includes."""
-    env = SandboxedEnvironment(extensions=["jinja2.ext.i18n"])
+    env = Environment(extensions=["jinja2.ext.i18n"])  # parsed only, never rendered
     seen: list[str] = []
     pending = [name]
     while pending:

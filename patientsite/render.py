@@ -29,7 +29,6 @@ from .cache import RenderCache, page_digest, site_digests
 from .model import Page, Site
 from .shortcodes import expand, read_calls
 
-BODY_TEMPLATE = "<page body>"
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,8 @@ class _PageRenderer:
             templates_dir, language, site.catalogs.translations[language.code])
         self.md = reuse.md if reuse else md_.make_markdown()
         self.templates_dir = templates_dir
-        self.fact_ids = {fact_id: index for index, fact_id in enumerate(sorted(site.facts.facts))}
+        self.fact_order = tuple(sorted(site.facts.facts))    # placeholder number -> fact id
+        self.fact_ids = {fact_id: index for index, fact_id in enumerate(self.fact_order)}
         self.values: dict[str, str] = {}        # fact id -> its HTML in this language
         self.inline_html: dict[str, str] = reuse.inline_html if reuse else {}   # word text -> its inline HTML
         # the preview's: digest of a body with its calls replaced -> its Markdown HTML, which does not
@@ -157,11 +157,9 @@ class _PageRenderer:
 
     def _fill(self, html: str, blocks: list[str]) -> str:
         """Put the fact values and blocks in place of their placeholders (blocks may hold values)."""
-        ids = sorted(self.site.facts.facts)
-
         def replace(match) -> str:
             kind, index = match.group(1), int(match.group(2))
-            return blocks[index] if kind == "BLOCK" else self.value(ids[index])
+            return blocks[index] if kind == "BLOCK" else self.value(self.fact_order[index])
 
         for _depth in range(3):
             if "FACT" not in html:

@@ -45,7 +45,7 @@ def test_cached_build_equals_cold_build_after_each_edit(tmp_path, name):
     assert build(root, tmp_path / "warm", jobs=1).rendered == 0
     _edit(root, name)
     warm = build(root, tmp_path / "warm", jobs=1)
-    cold = build(root, tmp_path / "cold", use_cache=False, jobs=1)
+    build(root, tmp_path / "cold", use_cache=False, jobs=1)
     assert tree_bytes(tmp_path / "warm") == tree_bytes(tmp_path / "cold")
     assert warm.rendered == EDITS[name][1]
 

@@ -105,3 +105,13 @@ def test_page_calls_are_read_strictly():
         (3, "fact() needs one quoted name"),
         (4, 'unknown name "fakt"'),
     ]
+
+
+def test_template_strings_are_extracted_again_when_a_template_changes(site_root):
+    from patientsite.i18n import template_messages
+
+    templates = site_root / "templates"
+    assert "A brand-new string" not in template_messages(templates)
+    page = templates / "partials" / "choose.html"
+    page.write_text(page.read_text() + '{{ _("A brand-new string") }}\n')
+    assert template_messages(templates)["A brand-new string"][0] == "templates/partials/choose.html"
