@@ -93,6 +93,20 @@ def template_messages(templates_dir: Path) -> dict:
     return found
 
 
+FUZZY = "marked fuzzy"
+
+
+def unusable(message, plural: bool, num_plurals: int) -> str:
+    """Why a catalogue entry cannot be shown to readers ('not translated', 'not translated in all N
+    plural forms', 'marked fuzzy'), or '' when it can. The build and `status` judge by this alone."""
+    strings = tuple(message.string) if isinstance(message.string, (tuple, list)) else (message.string,)
+    if plural and (len(strings) < num_plurals or not all((s or "").strip() for s in strings)):
+        return f"not translated in all {num_plurals} plural forms"
+    if not all((s or "").strip() for s in strings):
+        return "not translated"
+    return FUZZY if message.fuzzy else ""
+
+
 def read_catalog(path: Path, language: Language) -> Catalog:
     with path.open("rb") as handle:
         return read_po(handle, locale=language.locale, abort_invalid=True)
@@ -124,13 +138,12 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
                 problems.error(rel, None, f'the UI string "{key}" (used in {tpath}:{tline}) is not in the catalogue',
                                "Run: python build.py i18n update, then translate the new msgstr.")
                 continue
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            if message.fuzzy:
+            problem = unusable(message, isinstance(msgid, tuple), catalog.num_plurals)
+            if problem == FUZZY:
                 problems.error(rel, message.lineno, f'the translation of "{key}" is marked fuzzy',
                                "Check the translation, then remove the '#, fuzzy' line above it.")
-            elif isinstance(msgid, tuple) and len(strings) < catalog.num_plurals or not all(s.strip() for s in strings):
-                problems.error(rel, message.lineno, f'the UI string "{key}" is not translated'
-                               + (f" in all {catalog.num_plurals} plural forms" if isinstance(msgid, tuple) else ""),
+            elif problem:
+                problems.error(rel, message.lineno, f'the UI string "{key}" is {problem}',
                                "Fill in every msgstr line for it.")
         buffer = io.BytesIO()
         write_mo(buffer, catalog)

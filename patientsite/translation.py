@@ -23,7 +23,7 @@ from .config import Config, Language
 from .content import split_front_matter
 from .errors import Problems
 from .facts import FACTS_FILE, WORDS_FILE
-from .i18n import CATALOG_FILE, read_catalog, template_messages
+from .i18n import CATALOG_FILE, read_catalog, template_messages, unusable
 from .yamlload import Node, parse_yaml
 
 LOCK_FILE = "translations.lock"
@@ -214,13 +214,7 @@ def _read_ui_units(config: Config, language: Language, templates_dir: Path, unit
         strings = tuple(message.string) if isinstance(message.string, (tuple, list)) else (message.string,)
         lines = [f"msgid: {key}"] + ([f"msgid_plural: {msgid[1]}"] if plural else [])
         lines += [f"msgstr[{i}]: {s}" for i, s in enumerate(strings)] if plural else [f"msgstr: {strings[0]}"]
-        problem = ""
-        if plural and (len(strings) < catalog.num_plurals or not all((s or "").strip() for s in strings)):
-            problem = f"not translated in all {catalog.num_plurals} plural forms"
-        elif not all((s or "").strip() for s in strings):
-            problem = "not translated"
-        elif message.fuzzy:
-            problem = "marked fuzzy"
+        problem = unusable(message, plural, catalog.num_plurals)
         units[("ui", key)] = Unit("ui", key, "\n".join(lines) + "\n", rel, message.lineno,
                                   problem=problem, fuzzy=message.fuzzy and not problem.startswith("not"))
 
