@@ -109,10 +109,9 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
     """One page of the model: its URL, the facts and links it uses (unknown ones reported with their
     line), its sources and inputs. `keys`: the page keys of its language."""
     language = config.language(source.language)
-    facts_used, links_used = _scan(source.body, source.src_path, source.body_line, facts, keys, problems)
-    for fact_id in facts_used:
-        facts_used = facts_used + _words_facts(facts, language, fact_id, keys, problems)
-    facts_used = tuple(sorted(set(facts_used)))
+    direct, links_used = _scan(source.body, source.src_path, source.body_line, facts, keys, problems)
+    in_words = {f for fact_id in direct for f in _words_facts(facts, language, fact_id, keys, problems)}
+    facts_used = tuple(sorted(set(direct) | in_words))   # a list's item words may cite facts too
     for doc in source.sources:
         if doc not in facts.documents:
             problems.error(source.src_path, source.line_of("sources"), f'unknown source document "{doc}"',
