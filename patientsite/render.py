@@ -363,6 +363,8 @@ class _located:
         if exc is None or not isinstance(exc, (TemplateError, KeyError, TypeError, ValueError)):
             return False
         path, line = self._where(exc, tb)
+        if line is None and not isinstance(exc, TemplateError):
+            return False  # raised by the generator's own code, not by a template: a bug to report as such
         message = exc.message if isinstance(exc, TemplateError) and exc.message else str(exc)
         hint = ("Check the template tags and names on this line; unknown names are errors, never blanks."
                 if path.startswith("templates/") else "Check the fact functions and braces on this line.")
@@ -372,7 +374,7 @@ class _located:
     def _where(self, exc, tb) -> tuple[str, int | None]:
         if isinstance(exc, TemplateSyntaxError) and exc.filename:
             return self._rel(exc.filename), exc.lineno
-        found = (self.page.src_path if self.page else "templates", None)
+        found: tuple[str, int | None] = (self.page.src_path if self.page else "templates", None)
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
             if filename.endswith(".html") or filename.endswith(".xml"):
