@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,7 +16,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args, root: Path) -> int:
-    out = (args.out or root / "site").resolve()
+    out = Path(os.path.abspath(args.out or root / "site"))   # not resolved: a symbolic link is refused
     result = build(root, out, use_cache=not args.no_cache, jobs=args.jobs)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import functools
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -67,6 +68,7 @@ class Catalogs:
     translations: Mapping[str, Translations]
     msgids: frozenset
     paths: Mapping[str, str]
+    warnings: tuple = ()          # translations that contain markup (shown escaped, as text)
 
 
 def extract_messages(templates_dir: Path) -> tuple[tuple, ...]:
@@ -107,6 +109,21 @@ def unusable(message, plural: bool, num_plurals: int) -> str:
     return FUZZY if message.fuzzy else ""
 
 
+# A tag, a comment or a character reference in a translation: UI strings are plain text, so the
+# build shows them escaped; `check` names them so the translator removes them.
+MARKUP = re.compile(r"<\s*[A-Za-z/!?]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def markup_in(message) -> str:
+    """The first piece of markup in a catalogue entry's translation, or ''."""
+    strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+    for text in strings:
+        found = MARKUP.search(text or "")
+        if found:
+            return found.group(0)
+    return ""
+
+
 def read_catalog(path: Path, language: Language) -> Catalog:
     with path.open("rb") as handle:
         return read_po(handle, locale=language.locale, abort_invalid=True)
@@ -145,9 +162,15 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
             elif problem:
                 problems.error(rel, message.lineno, f'the UI string "{key}" is {problem}',
                                "Fill in every msgstr line for it.")
+            elif markup_in(message):
+                problems.warn(rel, message.lineno,
+                              f'the translation of "{key}" contains markup ({markup_in(message)}); '
+                              "readers would see it as text",
+                              "UI strings are plain text: remove the tags or character references.")
         buffer = io.BytesIO()
         write_mo(buffer, catalog)
         buffer.seek(0)
         translations[language.code] = Translations(buffer)
     problems.raise_if_any()
-    return Catalogs(MappingProxyType(translations), frozenset(wanted), MappingProxyType(paths))
+    return Catalogs(MappingProxyType(translations), frozenset(wanted), MappingProxyType(paths),
+                    problems.warnings_tuple())

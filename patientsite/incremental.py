@@ -140,7 +140,8 @@ def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=
         report = review_report(site)
         if report != last.report:
             write_file(site.config.root / REPORT_PATH, report)
-    warnings = site.config.warnings + site.facts.warnings + translations.warnings + rendered.warnings
+    warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
+                + rendered.warnings)
     state = LastBuild(site, last.out, MappingProxyType(files), status, translations, loaded.critical,
                       MappingProxyType(rendered.unsafe), report, MappingProxyType(dict(signatures)),
                       rendered.reviews, MappingProxyType(rendered.renderers), warnings)

@@ -16,7 +16,7 @@ from .cache import CACHE_DIR, RenderCache
 from .render import render_site
 from .report import review_report
 from .status import check_translations
-from .write import write_file, write_site
+from .write import check_output_folder, output_lock, write_file, write_site
 
 REPORT_PATH = "reports/review.md"
 
@@ -46,12 +46,19 @@ def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0) -> Bu
     """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds.
     With `use_cache`, pages whose inputs did not change come from `.cache/` (byte-identical)."""
     started = time.perf_counter()
+    check_output_folder(out, root)             # refused before any work, and again before the swap
+    with output_lock(out):
+        return _build(root, out, started, use_cache, jobs)
+
+
+def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int) -> BuildResult:
     site = load_site(root)
     translations = check_translations(site, root / "templates")  # stale critical words fail here
     cache = RenderCache(root / CACHE_DIR) if use_cache else None
     output = render_site(site, root / "templates", translations.notices, cache=cache, jobs=jobs)
     write_site(output.files, out)
     write_file(root / REPORT_PATH, review_report(site))
-    warnings = site.config.warnings + site.facts.warnings + translations.warnings + output.warnings
+    warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
+                + output.warnings)
     return BuildResult(site, out, output.files, warnings, time.perf_counter() - started, output.rendered,
                        output.render_seconds)

@@ -47,9 +47,22 @@ def template_environment(templates_dir: Path, language: Language, translations) 
                       autoescape=select_autoescape(["html", "xml"], default_for_string=True),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, auto_reload=False)
-    env.install_gettext_translations(translations, newstyle=True)
+    install_escaped_gettext(env, translations)
     env.filters["long_date"] = lambda date: format_long_date(date, language)
     return env
+
+
+def install_escaped_gettext(env: Environment, translations) -> None:
+    """gettext for templates that treats every translation as untrusted text. Jinja's newstyle gettext
+    marks a translation safe (Markup) when autoescaping is on; escaping it first makes the Markup hold
+    plain text, so a translator's `<script>` or `"` is shown, never run (the placeholders' values are
+    escaped by Markup's `%` as before)."""
+    env.install_gettext_callables(
+        gettext=lambda message: escape(translations.gettext(message)),
+        ngettext=lambda singular, plural, n: escape(translations.ngettext(singular, plural, n)),
+        pgettext=lambda context, message: escape(translations.pgettext(context, message)),
+        npgettext=lambda context, singular, plural, n: escape(translations.npgettext(context, singular, plural, n)),
+        newstyle=True)
 
 
 _PLACEHOLDER_P = re.compile(r"<p>FACT(BLOCK)(\d+)X</p>")
@@ -210,6 +223,7 @@ class _PageRenderer:
     def json_ld(self, page: Page, therapy: str) -> Markup:
         """The page's structured data (structured.py), with list words as plain text."""
         lists = {fact_id: self._plain_list(page, fact_id) for fact_id in structured.json_ld_facts(self.site, page)}
+        therapy = Markup(therapy).unescape()    # a translation, escaped as text for HTML; JSON has its own
         return structured.json_ld(self.site, page, therapy, self.words.terms[self.site.config.reviewer.role], lists)
 
     def _plain_list(self, page: Page, fact_id: str) -> list[dict]:

@@ -1,8 +1,14 @@
 """Atomic, safe writing: refuse paths outside the output folder and second writes to one path;
-write into a temporary folder beside the output, then swap it in."""
+refuse an output folder the build did not make; write into a temporary folder beside the output, then
+swap it in with one atomic exchange, so the published folder is never missing or partial."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import fcntl
 import os
 import posixpath
 import shutil
@@ -13,6 +19,11 @@ from pathlib import Path
 
 from .errors import Problems
 
+MARKER = ".patientsite-output"        # written into every output folder: "this build made it"
+MARKER_TEXT = b"This folder is made by the patient-information site build; each build replaces it whole.\n"
+LOCK_WAIT_SECONDS = float(os.environ.get("PATIENTSITE_LOCK_WAIT", "120"))
+PROTECTED = ("content", "templates", ".git", ".cache")   # a project's folders no output may be in
+
 
 def check_paths(files) -> None:
     """Every output path must be relative, normalised, inside the output folder, and unique."""
@@ -20,7 +31,8 @@ def check_paths(files) -> None:
     seen = set()
     for path, _content in files:
         normal = posixpath.normpath(path)
-        if path.startswith("/") or normal != path or normal.startswith("..") or "\\" in path:
+        if (path.startswith("/") or normal != path or normal.startswith("..") or "\\" in path
+                or any(ord(c) < 32 for c in path) or path == MARKER):
             problems.error(path, None, "this output path would escape the output folder",
                            "Slugs and file names may only use a-z, 0-9 and '-'.")
         elif path in seen:
@@ -30,16 +42,76 @@ def check_paths(files) -> None:
     problems.raise_if_any()
 
 
+def check_output_folder(out: Path, root: Path | None = None) -> None:
+    """The build may replace only a folder it made itself (it holds the marker), an empty folder, or
+    nothing; anything else is refused and left untouched."""
+    out = Path(os.path.abspath(out))
+    problems = Problems("checking the output folder")
+    shown = str(out)
+    hint = ("Choose a new or empty folder with --out, or the folder an earlier build made; "
+            "the build never deletes what it did not make.")
+    if out.is_symlink():
+        problems.error(shown, None, "the output folder is a symbolic link", hint)
+    elif out.exists() and not out.is_dir():
+        problems.error(shown, None, "the output path is a file, not a folder", hint)
+    elif out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        problems.error(shown, None, f"the output folder holds files this build did not make (no {MARKER} in it)",
+                       hint)
+    if root is not None:
+        root = root.resolve()
+        inside = [root / name for name in PROTECTED]
+        if out == root or any(out == p or p in out.parents for p in inside) or out in root.parents:
+            problems.error(shown, None, "the output folder would be the project, one of its parents, or inside "
+                           "content/, templates/, .git/ or .cache/", hint)
+    problems.raise_if_any()
+
+
+@contextlib.contextmanager
+def output_lock(out: Path, wait: float | None = None):
+    """One build at a time per output folder: a second build waits up to `wait` seconds for the first
+    to finish, then gives up with a clear message (an flock: released when the process ends)."""
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.parent / f".{out.name}.lock"
+    handle = open(lock_path, "a+b")
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    problems = Problems("waiting for another build")
+                    problems.error(str(out), None, f"another build into this folder is still running "
+                                   f"(waited {wait:g} s for it)",
+                                   "Wait for the other build (or preview) to finish, then build again.")
+                    problems.raise_if_any()
+                time.sleep(0.05)
+        yield
+    finally:
+        handle.close()
+
+
 def write_site(files, out: Path) -> None:
-    """Write all files to a fresh folder next to `out`, then replace `out` with it. The replaced
-    folder is deleted in the background (deleting thousands of folders is slower than writing them)."""
+    """Write all files to a fresh folder next to `out`, then exchange it with `out` in one step. The
+    replaced folder is deleted in the background (deleting thousands of folders is slower than writing)."""
     check_paths(files)
-    out = out.resolve()
+    out = Path(os.path.abspath(out))
+    check_output_folder(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     building = out.parent / f".{out.name}.building"
-    for leftover in [building, *out.parent.glob(f".{out.name}.previous*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in [building, *out.parent.glob(f".{out.name}.previous-*")]:
+        if leftover.is_dir() and not leftover.is_symlink() and ((leftover / MARKER).is_file()
+                                                                 or not any(leftover.iterdir())):
+            shutil.rmtree(leftover, ignore_errors=True)
+        elif leftover == building and (leftover.exists() or leftover.is_symlink()):
+            problems = Problems("writing the site")
+            problems.error(str(building), None, "a file or folder by this name, not made by the build, "
+                           "is in the way", "Move it away; the build uses this name for the site it is making.")
+            problems.raise_if_any()
     building.mkdir()
+    (building / MARKER).write_bytes(MARKER_TEXT)      # first, so a killed build's leftover is known as ours
     made = set()
     for path, content in files:
         target = building / path
@@ -47,12 +119,46 @@ def write_site(files, out: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         target.write_bytes(content)
-    previous = out.parent / f".{out.name}.previous-{os.getpid()}-{time.monotonic_ns()}"
-    if out.exists():
-        os.replace(out, previous)
-    os.replace(building, out)
-    if previous.exists():
+    publish(building, out)
+
+
+def publish(building: Path, out: Path) -> None:
+    """Swap the finished `building` folder in as `out`: an atomic exchange where the platform has one
+    (Linux renameat2), so `out` is at every moment the old site or the new one, never missing."""
+    if not out.exists():
+        os.rename(building, out)
+        return
+    if exchange(building, out):
+        previous = out.parent / f".{out.name}.previous-{os.getpid()}-{time.monotonic_ns()}"
+        os.rename(building, previous)
         _discard(previous)
+        return
+    previous = out.parent / f".{out.name}.previous-{os.getpid()}-{time.monotonic_ns()}"
+    os.replace(out, previous)          # no atomic exchange here: a moment without `out`
+    os.replace(building, out)
+    _discard(previous)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (renameat2 RENAME_EXCHANGE); False where the platform lacks it."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
 
 def _discard(folder: Path) -> None:
@@ -68,6 +174,6 @@ def _discard(folder: Path) -> None:
 def write_file(path: Path, content: str) -> None:
     """Write one file (a report) atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_text(content, encoding="utf-8")
     os.replace(temporary, path)
