@@ -31,7 +31,12 @@ ALLOWED_ATTRIBUTES = {
     "td": _COMMON | {"colspan", "rowspan"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
-_UNSAFE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
+# What the sanitizer removes and the build names (a warning with path:line): script-like tags, event
+# handlers, and script or data URLs. `data:` is ordinary prose ("Personal data: ..."), so it counts
+# only where a URL stands: a Markdown link target, an autolink, a link definition or an attribute.
+_URL_START = r"(?:\]\(\s*<?|^\s*\[[^\]\n]+\]:\s*<?|<|\b[a-z:-]+\s*=\s*[\"']?\s*)"
+_UNSAFE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\son[a-z]+\s*=|(?P<url>(?:java|vb)script\s*:)"
+                     rf"|{_URL_START}(?P<data>data\s*:)", re.IGNORECASE | re.MULTILINE)
 
 
 def make_markdown() -> _markdown.Markdown:
@@ -62,11 +67,12 @@ def sanitize(html: str) -> str:
 
 
 def find_unsafe_markup(text: str) -> list[tuple[int, str]]:
-    """(line within text, what) for scripts, event handlers and javascript: URLs."""
+    """(line within text, what) for scripts, event handlers and javascript:, vbscript: or data: URLs."""
     found = []
-    if "<" not in text and "javascript" not in text.lower() or not _UNSAFE.search(text):
+    if not _UNSAFE.search(text):
         return found
     for number, line in enumerate(text.splitlines(), start=1):
         for match in _UNSAFE.finditer(line):
-            found.append((number, match.group(0).strip()))
+            what = match.group("url") or match.group("data") or match.group(0)
+            found.append((number, re.sub(r"\s+", "", what) if what[-1] == ":" else what.strip()))
     return found

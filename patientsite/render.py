@@ -282,7 +282,8 @@ def static_files(templates_dir: Path) -> list[tuple[str, bytes]]:
 def warn_unsafe_markup(page: Page, problems: Problems) -> None:
     for line, what in md_.find_unsafe_markup(page.body):
         problems.warn(page.src_path, page.body_line + line - 1, f'removed unsafe markup "{what}"',
-                      "Pages may not carry scripts, event handlers or javascript: links; delete it from the page.")
+                      "Pages may not carry scripts, event handlers or javascript:, vbscript: or data: links; "
+                      "delete it from the page.")
 
 
 def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache | None, jobs: int,

@@ -31,8 +31,7 @@ class Mistake(NamedTuple):
     hint: str
 
 
-@functools.lru_cache(maxsize=8192)
-def read_calls(text: str) -> tuple[tuple[Call, ...], tuple[Mistake, ...]]:
+def _read_calls(text: str) -> tuple[tuple[Call, ...], tuple[Mistake, ...]]:
     """Every call in a page body or word text, and every mistake, with its line."""
     calls, mistakes = [], []
     if "{" not in text:
@@ -67,6 +66,10 @@ def read_calls(text: str) -> tuple[tuple[Call, ...], tuple[Mistake, ...]]:
             continue
         calls.append(Call(function, names, line, match.start(), match.end()))
     return tuple(calls), tuple(mistakes)
+
+
+# Cached by wrapping rather than decorating, so that mutation testing (scripts/mutation.sh) reaches it.
+read_calls = functools.lru_cache(maxsize=8192)(_read_calls)
 
 
 def expand(text: str, calls: tuple[Call, ...], functions: dict) -> str:

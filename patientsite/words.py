@@ -11,6 +11,7 @@ from typing import Mapping
 
 from .config import Config
 from .errors import Problems, suggest
+from .markdown import find_unsafe_markup
 from .yamlload import Node, check_keys
 
 WORDS_FILE = "words.yaml"
@@ -35,13 +36,16 @@ class Words:
     lines: Mapping[str, int]       # "fact id" or "fact id#item id" -> line in words.yaml
 
 
-@functools.lru_cache(maxsize=64)
-def plural_categories(language) -> tuple[str, ...]:
+def _plural_categories(language) -> tuple[str, ...]:
     """The CLDR plural categories a counted noun needs in this language (worked out once: the
     preview reloads the words after every edit)."""
     rule = language.babel.plural_form
     samples = [Decimal(n) for n in range(0, 1001)] + [Decimal("1.5"), Decimal("0.5")]
     return tuple(sorted({rule(n) for n in samples} | {"other"}))
+
+
+# Cached by wrapping rather than decorating, so that mutation testing (scripts/mutation.sh) reaches it.
+plural_categories = functools.lru_cache(maxsize=64)(_plural_categories)
 
 
 def read_words(data: Node, path: str, facts: dict, language, config: Config, problems: Problems) -> Words:
@@ -100,6 +104,8 @@ def read_words(data: Node, path: str, facts: dict, language, config: Config, pro
                     problems.error(path, line, f'item "{item.id}" of "{fact.id}" has no "{field_name}"',
                                    f"Add {field_name}: with the {language.name} text.")
             items[(fact.id, item.id)] = MappingProxyType({str(k): str(v) for k, v in given_item.items()})
+            for field_name, text in given_item.items():
+                _warn_unsafe(str(text), path, given_item.line_of(field_name), problems)
         for item_id in raw["items"]:
             if item_id not in {i.id for i in fact.items}:
                 problems.error(path, raw["items"].line_of(item_id), f'words for an unknown item "{item_id}" of "{fact.id}"',
@@ -114,3 +120,11 @@ def read_words(data: Node, path: str, facts: dict, language, config: Config, pro
                        f"Add under terms: {term}: ...")
     return Words(path, MappingProxyType(units), MappingProxyType(terms), MappingProxyType(labels),
                  MappingProxyType(items), MappingProxyType(lines))
+
+
+def _warn_unsafe(text: str, path: str, line: int, problems: Problems) -> None:
+    """An item's words are Markdown: what the sanitizer removes from them is named, as for pages."""
+    for offset, what in find_unsafe_markup(text):
+        problems.warn(path, line + offset - 1, f'removed unsafe markup "{what}"',
+                      "Words may not carry scripts, event handlers or javascript:, vbscript: or data: links; "
+                      "delete it from the words.")

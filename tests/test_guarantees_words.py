@@ -1,0 +1,216 @@
+"""Guarantees of words.py: a language's words.yaml is read whole (every unit form, term, label and
+item text, with the line of each), and every gap or stray entry is an error on its own line: a
+missing or unknown fact, item or field, a counted noun without all its plural forms, a missing term."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from patientsite.config import load_config
+from patientsite.errors import Problems
+from patientsite.facts import load_facts
+from patientsite.words import plural_categories, read_words
+from patientsite.yamlload import parse_yaml
+from sitefiles import WORDS, make_site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = make_site(tmp_path_factory.mktemp("words") / "project")
+    config = load_config(root)
+    return config, load_facts(config)
+
+
+def read(site, lang: str, text: str):
+    config, facts = site
+    path = f"content/{lang}/words.yaml"
+    data, parse_problems = parse_yaml(text, path)
+    assert parse_problems == []
+    problems = Problems("reading")
+    words = read_words(data, path, facts.facts, config.language(lang), config, problems)
+    return words, [f"{p.location}: {p.message}" for p in problems.errors]
+
+
+def line(text: str, needle: str, after: str = "") -> int:
+    """The 1-based line of the first line holding `needle` (after the first line holding `after`)."""
+    lines = text.splitlines()
+    start = next(i for i, t in enumerate(lines) if after in t) if after else 0
+    return next(i for i, t in enumerate(lines) if i >= start and needle in t) + 1
+
+
+# -- read whole ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", sorted(WORDS))
+def test_every_word_is_read_with_its_line(site, lang):
+    text = WORDS[lang]
+    words, errors = read(site, lang, text)
+    assert errors == []
+    assert words.path == f"content/{lang}/words.yaml"
+    expected_units = {"it": {"one": "seduta", "other": "sedute"}, "en": {"one": "session", "other": "sessions"},
+                      "ru": {"one": "сеанс", "few": "сеанса", "many": "сеансов", "other": "сеанса"}}[lang]
+    assert {u: dict(f) for u, f in words.units.items()} == {"session": expected_units}
+    assert set(words.terms) == {"rare", "reviewer_role"}
+    assert words.terms["rare"] == {"it": "raro", "en": "rare", "ru": "редко"}[lang]
+    assert set(words.labels) == {"course.sessions", "course.sessions.short", "point.volume", "interval",
+                                 "one.session", "five.sessions", "contraindications"}
+    assert words.labels["contraindications"] == {"it": "Controindicazioni", "en": "Contraindications",
+                                                 "ru": "Противопоказания"}[lang]
+    assert words.labels["interval"] in text
+    assert set(words.items) == {("contraindications", "allergy"), ("contraindications", "gallstones")}
+    assert set(words.items[("contraindications", "gallstones")]) == {"label", "reason"}
+    assert words.items[("contraindications", "gallstones")]["reason"].endswith("{{ fact('interval') }}.")
+    expected_lines = {fact: line(text, f"  {fact}:", "facts:") for fact in words.labels}
+    expected_lines.update({f"contraindications#{i}": line(text, f"      {i}:") for i in ("allergy", "gallstones")})
+    expected_lines.update({f"term:{t}": line(text, f"  {t}:") for t in ("rare", "reviewer_role")})
+    assert dict(words.lines) == expected_lines
+
+
+def test_words_are_frozen(site):
+    words, _ = read(site, "en", WORDS["en"])
+    for mapping in (words.units, words.units["session"], words.terms, words.labels, words.items,
+                    words.items[("contraindications", "allergy")], words.lines):
+        with pytest.raises(TypeError):
+            mapping["x"] = "y"
+
+
+@pytest.mark.parametrize("lang, categories", [("it", ("one", "other")), ("en", ("one", "other")),
+                                              ("ru", ("few", "many", "one", "other"))])
+def test_a_counted_noun_needs_every_plural_category_of_its_language(site, lang, categories):
+    assert plural_categories(site[0].language(lang)) == categories
+
+
+# -- gaps and strays, each on its line -----------------------------------------------------------------
+RU = WORDS["ru"]
+
+
+@pytest.mark.parametrize("form", ["one", "few", "many", "other"])
+def test_a_missing_or_empty_plural_form_is_named_on_the_units_line(site, form):
+    for replacement in ("", f"{form}: ''"):
+        forms = {"one": "сеанс", "few": "сеанса", "many": "сеансов", "other": "сеанса"}
+        text = RU.replace("session: {one: сеанс, few: сеанса, many: сеансов, other: сеанса}",
+                          "session: {" + ", ".join(f"{k}: {v}" if k != form else replacement
+                                                   for k, v in forms.items() if k != form or replacement) + "}")
+        _, errors = read(site, "ru", text)
+        assert errors == [f'content/ru/words.yaml:2: unit "session" lacks the plural form(s) {form}']
+
+
+def test_all_missing_forms_are_named_in_order(site):
+    _, errors = read(site, "ru", RU.replace("{one: сеанс, few: сеанса, many: сеансов, other: сеанса}", "{other: x}"))
+    assert errors == ['content/ru/words.yaml:2: unit "session" lacks the plural form(s) few, many, one']
+
+
+def test_a_unit_that_is_not_a_mapping_is_an_error(site):
+    text = RU.replace("  session: {one: сеанс, few: сеанса, many: сеансов, other: сеанса}",
+                      "  session: {one: сеанс, few: сеанса, many: сеансов, other: сеанса}\n  visit: сеанс")
+    _, errors = read(site, "ru", text)
+    assert errors == ['content/ru/words.yaml:3: unit "visit" must list its forms']
+
+
+def test_a_counted_noun_without_forms_is_named_at_units(site):
+    text = WORDS["en"].replace("  session: {one: session, other: sessions}\n", "  visit: {one: v, other: vs}\n")
+    _, errors = read(site, "en", text)
+    assert errors == ['content/en/words.yaml:1: no English forms for the counted noun "session"']
+    text = "terms:\n" + WORDS["en"].split("terms:\n", 1)[1]       # no units: at all
+    _, errors = read(site, "en", text)
+    assert errors == ['content/en/words.yaml:1: no English forms for the counted noun "session"']
+
+
+def test_measure_units_need_no_forms(site):
+    words, errors = read(site, "en", WORDS["en"])
+    assert errors == [] and set(words.units) == {"session"}     # ml and day are Babel's
+
+
+@pytest.mark.parametrize("term", ["rare", "reviewer_role"])
+def test_a_missing_term_is_named_at_terms(site, term):
+    text = "\n".join(t for t in WORDS["it"].splitlines() if not t.startswith(f"  {term}:")) + "\n"
+    _, errors = read(site, "it", text)
+    assert errors == [f'content/it/words.yaml:3: no Italiano words for the term "{term}"']
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(["course.sessions", "course.sessions.short", "point.volume", "interval", "one.session",
+                        "five.sessions", "contraindications"]), st.integers(0, 3))
+def test_a_missing_fact_is_named_at_facts(site, fact, blank_lines):
+    lines = WORDS["en"].splitlines()
+    start = lines.index("facts:")
+    kept = [t for i, t in enumerate(lines) if not (i > start and t.startswith(f"  {fact}:"))]
+    if fact == "contraindications":
+        kept = [t for t in kept if not t.startswith("    ")]
+    text = "\n" * blank_lines + "\n".join(kept) + "\n"
+    _, errors = read(site, "en", text)
+    assert errors == [f'content/en/words.yaml:{start + 1 + blank_lines}: no English words for the fact "{fact}"']
+
+
+def test_an_unknown_fact_is_named_on_its_line(site):
+    text = WORDS["en"] + "  intervall: typo\n  other.thing: x\n"
+    _, errors = read(site, "en", text)
+    n = text.count("\n")
+    assert errors == [f'content/en/words.yaml:{n - 1}: words for an unknown fact "intervall"',
+                      f'content/en/words.yaml:{n}: words for an unknown fact "other.thing"']
+
+
+@pytest.mark.parametrize("value", ["''", "'   '", "[a, b]", "{x: 1}", "null"])
+def test_a_label_must_be_a_line_of_text(site, value):
+    text = WORDS["en"].replace("  interval: interval between sessions", f"  interval: {value}")
+    _, errors = read(site, "en", text)
+    where = line(text, "  interval:", "facts:")
+    expected = (f'no English words for the fact "interval"' if value == "null"
+                else 'the words for "interval" must be its label (a line of text)')
+    assert errors == [f"content/en/words.yaml:{where}: {expected}"]
+
+
+@pytest.mark.parametrize("value", ["Contraindications", "{label: X}", "{label: X, items: [a]}"])
+def test_a_list_needs_label_and_items(site, value):
+    lines = WORDS["en"].splitlines()
+    start = lines.index("    label: Contraindications") - 1
+    text = "\n".join(lines[:start] + [f"  contraindications: {value}"]) + "\n"
+    _, errors = read(site, "en", text)
+    assert errors == [f'content/en/words.yaml:{start + 1}: the words for the list "contraindications" need label: and items:']
+
+
+def test_a_missing_item_is_named_at_the_first_item(site):
+    text = WORDS["en"].replace("      allergy: {label: Allergy, reason: The substances are active.}\n", "")
+    _, errors = read(site, "en", text)
+    assert errors == [f'content/en/words.yaml:{line(text, "gallstones:")}: no English words for item "allergy" of "contraindications"']
+
+
+def test_an_item_that_is_not_a_mapping_is_named_on_its_line(site):
+    text = WORDS["en"].replace("      allergy: {label: Allergy, reason: The substances are active.}",
+                               "      allergy: Allergy")
+    _, errors = read(site, "en", text)
+    assert errors == [f'content/en/words.yaml:{line(text, "allergy:")}: no English words for item "allergy" of "contraindications"']
+
+
+@pytest.mark.parametrize("field", ["label", "reason"])
+@pytest.mark.parametrize("value", [None, "''", "' '", "null"])
+def test_an_item_field_missing_or_blank_is_named_on_the_items_line(site, field, value):
+    fields = {"label": "Allergy", "reason": "The substances are active."}
+    if value is None:
+        del fields[field]
+    else:
+        fields[field] = value
+    text = WORDS["en"].replace("      allergy: {label: Allergy, reason: The substances are active.}",
+                               "      allergy: {" + ", ".join(f"{k}: {v}" for k, v in fields.items()) + "}")
+    _, errors = read(site, "en", text)
+    assert errors == [f'content/en/words.yaml:{line(text, "allergy:")}: item "allergy" of "contraindications" has no "{field}"']
+
+
+def test_an_unknown_item_is_named_on_its_line(site):
+    text = WORDS["en"] + "      alergy: {label: A, reason: B}\n"
+    _, errors = read(site, "en", text)
+    assert errors == [f'content/en/words.yaml:{text.count(chr(10))}: words for an unknown item "alergy" of "contraindications"']
+
+
+def test_an_unknown_top_level_key_and_a_missing_facts_key_are_errors(site):
+    _, errors = read(site, "en", WORDS["en"] + "extra: 1\n")
+    assert errors == [f'content/en/words.yaml:{WORDS["en"].count(chr(10)) + 1}: unknown key "extra" in words.yaml']
+    _, errors = read(site, "en", "units: {}\nterms: {}\n")
+    assert any('"facts"' in e for e in errors)
+
+
+def test_every_problem_of_a_file_is_reported_together(site):
+    text = (WORDS["ru"].replace("few: сеанса, ", "").replace("  rare: редко\n", "")
+            .replace("  interval: интервал между сеансами\n", "") + "  nope: x\n")
+    _, errors = read(site, "ru", text)
+    assert len(errors) == 4
