@@ -144,7 +144,7 @@ def test_build_warns_before_a_review_falls_due_and_fails_once_overdue(tmp_path, 
     text = (root / IT_TREATMENT).read_text()
     line = line_of(text, "reviewed:")
     monkeypatch.setenv(review.TODAY_VARIABLE, "2027-10-25")
-    soon = build(root, tmp_path / "soon")
+    soon = build(root, tmp_path / "soon", use_cache=False)
     assert f"{IT_TREATMENT}:{line}: the medical review of this page falls due on 2027-11-20, in 26 days " \
            "(last reviewed 2026-11-20)\n    Ask the doctor to review the page before then, then write the date " \
            "of that review on this reviewed: line." in [str(w) for w in soon.warnings]
@@ -157,9 +157,9 @@ def test_build_warns_before_a_review_falls_due_and_fails_once_overdue(tmp_path, 
            "(last reviewed 2026-11-20; reviews are due every 365 days (site.yaml))\n    Have the doctor review " \
            "the page, then write the date of that review on this reviewed: line." in [str(p) for p in failed.value.problems]
     assert len(failed.value.problems) == 9
-    # the pages never depend on the day of the build
+    # the pages never depend on the day of the build: two cold builds (no cache), a year apart
     monkeypatch.setenv(review.TODAY_VARIABLE, "2026-11-24")
-    assert build(root, tmp_path / "today").files == soon.files
+    assert build(root, tmp_path / "today", use_cache=False).files == soon.files
 
 
 def test_trust_block_shows_both_review_dates(tmp_path):

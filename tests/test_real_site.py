@@ -1,8 +1,11 @@
-"""The clinic's real site, built end to end from content/ and checked with an HTML parser."""
+"""The clinic's real site, built end to end from content/ and checked with an HTML parser. Every build is
+cold, in a copy of the project in its own folder: the repository's `.cache/` (warm pages that a bug
+would not re-render) and `reports/` are never used or touched."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,20 +22,39 @@ LANGUAGES = ["it", "en", "ru"]
 NBSP = "\u00a0"
 
 
+def copy_project(folder: Path) -> Path:
+    """The project's sources (no .cache/, reports/ or site/) in `folder`."""
+    folder.mkdir(parents=True)
+    shutil.copy(REPO / "site.yaml", folder / "site.yaml")
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, folder / name)
+    return folder
+
+
+def build_cold(root: Path, out: Path) -> None:
+    assert main(["--root", str(root), "build", "--no-cache", "--out", str(out)]) == 0
+    assert not (root / ".cache").exists()
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("real") / "site"
-    assert main(["--root", str(REPO), "build", "--out", str(out)]) == 0
+def project(tmp_path_factory):
+    return copy_project(tmp_path_factory.mktemp("real") / "project")
+
+
+@pytest.fixture(scope="module")
+def built(project):
+    out = project.parent / "site"
+    build_cold(project, out)
     return out
 
 
 @pytest.fixture(scope="module")
-def facts():
-    return load_facts(load_config(REPO))
+def facts(project):
+    return load_facts(load_config(project))
 
 
-def test_real_site_structure(built):
-    config = load_config(REPO)
+def test_real_site_structure(built, project):
+    config = load_config(project)
     pages = assert_site(built, config.base_url, LANGUAGES, "it")
     for lang in LANGUAGES:
         assert len([p for p in pages if p.startswith(lang + "/")]) == 8
@@ -95,8 +117,8 @@ def test_every_fact_reaches_patients_in_every_language(built, facts, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_no_page_types_a_number_that_a_fact_holds(built, facts, lang):
-    config = load_config(REPO)
+def test_no_page_types_a_number_that_a_fact_holds(built, facts, project, lang):
+    config = load_config(project)
     language = config.language(lang)
     numbers = set()
     for fact in facts.facts.values():
@@ -134,12 +156,16 @@ def test_locale_formats_and_plural_forms(built, fact_id):
 
 
 def test_real_site_rebuilds_byte_identical(built, tmp_path):
-    assert main(["--root", str(REPO), "build", "--out", str(tmp_path / "again")]) == 0
-    assert tree_bytes(tmp_path / "again") == tree_bytes(built)
+    """A second cold build, from a second copy, on another day: the same bytes."""
+    again = copy_project(tmp_path / "again")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATIENTSITE_TODAY", "2026-12-24")
+        build_cold(again, tmp_path / "site")
+    assert tree_bytes(tmp_path / "site") == tree_bytes(built)
 
 
-def test_review_report_lists_every_disagreement(built, facts):
-    report = (REPO / "reports/review.md").read_text(encoding="utf-8")
+def test_review_report_lists_every_disagreement(built, facts, project):
+    report = (project / "reports/review.md").read_text(encoding="utf-8")
     for item in facts.disagreements:
         assert f"### {item.id} (content/facts.yaml:{item.line})" in report
         for fact_id in item.facts:
