@@ -105,7 +105,7 @@ def read_words(data: Node, path: str, facts: dict, language, config: Config, pro
                                    f"Add {field_name}: with the {language.name} text.")
             items[(fact.id, item.id)] = MappingProxyType({str(k): str(v) for k, v in given_item.items()})
             for field_name, text in given_item.items():
-                _warn_unsafe(str(text), path, given_item.line_of(field_name), problems)
+                _warn_unsafe(str(text), path, given_item.text_line(field_name), problems)
         for item_id in raw["items"]:
             if item_id not in {i.id for i in fact.items}:
                 problems.error(path, raw["items"].line_of(item_id), f'words for an unknown item "{item_id}" of "{fact.id}"',

@@ -7,6 +7,7 @@ that remember the line of each item. Errors become `Problem`s naming `path:line:
 from __future__ import annotations
 
 import functools
+from types import MappingProxyType
 
 import yaml
 
@@ -18,9 +19,14 @@ class Node(dict):
 
     line: int = 0
     key_lines: dict
+    text_lines: dict = MappingProxyType({})   # key -> first line of a block scalar's text (| or >)
 
     def line_of(self, key) -> int:
         return self.key_lines.get(key, self.line)
+
+    def text_line(self, key) -> int:
+        """The line a value's text starts on: the key's line, or the next one for a | or > block."""
+        return self.text_lines.get(key, self.line_of(key))
 
 
 class Seq(list):
@@ -53,6 +59,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
                 "Keep one of the two; YAML would silently use the last one."))
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
+        if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
+            result.text_lines = {**result.text_lines, key: value_node.start_mark.line + 2}
     return result
 
 
@@ -101,6 +109,7 @@ def _shift(data, offset: int):
     if isinstance(data, Node):
         data.line += offset
         data.key_lines = {k: v + offset for k, v in data.key_lines.items()}
+        data.text_lines = {k: v + offset for k, v in data.text_lines.items()}
         for value in data.values():
             _shift(value, offset)
     elif isinstance(data, Seq):

@@ -12,8 +12,15 @@ from patientsite.config import load_config
 from patientsite.errors import Problems
 from patientsite.facts import load_facts
 from patientsite.words import plural_categories, read_words
+from patientsite import shortcodes
 from patientsite.yamlload import parse_yaml
 from sitefiles import WORDS, make_site
+
+
+@pytest.fixture(autouse=True)
+def no_cached_answers():
+    """Each test works the plural categories out itself (so a mutation run sees which tests use them)."""
+    plural_categories.cache_clear()
 
 
 @pytest.fixture(scope="module")
@@ -102,9 +109,13 @@ def test_all_missing_forms_are_named_in_order(site):
 
 def test_a_unit_that_is_not_a_mapping_is_an_error(site):
     text = RU.replace("  session: {one: сеанс, few: сеанса, many: сеансов, other: сеанса}",
-                      "  session: {one: сеанс, few: сеанса, many: сеансов, other: сеанса}\n  visit: сеанс")
-    _, errors = read(site, "ru", text)
-    assert errors == ['content/ru/words.yaml:3: unit "visit" must list its forms']
+                      "  visit: сеанс\n  session: {one: сеанс, few: сеанса, many: сеансов, other: сеанса}\n"
+                      "  call: [a, b]\n  stay: {other: x}")
+    words, errors = read(site, "ru", text)
+    assert errors == ['content/ru/words.yaml:2: unit "visit" must list its forms',
+                      'content/ru/words.yaml:4: unit "call" must list its forms',
+                      'content/ru/words.yaml:5: unit "stay" lacks the plural form(s) few, many, one']
+    assert set(words.units) == {"session", "stay"}
 
 
 def test_a_counted_noun_without_forms_is_named_at_units(site):
@@ -114,6 +125,10 @@ def test_a_counted_noun_without_forms_is_named_at_units(site):
     text = "terms:\n" + WORDS["en"].split("terms:\n", 1)[1]       # no units: at all
     _, errors = read(site, "en", text)
     assert errors == ['content/en/words.yaml:1: no English forms for the counted noun "session"']
+    terms = "terms:\n" + WORDS["en"].split("terms:\n", 1)[1].split("facts:\n")[0]
+    text = terms + "units:\n  visit: {one: v, other: vs}\nfacts:\n" + WORDS["en"].split("facts:\n", 1)[1]
+    _, errors = read(site, "en", text)
+    assert errors == [f'content/en/words.yaml:{line(text, "units:")}: no English forms for the counted noun "session"']
 
 
 def test_measure_units_need_no_forms(site):
@@ -180,6 +195,63 @@ def test_an_item_that_is_not_a_mapping_is_named_on_its_line(site):
                                "      allergy: Allergy")
     _, errors = read(site, "en", text)
     assert errors == [f'content/en/words.yaml:{line(text, "allergy:")}: no English words for item "allergy" of "contraindications"']
+    text = WORDS["en"].replace('gallstones: {label: Gallstones, reason: "Some mixtures: {{ fact(\'interval\') }}."}',
+                               "gallstones: [Gallstones]")
+    _, errors = read(site, "en", text)
+    assert errors == [f'content/en/words.yaml:{line(text, "gallstones:")}: no English words for item "gallstones" of "contraindications"']
+
+
+def test_every_missing_item_is_named(site):
+    lines = [t for t in WORDS["en"].splitlines() if "allergy:" not in t and "gallstones:" not in t]
+    text = "\n".join(lines) + "\n      other: {label: x, reason: y}\n"
+    _, errors = read(site, "en", text)
+    first = line(text, "      other:")
+    assert errors == [f'content/en/words.yaml:{first}: no English words for item "allergy" of "contraindications"',
+                      f'content/en/words.yaml:{first}: no English words for item "gallstones" of "contraindications"',
+                      f'content/en/words.yaml:{first}: words for an unknown item "other" of "contraindications"']
+
+
+def test_every_fact_without_words_is_named(site):
+    text = WORDS["en"].replace("  interval: interval between sessions\n", "").replace("  one.session: one session\n", "")
+    _, errors = read(site, "en", text)
+    where = line(text, "facts:")
+    assert errors == [f'content/en/words.yaml:{where}: no English words for the fact "interval"',
+                      f'content/en/words.yaml:{where}: no English words for the fact "one.session"']
+
+
+@pytest.mark.parametrize("reason, what", [
+    ("'See [why](javascript:alert(1)).'", ["javascript:"]), ("'<b onclick=\"x()\">a</b> [d](data:x)'", ["onclick=", "data:"]),
+    ("'<script>x()</script>'", ["<script"]), ("'[v](vbscript:x)'", ["vbscript:"]), ("Plain words.", []),
+])
+@pytest.mark.parametrize("field", ["label", "reason"])
+def test_unsafe_markup_in_item_words_is_named_on_its_line(site, reason, what, field):
+    fields = {"label": "Allergy", "reason": "The substances are active."}
+    fields[field] = reason
+    text = WORDS["en"].replace("      allergy: {label: Allergy, reason: The substances are active.}",
+                               "      allergy:\n" + "".join(f"        {k}: {v}\n" for k, v in fields.items()).rstrip("\n"))
+    config, facts = site
+    data, _ = parse_yaml(text, "content/en/words.yaml")
+    problems = Problems("reading")
+    words = read_words(data, "content/en/words.yaml", facts.facts, config.language("en"), config, problems)
+    where = line(text, f"        {field}:")
+    assert [f"{p.location}: {p.message}" for p in problems.warnings] == [
+        f'content/en/words.yaml:{where}: removed unsafe markup "{w}"' for w in what]
+    assert problems.errors == [] and words.items[("contraindications", "allergy")]["label" if field == "reason" else "reason"]
+
+
+def test_unsafe_markup_on_a_later_line_of_a_text_is_named_there(site):
+    text = WORDS["en"].replace("      allergy: {label: Allergy, reason: The substances are active.}",
+                               "      allergy:\n        label: Allergy\n        reason: |-\n          Safe.\n"
+                               "          <script>x()</script>")
+    config, facts = site
+    data, _ = parse_yaml(text, "content/en/words.yaml")
+    problems = Problems("reading")
+    read_words(data, "content/en/words.yaml", facts.facts, config.language("en"), config, problems)
+    assert [p.line for p in problems.warnings] == [line(text, "<script>")]
+    folded = text.replace("reason: |-", "reason: >")
+    problems = Problems("reading")
+    read_words(parse_yaml(folded, "w")[0], "w", facts.facts, config.language("en"), config, problems)
+    assert [p.line for p in problems.warnings] == [line(text, "Safe.")]    # folded: one line of text
 
 
 @pytest.mark.parametrize("field", ["label", "reason"])
