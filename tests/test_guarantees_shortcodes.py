@@ -11,6 +11,12 @@ from hypothesis import strategies as st
 from patientsite.shortcodes import FUNCTIONS, Call, expand, read_calls
 
 
+@pytest.fixture(autouse=True)
+def no_cached_answers():
+    """Each test reads its texts itself (so a mutation run sees which tests read calls)."""
+    read_calls.cache_clear()
+
+
 def call_at(text: str, snippet: str, occurrence: int = 0) -> tuple[int, int]:
     start = -1
     for _ in range(occurrence + 1):
@@ -82,7 +88,8 @@ def test_a_block_call_must_stand_alone_on_its_line(function, text, alone):
     if alone:
         assert len(calls) == expected and mistakes == ()
     else:
-        assert calls == () and [m.message for m in mistakes] == [f"{function}() must stand alone on its line"]
+        assert calls == () and [(m.line, m.message) for m in mistakes] == [
+            (text[:text.index("{{")].count("\n") + 1, f"{function}() must stand alone on its line")]
 
 
 def test_inline_calls_may_share_a_line_with_text():
@@ -116,6 +123,14 @@ def test_every_call_and_mistake_has_its_exact_line_and_span(pieces, tail):
     calls, mistakes = read_calls(text)
     assert list(calls) == expected_calls
     assert [m.line for m in mistakes] == expected_lines
+
+
+@pytest.mark.parametrize("before", ["\n", "\n\n", "x\n", "\nx\n"])
+def test_a_call_after_leading_newlines_has_its_line(before):
+    text = before + '{{ fact("a") }} and {{ link("b") }}\n{% x %}'
+    line = before.count("\n") + 1
+    assert [c.line for c in read_calls(text)[0]] == [line, line]
+    assert [m.line for m in read_calls(text)[1]] == [line + 1]
 
 
 def test_a_call_after_a_multi_line_call_has_its_own_line():
