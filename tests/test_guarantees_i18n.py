@@ -265,3 +265,38 @@ def test_every_catalogue_problem_is_reported_together(root):
     _, problems = load(root, {"it": None, "en": GOOD["en"][1:], "ru": ['#, fuzzy\nmsgid "Hello"\nmsgstr "x"'] + GOOD["ru"][1:]})
     assert [p.split(":")[0] for p in problems] == ["content/en/messages.po", "content/it/messages.po",
                                                    "content/ru/messages.po"]
+
+
+def test_a_broken_catalogue_does_not_hide_the_next_languages_problems(root):
+    _, problems = load(root, {"en": catalogue("en", GOOD["en"]) + "\ngarbage line\n", "ru": None})
+    assert len(problems) == 2 and problems[1] == "content/ru/messages.po: the UI string catalogue is missing"
+
+
+def test_the_number_of_plural_forms_comes_from_the_language_without_a_header(root):
+    two_forms = ('msgid "%(num)s day"\nmsgid_plural "%(num)s days"\nmsgstr[0] "%(num)s день"\n'
+                 'msgstr[1] "%(num)s дня"')
+    ru = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n' + "".join(
+        "\n" + e + "\n" for e in GOOD["ru"][:2] + [two_forms])
+    _, problems = load(root, {"ru": ru})
+    assert problems == [f'content/ru/messages.po:{ru.splitlines().index(two_forms.splitlines()[0]) + 1}: '
+                        'the UI string "%(num)s day" is not translated in all 3 plural forms']
+
+
+def test_a_long_unit_name_babel_lacks_falls_back_to_the_short_one(site, monkeypatch):
+    """Babel lacks some long forms (it then returns the CLDR id): the short form is used instead."""
+    import patientsite.i18n as i18n
+
+    calls = []
+
+    def fake_format_unit(number, unit, length, locale):
+        calls.append((number, unit, length, str(locale)))
+        return f"{number} {unit}" if length == "long" else f"{number} {number}d"
+
+    monkeypatch.setattr(i18n, "format_unit", fake_format_unit)
+    config, facts = site
+    text = format_amount(Amount(D(7), D(30), "day"), config.language("it"), facts.words["it"])
+    assert text == f"7–30{NB}30d"           # the range replaces the first number only
+    assert calls == [(D(30), "duration-day", "long", "it_IT"), (D(30), "duration-day", "short", "it_IT")]
+    calls.clear()
+    assert format_amount(Amount(D(2), None, "mm"), config.language("ru"), facts.words["ru"]) == f"2{NB}2d"
+    assert calls == [(D(2), "length-millimeter", "short", "ru_RU")]
