@@ -7,6 +7,8 @@ of `problems.error(...)`/`problems.warn(...)`, after the line of `Mistake(...)`,
 `Problems(...)`, and the value of a variable whose name says it is a hint (`hint`, `hint_what`,
 `example`). Location arguments (path, line) are compared as code, so a line off by one still counts.
 
+A mutant the tests hang on (mutmut: timeout) is noticed, so it counts as killed; the table says how many.
+
 Usage: python scripts/mutation_score.py MODULE... [--target 90] [--survivors]
 Exit 1 when a module scores below the target.
 """
@@ -21,7 +23,7 @@ import sys
 from pathlib import Path
 
 KILLED = {1, 3, 37}
-SKIP = {None, 2, 5, 33, 34}          # not checked or no test reaches the mutant: counted as survivors below
+TIMEOUT = {36, 24, -24, 152, 255}    # the tests hang on the mutant: noticed, so counted as killed (and shown)
 MESSAGE_CALLS = {"error": 2, "warn": 2, "Mistake": 1, "Problems": 0}   # call name -> location args kept
 HINT_NAMES = re.compile(r"(^|_)(hint|example)(_|$)")
 BLANK = ast.Constant(value="<message>")
@@ -64,7 +66,7 @@ def score(module: str, root: Path) -> dict:
     path = root / "mutants" / "patientsite" / f"{module}.py"
     codes = json.loads(path.with_name(f"{module}.py.meta").read_text())["exit_code_by_key"]
     functions = _functions(path.read_text(encoding="utf-8"))
-    killed, survived, message_only, unchecked = [], [], [], []
+    killed, survived, message_only, unchecked, timeouts = [], [], [], [], []
     for key, code in sorted(codes.items()):
         mutant = key.rsplit(".", 1)[1]
         original = functions.get(mutant.rsplit("__mutmut_", 1)[0] + "__mutmut_orig")
@@ -72,13 +74,16 @@ def score(module: str, root: Path) -> dict:
             message_only.append(key)
         elif code in KILLED:
             killed.append(key)
+        elif code in TIMEOUT:
+            killed.append(key)
+            timeouts.append(key)
         elif code is None:
             unchecked.append(key)
         else:
             survived.append(key)
     counted = len(killed) + len(survived)
     return {"module": module, "killed": killed, "survived": survived, "message_only": message_only,
-            "unchecked": unchecked, "score": 100.0 * len(killed) / counted if counted else 100.0}
+            "unchecked": unchecked, "timeouts": timeouts, "score": 100.0 * len(killed) / counted if counted else 100.0}
 
 
 def main(argv=None) -> int:
@@ -96,6 +101,7 @@ def main(argv=None) -> int:
         below = result["score"] < args.target or result["unchecked"]
         failed |= bool(below)
         note = f"  ({len(result['unchecked'])} not run)" if result["unchecked"] else ""
+        note += f"  ({len(result['timeouts'])} of them by timeout)" if result["timeouts"] else ""
         print(f"{module + '.py':<16}{len(result['killed']):>8}{counted:>9}{result['score']:>7.1f}%"
               f"{len(result['message_only']):>26}{'  BELOW TARGET' if below else ''}{note}")
         if args.survivors:
