@@ -195,7 +195,10 @@ def test_an_entry_is_stored_once_and_read_back(tmp_path):
     assert store.get(digest) == b"page one"
     store.put("cd" + "1" * 62, b"")
     assert store.get("cd" + "1" * 62) == b""
-    assert sorted(p.name for p in (tmp_path / "pages").rglob("*")) == sorted(["ab", "cd", digest, "cd" + "1" * 62])
+    store.put("ab" + "3" * 62, b"page two")            # a second entry in the same folder
+    assert store.get("ab" + "3" * 62) == b"page two" and store.get(digest) == b"page one"
+    assert sorted(p.name for p in (tmp_path / "pages").rglob("*")) == sorted(
+        ["ab", "cd", digest, "cd" + "1" * 62, "ab" + "3" * 62])
 
 
 def test_an_unreadable_entry_is_a_miss(tmp_path):
