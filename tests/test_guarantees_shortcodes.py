@@ -133,6 +133,15 @@ def test_a_call_after_leading_newlines_has_its_line(before):
     assert [m.line for m in read_calls(text)[1]] == [line + 1]
 
 
+@pytest.mark.parametrize("mistake", ['{{ fact() }}', '{{ fact(1) }}', 'x {{ fact_list("l") }}', '{{ nope("a") }}',
+                                     '{{ 1 + }}', '{% x %}'])
+def test_a_mistake_does_not_hide_the_calls_after_it(mistake):
+    text = f'{mistake}\n{{{{ fact("a") }}}} then {{{{ link("b") }}}}\n\n{{{{ fact_list("c") }}}}\n'
+    calls, mistakes = read_calls(text)
+    assert [(c.function, c.line) for c in calls] == [("fact", 2), ("link", 2), ("fact_list", 4)]
+    assert [m.line for m in mistakes] == [1]
+
+
 def test_a_call_after_a_multi_line_call_has_its_own_line():
     text = 'a\n{{ fact(\n"x") }}\nb\n{{ fact("y") }}\n{% no %}'
     calls, mistakes = read_calls(text)
