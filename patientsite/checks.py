@@ -12,7 +12,7 @@ warnings too. One summary table at the end, and each page's readability scores.
 | structured data  | structured.py    | JSON-LD parses and matches the visible page                   |
 | readability      | readability.py   | each language's formula and target; long sentences           |
 | claims           | claims.py        | forbidden promotional wording; required warnings              |
-| consistency      | consistency.py   | typed numbers against facts; facts missing in a translation   |
+| consistency      | consistency.py   | typed numbers against facts; facts missing in a translation; facts on no page |
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ def check_site(site: Site, files: dict[str, bytes], build_warnings=()) -> Report
     for path, doc in sorted(docs.items()):
         _check_claims(site, path, doc, rules, locate, report.problems["claims"])
     consistency.check_translations(site, docs, report.problems["consistency"])
+    consistency.check_coverage(site, docs, report.problems["consistency"])
     for page in site.pages:
         doc = docs.get(page.output_path)
         if doc is None:

@@ -9,7 +9,7 @@ import nh3
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "div", "dl", "dt", "em", "h2",
+    "a", "abbr", "aside", "b", "blockquote", "br", "caption", "code", "dd", "div", "dl", "dt", "em", "h2",
     "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "section", "small", "span", "strong", "sub",
     "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }
@@ -19,6 +19,7 @@ ALLOWED_ATTRIBUTES = {
     "a": _COMMON | {"href", "hreflang", "title"},
     "abbr": _COMMON | {"title"},
     "span": _COMMON | {"data-fact"},
+    "aside": _COMMON | {"role", "data-help"},     # the "When to get help" box
     "div": _COMMON | {"data-fact", "data-item"},
     "section": _COMMON | {"data-fact", "data-item", "aria-labelledby"},
     "ul": _COMMON | {"data-fact"},
