@@ -90,7 +90,7 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
     templates = _template_closure(templates_dir, "page.html")
     built = [model_page(source, config, facts, catalogs, templates, set(by_language[source.language]), problems)
              for source in pages]
-    _check_titles(config, facts, built, problems)
+    check_titles(config, facts, built, problems)
     for language in config.languages:
         if "home" not in by_language[language.code] and by_language[language.code]:
             problems.error(f"content/{language.code}/index.md", None, f"the {language.name} home page is missing",
@@ -134,7 +134,7 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
         reviewed_line=source.line_of("reviewed"), source=source)
 
 
-def _check_titles(config: Config, facts: Facts, pages, problems: Problems) -> None:
+def check_titles(config: Config, facts: Facts, pages, problems: Problems) -> None:
     """Every document a page lists among its sources has a title in the page's language."""
     for language in config.languages:
         words = facts.words.get(language.code)
@@ -234,4 +234,4 @@ def _template_closure(templates_dir: Path, name: str) -> tuple[str, ...]:
     return tuple(f"templates/{t}" for t in sorted(set(seen)))
 
 
-__all__ = ["Page", "Site", "assemble_site", "model_page", "Problem", "Call"]
+__all__ = ["Page", "Site", "assemble_site", "check_titles", "model_page", "Problem", "Call"]
