@@ -54,7 +54,7 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
                                f"status; update the words here, then run: {mark_command(state, unit)}")
         for page in (p for p in site.pages if p.language == code):
             shown = [stale_units[("words", f)] for f in page.facts_used
-                     if f in stale_words and site.facts.facts[f].is_list]
+                     if f in stale_words and (site.facts.facts[f].is_list or site.facts.facts[f].statement)]
             stale = [u for u in [stale_units.get(("page", page.key)), *shown] if u is not None]
             if stale:
                 notices[(code, page.key)] = site.page(source, page.key).reviewed

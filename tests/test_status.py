@@ -146,6 +146,18 @@ def test_stale_list_words_put_a_notice_on_the_pages_showing_them(site_root, tmp_
     assert "translation-notice" not in (tmp_path / "site/en/the-treatment/index.html").read_text()
 
 
+def test_stale_statement_words_put_a_notice_on_the_pages_showing_them(site_root, tmp_path, capsys):
+    mark_all(site_root, capsys)
+    edit(site_root, "content/it/words.yaml", "text: Può fare un po' male.", "text: Può fare male per qualche giorno.")
+    code, _, err = cli(site_root, "build", "--out", str(tmp_path / "site"), capsys=capsys)
+    assert code == 0
+    assert ('warning: content/ru/treatment.md: published with an out-of-date notice: the Italian words of '
+            '"procedure.pain" changed since this translation was marked current\n    Update the translation, '
+            "then run: python build.py status --mark-current ru procedure.pain") in err
+    assert "translation-notice" in (tmp_path / "site/ru/procedura/index.html").read_text()
+    assert "translation-notice" not in (tmp_path / "site/ru/protivopokazaniya/index.html").read_text()
+
+
 def test_missing_translations_are_listed_even_though_the_build_fails(site_root, capsys):
     (site_root / "content/en/treatment.md").unlink()
     edit(site_root, "content/en/words.yaml", "allergy: {label: Allergy, reason: The substances are active.}",
