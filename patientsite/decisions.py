@@ -83,7 +83,7 @@ def read_sources(node: Node, documents, problems: Problems, where: str) -> tuple
                        "Write sources: [doc-000, doc-004].")
         return ()
     for index, doc in enumerate(raw):
-        if doc not in documents:
+        if not isinstance(doc, str) or doc not in documents:
             problems.error(FACTS_FILE, raw.line_of(index), f'{where} cites an unknown document "{doc}"',
                            f"{suggest(str(doc), documents)}Documents are listed under 'documents:'.")
     return tuple(str(doc) for doc in raw)
@@ -186,7 +186,7 @@ def read_decision(raw: Node, where: str, statement: bool, variants: int, reviewe
         problems.error(FACTS_FILE, node.line_of("status"), f'{what} has the status "{status}"',
                        "Write status: proposed (the editor's proposal) or status: confirmed (the reviewer agreed).")
     reviewer = node.get("reviewer")
-    if "reviewer" in node and reviewer not in reviewers:
+    if "reviewer" in node and (not isinstance(reviewer, str) or reviewer not in reviewers):
         problems.error(FACTS_FILE, node.line_of("reviewer"), f'{what} names an unknown reviewer "{reviewer}"',
                        f"{suggest(str(reviewer), reviewers)}Use the reviewer's id from site.yaml "
                        f"(reviewer: id:): {', '.join(sorted(reviewers))}.")

@@ -163,9 +163,9 @@ def _documents(node: Node, problems: Problems) -> dict[str, Document]:
             continue
         check_keys(doc, {"file", "language", "title", "translation_of"}, FACTS_FILE, f'document "{doc_id}"',
                    problems, required=("file", "language", "title"))
-        original = doc.get("translation_of")
+        original = str(doc["translation_of"]) if "translation_of" in doc else None
         result[str(doc_id)] = Document(str(doc_id), str(doc.get("file", "")), str(doc.get("language", "")),
-                                       str(doc.get("title", "")), None if original is None else str(original))
+                                       str(doc.get("title", "")), original)
     for doc in list(result.values()):
         original = result.get(doc.translation_of or "")
         if doc.translation_of is not None and (original is None or original.translation_of or original is doc):

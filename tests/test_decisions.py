@@ -402,3 +402,56 @@ def test_check_names_a_fact_that_is_on_no_page_and_not_marked(tmp_path):
     (root / "content/facts.yaml").write_text(facts, encoding="utf-8")
     code, out, err = run("--root", str(root), "check", "--out", str(tmp_path / "out"))
     assert "shown on no page" not in err     # the small site fails other checks (no claims lists)
+
+
+YAML_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False, allow_infinity=False), TEXT),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from("abc"), inner, max_size=2)),
+    max_leaves=6)
+FIELDS = {   # a line of the small site's facts.yaml -> the same line with {value}
+    "a decision's reviewer": ("      reviewer: test-reviewer\n      date: 2026-11-20\n      rationale: The",
+                              "      reviewer: {value}\n      date: 2026-11-20\n      rationale: The"),
+    "a decision's status": ("      status: confirmed\n      reviewer: test-reviewer\n      date: 2026-11-20\n      rationale: Pain",
+                            "      status: {value}\n      reviewer: test-reviewer\n      date: 2026-11-20\n      rationale: Pain"),
+    "a decision's range": ("      range: [10, 12]\n", "      range: {value}\n"),
+    "a variant's sources": ("        sources: [doc-b]\n        says: от 8", "        sources: {value}\n        says: от 8"),
+    "a variant's range": ("      - range: [8, 12]\n", "      - range: {value}\n"),
+    "a document's translation_of": ("title: Документ Б}", "title: Документ Б, translation_of: {value}}}"),
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(sorted(FIELDS)), value=YAML_VALUES)
+def test_any_wrong_kind_of_value_is_a_located_error_never_a_traceback(project, field, value):
+    valid = {"a decision's reviewer": ["test-reviewer"], "a decision's status": ["proposed", "confirmed"],
+             "a variant's sources": [["doc-a"], ["doc-b"], ["doc-a", "doc-b"], ["doc-b", "doc-a"]],
+             "a document's translation_of": ["doc-a"]}.get(field, [])
+    is_range = isinstance(value, list) and len(value) == 2 and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value) and value[0] < value[1]
+    assume(value not in valid and not (field.endswith("range") and is_range))
+    old, new = FIELDS[field]
+    line = new.format(value=json.dumps(value, ensure_ascii=False))
+    project.fails_with(facts_with(old, line), "error: content/facts.yaml:")
+
+
+OTHER_FIELDS = {   # file -> (a line of the small site, the same line with {value})
+    "a statement's text": ("content/en/words.yaml", "{label: pain, text: It can hurt a little.}",
+                           "{{label: pain, text: {value}}}"),
+    "a statement's words": ("content/en/words.yaml", "{label: pain, text: It can hurt a little.}", "{value}"),
+    "a source's title": ("content/ru/words.yaml", "  doc-b: Документ Б (на русском)\n", "  doc-b: {value}\n"),
+    "the reviewer's id": ("site.yaml", "  id: test-reviewer\n", "  id: {value}\n"),
+    "the reviewer's title": ("site.yaml", "  title: doctor_title\n", "  title: {value}\n"),
+    "the emergency number": ("site.yaml", '  emergency_number: "112"\n', "  emergency_number: {value}\n"),
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(sorted(OTHER_FIELDS)), value=YAML_VALUES)
+def test_any_wrong_kind_of_words_or_settings_is_a_located_error(project, field, value):
+    rel, old, new = OTHER_FIELDS[field]
+    text = (project.root / rel).read_text(encoding="utf-8")
+    assume(not (isinstance(value, str) and value.strip()))       # a line of text is fine for words and titles
+    assume(not (isinstance(value, int) and not isinstance(value, bool) and field == "the emergency number"))
+    assert text.count(old) == 1
+    project.fails_with({rel: text.replace(old, new.format(value=json.dumps(value, ensure_ascii=False)))},
+                       f"error: {rel}:")
