@@ -41,7 +41,7 @@ class SiteDigests:
     """What every page of a language depends on, computed once per build."""
 
     common: str                   # generator, templates, configuration, site structure, documents
-    language: dict                # language code -> its catalogue, units and terms
+    language: dict                # language code -> its catalogue, units, terms and document titles
 
 
 def site_digests(site: Site, templates_dir: Path) -> SiteDigests:
@@ -53,7 +53,8 @@ def site_digests(site: Site, templates_dir: Path) -> SiteDigests:
         words = site.facts.words[language.code]
         catalog = (site.config.root / site.catalogs.paths[language.code]).read_bytes()
         per_language[language.code] = _digest(hashlib.sha256(catalog).hexdigest(), sorted(
-            (unit, sorted(forms.items())) for unit, forms in words.units.items()), sorted(words.terms.items()))
+            (unit, sorted(forms.items())) for unit, forms in words.units.items()), sorted(words.terms.items()),
+            sorted(words.sources.items()))
     return SiteDigests(common, per_language)
 
 
@@ -63,7 +64,7 @@ def page_digest(site: Site, page: Page, digests: SiteDigests, facts_shown, notic
     for fact_id in sorted(set(facts_shown)):
         fact = site.facts.facts[fact_id]
         item_words = tuple(sorted(words.items.get((fact_id, item.id), {}).items()) for item in fact.items)
-        shown.append((fact, words.labels.get(fact_id), item_words))
+        shown.append((fact, words.labels.get(fact_id), words.texts.get(fact_id), item_words))
     own = (page.src_path, page.title, page.description, page.body, page.reviewed, page.sources, page.nav,
            page.nav_title, page.url)
     return _digest(digests.common, digests.language[page.language], own, shown, notice)
