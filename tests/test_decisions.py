@@ -24,7 +24,7 @@ from patientsite.cli import main
 from patientsite.config import load_config
 from patientsite.facts import load_facts
 from siteassertions import tree_bytes
-from sitefiles import FACTS_YAML, REPO, WORDS, make_site
+from sitefiles import FACTS_YAML, REPO, SITE_YAML, WORDS, make_site
 
 LANGS = ("it", "en", "ru")
 GENERATED = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -106,6 +106,30 @@ def test_an_unknown_key_in_a_fact_with_variants(project, key):
 def test_an_unknown_key_in_a_document(project, key):
     project.fails_with(facts_with("title: Документ Б}", f"title: Документ Б, {key}: x}}"),
                        f'error: content/facts.yaml:3: unknown key "{key}" in document "doc-b"\n')
+
+
+@GENERATED
+@given(key=KEY.filter(lambda k: k not in {"label", "text"}))
+def test_an_unknown_key_in_a_statements_words(project, key):
+    text = WORDS["ru"]
+    old = "  procedure.pain: {label: боль, text: Может быть немного больно.}"
+    assert text.count(old) == 1
+    project.fails_with({"content/ru/words.yaml": text.replace(old, old[:-1] + f", {key}: x}}")},
+                       f'error: content/ru/words.yaml:11: unknown key "{key}" in the words for "procedure.pain"\n')
+
+
+@GENERATED
+@given(key=KEY.filter(lambda k: k not in {"id", "name", "title", "role"}))
+def test_an_unknown_key_for_the_reviewer(project, key):
+    project.fails_with({"site.yaml": SITE_YAML.replace("  title: doctor_title\n", f"  title: doctor_title\n  {key}: x\n")},
+                       f'error: site.yaml:12: unknown key "{key}" in "reviewer"\n')
+
+
+@GENERATED
+@given(doc=st.from_regex(r"doc-[a-z0-9]{1,4}", fullmatch=True).filter(lambda d: d not in ("doc-a", "doc-b")))
+def test_a_title_for_an_unknown_document(project, doc):
+    project.fails_with({"content/it/words.yaml": WORDS["it"].replace("sources:\n", f"sources:\n  {doc}: Titolo\n")},
+                       f'error: content/it/words.yaml:8: a title for an unknown document "{doc}"\n')
 
 
 @GENERATED
