@@ -32,7 +32,8 @@ from .review import next_review
 
 CHECKS = ("build", "links", "search engines", "trust block", "structured data", "readability", "claims",
           "consistency")
-TRUST_PARTS = {"warning": "contraindications warning", "disclaimer": "disclaimer", "reviewer-name": "reviewer's name",
+TRUST_PARTS = {"warning": "contraindications warning", "disclaimer": "disclaimer",
+               "reviewer-title": "reviewer's title", "reviewer-name": "reviewer's name",
                "reviewer-role": "reviewer's role", "reviewed": "last-reviewed date", "next-review": "next-review date",
                "sources": "list of sources", "contact": "clinic's contact"}
 
@@ -137,8 +138,9 @@ def _check_trust(site: Site, docs: dict[str, Document], problems: Problems) -> N
             first_order = (order, where)
         elif order != first_order[0]:
             wrong(f"differs from the one on {first_order[1]}: {order} against {first_order[0]}")
-        role = site.facts.words[page.language].terms.get(config.reviewer.role, "")
-        expected = {"reviewer-name": config.reviewer.name, "reviewer-role": role}
+        words = site.facts.words[page.language]
+        expected = {"reviewer-name": config.reviewer.name, "reviewer-role": words.terms.get(config.reviewer.role, ""),
+                    "reviewer-title": words.terms.get(config.reviewer.title, "")}
         for name, value in expected.items():
             if name in parts and parts[name].text() != value:
                 wrong(f"names {parts[name].text()!r}, not {value!r}")
@@ -147,9 +149,10 @@ def _check_trust(site: Site, docs: dict[str, Document], problems: Problems) -> N
             if name in parts and parts[name].attrs.get("datetime") != value.isoformat():
                 wrong(f"shows the {TRUST_PARTS[name]} {parts[name].attrs.get('datetime')!r}, not {value.isoformat()}")
         if "sources" in parts:
-            shown = [li.attrs.get("data-source") for li in parts["sources"].find_all("li")]
-            if shown != list(page.sources):
-                wrong(f"lists the sources {shown}, not {list(page.sources)}")
+            shown = [li.text() for li in parts["sources"].find_all("li")]
+            titles = [words.sources.get(doc, doc) for doc in page.sources]
+            if shown != titles:
+                wrong(f"lists the sources {shown}, not {titles}")
         if "contact" in parts:
             contact = parts["contact"]
             hrefs = {a.attrs.get("href", "") for a in contact.find_all("a")}
@@ -170,6 +173,7 @@ def _visible(site: Site, page: Page, docs: dict[str, Document]) -> dict:
     doc = docs[page.output_path]
     reviewed = doc.find(data_trust="reviewed")
     reviewer = doc.find(data_trust="reviewer-name")
+    title = doc.find(data_trust="reviewer-title")
     critical = structured.contraindication_facts(site)
 
     def contraindications(d: Document) -> list[str] | None:
@@ -189,6 +193,7 @@ def _visible(site: Site, page: Page, docs: dict[str, Document]) -> dict:
            if e.tag == "section" and any(a.attrs.get("data-fact") in structured.faq_facts(site, page) for a in e.ancestors())]
     return {"lang": doc.lang, "reviewed": reviewed.attrs.get("datetime") if reviewed is not None else None,
             "reviewer": reviewer.text() if reviewer is not None else None,
+            "reviewer_title": title.text() if title is not None else None,
             "contraindications": shown, "faq": faq or None}
 
 

@@ -35,12 +35,15 @@ class Clinic:
     phone: str
     email: str
     example: bool
+    emergency_number: str = "112"   # shown in every "When to get help" box
 
 
 @dataclass(frozen=True)
 class Reviewer:
-    name: str
+    name: str          # the name only, e.g. "Anna Esempio"
     role: str          # a term id; its words are in each language's words.yaml
+    id: str = "reviewer"   # decisions in content/facts.yaml name the reviewer by this id
+    title: str = ""    # a term id (e.g. doctor_title: "Dott.ssa", "Dr", "д-р")
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,9 @@ class Config:
 
 
 _TOP = {"base_url", "clinic", "reviewer", "review", "languages"}
-_CLINIC = {"name", "address", "phone", "email", "example"}
-_REVIEWER = {"name", "role"}
+_CLINIC = {"name", "address", "phone", "email", "example", "emergency_number"}
+_REVIEWER = {"id", "name", "title", "role"}
+_TERM = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 _REVIEW = {"interval_days", "warn_days"}
 _LANGUAGE = {"code", "locale", "name", "prefix", "source"}
 
@@ -84,8 +88,19 @@ def load_config(root: Path) -> Config:
         problems.error(CONFIG_FILE, 1, "site.yaml must be a mapping of keys to values", "")
         problems.raise_if_any()
     check_keys(data, _TOP, CONFIG_FILE, "site.yaml", problems, required=sorted(_TOP - {"review"}))
-    clinic = _section(data, "clinic", _CLINIC, problems, required=("name", "address", "phone", "email"))
-    reviewer = _section(data, "reviewer", _REVIEWER, problems, required=("name", "role"))
+    clinic = _section(data, "clinic", _CLINIC, problems,
+                      required=("name", "address", "phone", "email", "emergency_number"))
+    reviewer = _section(data, "reviewer", _REVIEWER, problems, required=("id", "name", "title", "role"))
+    for key, what in (("id", "an id"), ("title", "a term"), ("role", "a term")):
+        if key in reviewer and not (isinstance(reviewer[key], str) and _TERM.match(reviewer[key])):
+            problems.error(CONFIG_FILE, reviewer.line_of(key), f'the reviewer\'s {key} "{reviewer[key]}" is not {what}',
+                           "Use lower-case letters, digits and . _ - only, e.g. anna-esempio or doctor_title "
+                           "(titles and roles are words in content/<lang>/words.yaml under terms:).")
+    emergency = clinic.get("emergency_number")
+    if "emergency_number" in clinic and not re.match(r"^\+?[0-9][0-9 ]*$", str(emergency)):
+        problems.error(CONFIG_FILE, clinic.line_of("emergency_number"),
+                       f'the emergency number "{emergency}" is not a telephone number',
+                       'Write the digits in quotes, e.g. emergency_number: "112".')
     review = _section(data, "review", _REVIEW, problems)
     languages = _languages(data.get("languages"), data, problems)
     base_url = str(data.get("base_url", ""))
@@ -101,8 +116,8 @@ def load_config(root: Path) -> Config:
         root=root,
         base_url=base_url.rstrip("/") + "/",
         clinic=Clinic(str(clinic["name"]), str(clinic["address"]), str(clinic["phone"]),
-                      str(clinic["email"]), bool(clinic.get("example", False))),
-        reviewer=Reviewer(str(reviewer["name"]), str(reviewer["role"])),
+                      str(clinic["email"]), bool(clinic.get("example", False)), str(clinic["emergency_number"])),
+        reviewer=Reviewer(str(reviewer["name"]), str(reviewer["role"]), str(reviewer["id"]), str(reviewer["title"])),
         review_interval_days=int(review.get("interval_days", 365)),
         review_warn_days=int(review.get("warn_days", 30)),
         languages=languages,

@@ -90,6 +90,7 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
     templates = _template_closure(templates_dir, "page.html")
     built = [model_page(source, config, facts, catalogs, templates, set(by_language[source.language]), problems)
              for source in pages]
+    _check_titles(config, facts, built, problems)
     for language in config.languages:
         if "home" not in by_language[language.code] and by_language[language.code]:
             problems.error(f"content/{language.code}/index.md", None, f"the {language.name} home page is missing",
@@ -116,10 +117,10 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
         if doc not in facts.documents:
             problems.error(source.src_path, source.line_of("sources"), f'unknown source document "{doc}"',
                            f"{suggest(doc, facts.documents)}Documents are listed in {FACTS_FILE}.")
-    sources = set(source.sources)
+    sources = set(facts.originals(source.sources))     # a translation is not a second source
     for fact_id in facts_used:
         if fact_id in facts.facts:
-            sources.update(facts.facts[fact_id].all_sources())
+            sources.update(facts.originals(facts.facts[fact_id].all_sources()))
     url = f"{language.prefix}/" + (f"{source.slug}/" if source.slug else "")
     inputs = (source.src_path, FACTS_FILE, f"content/{language.code}/{WORDS_FILE}",
               catalogs.paths.get(language.code, f"content/{language.code}/{CATALOG_FILE}"), "site.yaml",
@@ -131,6 +132,21 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
         body_line=source.body_line, calls=read_calls(source.body)[0], facts_used=facts_used, links_used=links_used,
         sources=tuple(sorted(sources)), inputs=tuple(sorted(set(inputs))),
         reviewed_line=source.line_of("reviewed"), source=source)
+
+
+def _check_titles(config: Config, facts: Facts, pages, problems: Problems) -> None:
+    """Every document a page lists among its sources has a title in the page's language."""
+    for language in config.languages:
+        words = facts.words.get(language.code)
+        used = sorted({doc for page in pages if page.language == language.code for doc in page.sources
+                       if doc in facts.documents})
+        for doc in used if words is not None else ():
+            if doc not in words.sources:
+                problems.error(words.path, words.lines.get("section:sources", 1),
+                               f'no {language.name} title for the source document "{doc}"',
+                               f"Add under sources: {doc}: \"...\" (the title patients read, with the "
+                               f"language of the document: {facts.documents[doc].title}, "
+                               f"{facts.documents[doc].language}).")
 
 
 def _check_translations(config: Config, by_language: dict, problems: Problems) -> None:
@@ -164,22 +180,31 @@ def _scan(text: str, path: str, first_line: int, facts: Facts, keys: set,
             if fact is None:
                 problems.error(path, line, f'unknown fact "{value}"',
                                f"{suggest(value, facts.facts)}Facts are defined in {FACTS_FILE}.")
+            elif fact.not_on_pages:
+                problems.error(path, line, f'"{value}" is marked not_on_pages ({FACTS_FILE}:{fact.line}): '
+                               "no page may show it",
+                               f"Remove this call, or remove not_on_pages: from the fact in {FACTS_FILE}.")
             elif fact.is_list != (call.function in LIST_FUNCTIONS):
                 right = "fact_list" if fact.is_list else "fact"
-                problems.error(path, line, f'"{value}" is a {"list" if fact.is_list else "number"}; use {right}()',
+                problems.error(path, line, f'"{value}" is a {fact.kind}; use {right}()',
                                f'Write {{{{ {right}("{value}") }}}}.')
+            elif fact.statement and call.function == "fact_table":
+                problems.error(path, line, f'"{value}" is a statement; fact_table() shows numbers',
+                               f'Write {{{{ fact("{value}") }}}} in the text instead.')
             used.append(value)
     return tuple(used), tuple(links)
 
 
 def _words_facts(facts: Facts, language: Language, fact_id: str, keys: set,
                  problems: Problems) -> tuple[str, ...]:
-    """Facts used inside a list's item words (answers of the FAQ may cite numbers)."""
+    """Facts used inside a list's item words (answers of the FAQ may cite numbers) or a statement's text."""
     fact = facts.facts.get(fact_id)
     words = facts.words.get(language.code)
-    if fact is None or not fact.is_list or words is None:
+    if fact is None or words is None:
         return ()
     found: list[str] = []
+    if fact.statement and "{" in words.texts.get(fact_id, ""):
+        found.extend(_scan(words.texts[fact_id], words.path, words.lines.get(fact_id, 1), facts, keys, problems)[0])
     for item in fact.items:
         for field, text in words.items.get((fact_id, item.id), {}).items():
             if "{" in text:

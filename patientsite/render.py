@@ -66,7 +66,7 @@ def install_escaped_gettext(env: Environment, translations) -> None:
 
 
 _PLACEHOLDER_P = re.compile(r"<p>FACT(BLOCK)(\d+)X</p>")
-_PLACEHOLDER = re.compile(r"FACT(BLOCK|V)(\d+)X")
+_PLACEHOLDER = re.compile(r"FACT(BLOCK|TEXT|V)(\d+)X")   # TEXT: a statement's words, inline
 
 
 def relative_url(from_url: str, to_url: str) -> str:
@@ -115,6 +115,10 @@ class _PageRenderer:
     def _functions(self, page: Page, blocks: list[str]) -> dict:
         def fact(fact_id: str) -> str:
             # a placeholder Markdown leaves alone; the value's HTML replaces it after Markdown
+            if self.site.facts.facts[fact_id].statement:
+                text = self._inline(page, self.words.texts[fact_id], blocks)
+                blocks.append(f'<span class="fact-statement" data-fact="{escape(fact_id)}">{text}</span>')
+                return f"FACTTEXT{len(blocks) - 1}X"
             return f"FACTV{self.fact_ids[fact_id]}X"
 
         def block(template: str, **context) -> str:
@@ -130,13 +134,23 @@ class _PageRenderer:
 
         def fact_table(fact_ids) -> str:
             rows = [{"id": f, "label": self.words.labels[f], "value": Markup(self.value(f)),
-                     "sources": self.site.facts.facts[f].sources} for f in fact_ids]
+                     "sources": self.titles(self.site.facts.facts[f].all_sources())} for f in fact_ids]
             return block("facts/table.html", rows=rows)
+
+        def help_box() -> str:
+            clinic = self.site.config.clinic
+            phone = Markup('<a href="tel:{}">{}</a>').format(clinic.phone.replace(" ", ""), clinic.phone)
+            return block("facts/help.html", phone=phone, emergency=clinic.emergency_number)
 
         def link(key: str) -> str:
             return relative_url(page.url, self.site.page(self.language.code, key).url)
 
-        return {"fact": fact, "fact_list": fact_list, "fact_faq": fact_faq, "fact_table": fact_table, "link": link}
+        return {"fact": fact, "fact_list": fact_list, "fact_faq": fact_faq, "fact_table": fact_table,
+                "help_box": help_box, "link": link}
+
+    def titles(self, doc_ids) -> list[str]:
+        """The titles patients read for these documents: originals only, in this language's words."""
+        return [self.words.sources[doc] for doc in self.site.facts.originals(doc_ids)]
 
     def _list(self, page: Page, fact_id: str, blocks: list[str]) -> dict:
         fact = self.site.facts.facts[fact_id]
@@ -172,7 +186,7 @@ class _PageRenderer:
         """Put the fact values and blocks in place of their placeholders (blocks may hold values)."""
         def replace(match) -> str:
             kind, index = match.group(1), int(match.group(2))
-            return blocks[index] if kind == "BLOCK" else self.value(self.fact_order[index])
+            return self.value(self.fact_order[index]) if kind == "V" else blocks[index]
 
         for _depth in range(3):
             if "FACT" not in html:
@@ -210,12 +224,12 @@ class _PageRenderer:
         context = dict(
             self._common(page), body=self.body(page), config=config, clinic=config.clinic,
             reviewer=config.reviewer, reviewer_role=self.words.terms[config.reviewer.role],
+            reviewer_title=self.words.terms[config.reviewer.title],
             canonical=config.base_url + page.url, x_default=config.base_url + x_default.url,
             alternates=alternates, hreflangs=[(lang.code, config.base_url + p.url) for lang, p, _ in alternates],
             nav=[(p, relative_url(page.url, p.url)) for p in self.nav],
             home_url=relative_url(page.url, site.home(self.language.code).url),
-            sources=[site.facts.documents[d] for d in page.sources],
-            language_names={lang.code: lang.name for lang in config.languages}, translation_notice=notice,
+            sources=self.titles(page.sources), translation_notice=notice,
             next_review=review.next_review(page.reviewed, config), json_ld=functools.partial(self.json_ld, page),
         )
         return self.env.get_template("page.html").render(context).encode("utf-8")
@@ -224,7 +238,9 @@ class _PageRenderer:
         """The page's structured data (structured.py), with list words as plain text."""
         lists = {fact_id: self._plain_list(page, fact_id) for fact_id in structured.json_ld_facts(self.site, page)}
         therapy = Markup(therapy).unescape()    # a translation, escaped as text for HTML; JSON has its own
-        return structured.json_ld(self.site, page, therapy, self.words.terms[self.site.config.reviewer.role], lists)
+        reviewer = self.site.config.reviewer
+        return structured.json_ld(self.site, page, therapy, self.words.terms[reviewer.role],
+                                  self.words.terms[reviewer.title], lists)
 
     def _plain_list(self, page: Page, fact_id: str) -> list[dict]:
         """A list fact's item words as plain text: the same on every page, so made once."""

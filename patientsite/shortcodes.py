@@ -11,8 +11,9 @@ import functools
 import re
 from typing import NamedTuple
 
-FUNCTIONS = ("fact", "fact_faq", "fact_list", "fact_table", "link")
-BLOCK_FUNCTIONS = ("fact_faq", "fact_list", "fact_table")
+FUNCTIONS = ("fact", "fact_faq", "fact_list", "fact_table", "help_box", "link")
+BLOCK_FUNCTIONS = ("fact_faq", "fact_list", "fact_table", "help_box")
+NO_NAME_FUNCTIONS = ("help_box",)   # called with empty brackets
 _CALL = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _INNER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$", re.S)
 
@@ -55,7 +56,14 @@ def read_calls(text: str) -> tuple[tuple[Call, ...], tuple[Mistake, ...]]:
             mistakes.append(Mistake(line, f'unknown name "{function}"',
                                     f"{_suggest(function)}Pages may use: {', '.join(FUNCTIONS)}."))
             continue
-        names = _names(args, function)
+        if function in NO_NAME_FUNCTIONS:
+            names = () if args is not None and not args.strip() else None
+            if names is None:
+                mistakes.append(Mistake(line, f"{function}() takes nothing between its brackets",
+                                        f"Write {{{{ {function}() }}}}."))
+                continue
+        else:
+            names = _names(args, function)
         if names is None:
             example = ' or fact_table(["a", "b"])' if function == "fact_table" else ""
             mistakes.append(Mistake(line, f"{function}() needs one quoted name",
@@ -76,8 +84,11 @@ def expand(text: str, calls: tuple[Call, ...], functions: dict) -> str:
     parts, position = [], 0
     for call in calls:
         parts.append(text[position:call.start])
-        argument = list(call.names) if call.function == "fact_table" else call.names[0]
-        parts.append(str(functions[call.function](argument)))
+        if call.function in NO_NAME_FUNCTIONS:
+            parts.append(str(functions[call.function]()))
+        else:
+            argument = list(call.names) if call.function == "fact_table" else call.names[0]
+            parts.append(str(functions[call.function](argument)))
         position = call.end
     parts.append(text[position:])
     return "".join(parts)

@@ -155,12 +155,12 @@ def read_units(config: Config, language: Language, templates_dir: Path,
 
 def read_words_units(config: Config, language: Language, critical: frozenset,
                      problems: Problems) -> dict[tuple[str, str], Unit]:
-    """The units of one language's words.yaml: each term, counted noun and fact's words."""
+    """The units of one language's words.yaml: each term, counted noun, fact's words and source title."""
     units = {}
     words_rel = f"content/{language.code}/{WORDS_FILE}"
     words = _read_yaml(config.root, words_rel, problems)
     if isinstance(words, Node):
-        for section, prefix in (("terms", "term:"), ("units", "unit:"), ("facts", "")):
+        for section, prefix in (("terms", "term:"), ("units", "unit:"), ("facts", ""), ("sources", "source:")):
             node = words.get(section)
             for name, value in node.items() if isinstance(node, Node) else ():
                 unit_id = f"{prefix}{name}"

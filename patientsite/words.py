@@ -32,7 +32,9 @@ class Words:
     terms: Mapping[str, str]
     labels: Mapping[str, str]
     items: Mapping[tuple[str, str], Mapping[str, str]]
-    lines: Mapping[str, int]       # "fact id" or "fact id#item id" -> line in words.yaml
+    lines: Mapping[str, int]       # "fact id", "fact id#item id", "term:id", "source:doc id" -> line
+    texts: Mapping[str, str]       # statement fact id -> its text
+    sources: Mapping[str, str]     # document id -> its title for patients
 
 
 @functools.lru_cache(maxsize=64)
@@ -44,10 +46,13 @@ def plural_categories(language) -> tuple[str, ...]:
     return tuple(sorted({rule(n) for n in samples} | {"other"}))
 
 
-def read_words(data: Node, path: str, facts: dict, language, config: Config, problems: Problems) -> Words:
-    """One language's words.yaml, checked against the facts: every fact, item field, unit and term."""
-    check_keys(data, {"units", "terms", "facts"}, path, "words.yaml", problems, required=("facts",))
-    units, terms, labels, items, lines = {}, {}, {}, {}, {}
+def read_words(data: Node, path: str, facts: dict, documents: dict, language, config: Config,
+               problems: Problems) -> Words:
+    """One language's words.yaml, checked against the facts: every fact, item field, unit and term,
+    and the documents' titles."""
+    check_keys(data, {"units", "terms", "facts", "sources"}, path, "words.yaml", problems, required=("facts",))
+    units, terms, labels, items, lines, texts = {}, {}, {}, {}, {}, {}
+    titles = _titles(data, path, documents, lines, problems)
     needed = plural_categories(language)
     for unit, forms in (data.get("units") or Node()).items():
         line = data["units"].line_of(unit)
@@ -72,10 +77,21 @@ def read_words(data: Node, path: str, facts: dict, language, config: Config, pro
         where_line = given.line_of(fact.id) if fact.id in given else data.line_of("facts")
         lines[fact.id] = where_line
         raw = given.get(fact.id)
-        hint_what = "a label" if not fact.is_list else f"a label and, for every item, {', '.join(fact.word_fields)}"
+        hint_what = ("a label and a text" if fact.statement else "a label" if not fact.is_list
+                     else f"a label and, for every item, {', '.join(fact.word_fields)}")
         if raw is None:
-            problems.error(path, where_line, f'no {language.name} words for the fact "{fact.id}"',
-                           f"Add {hint_what} under facts: (copy the entry from content/{config.source_language.code}/{WORDS_FILE}).")
+            if not fact.not_on_pages:
+                problems.error(path, where_line, f'no {language.name} words for the fact "{fact.id}"',
+                               f"Add {hint_what} under facts: (copy the entry from content/{config.source_language.code}/{WORDS_FILE}).")
+            continue
+        if fact.statement:
+            for field_name in ("label", "text"):
+                if not isinstance(raw, Node) or not isinstance(raw.get(field_name), str) or not raw[field_name].strip():
+                    problems.error(path, where_line, f'the words for the statement "{fact.id}" need {field_name}:',
+                                   "Write label: (a short label) and text: (the statement as patients read it).")
+            if isinstance(raw, Node):
+                check_keys(raw, {"label", "text"}, path, f'the words for "{fact.id}"', problems)
+                labels[fact.id], texts[fact.id] = str(raw.get("label", "")), str(raw.get("text", ""))
             continue
         if not fact.is_list:
             if not isinstance(raw, str) or not raw.strip():
@@ -104,13 +120,43 @@ def read_words(data: Node, path: str, facts: dict, language, config: Config, pro
             if item_id not in {i.id for i in fact.items}:
                 problems.error(path, raw["items"].line_of(item_id), f'words for an unknown item "{item_id}" of "{fact.id}"',
                                f"The items of this list are: {', '.join(i.id for i in fact.items)}.")
-    used_units = {a.unit for f in facts.values() for a in f.amounts()} - set(MEASURE_UNITS)
+    used_units = {a.unit for f in facts.values() if not f.not_on_pages for a in f.amounts()} - set(MEASURE_UNITS)
     for unit in sorted(used_units - set(units)):
         problems.error(path, data.line_of("units"), f'no {language.name} forms for the counted noun "{unit}"',
                        f"Add under units: {unit}: {{{', '.join(c + ': ...' for c in needed)}}}.")
-    used_terms = {t for f in facts.values() for i in f.items for _, t in i.terms} | {config.reviewer.role}
+    used_terms = {t for f in facts.values() for i in f.items for _, t in i.terms} | {config.reviewer.role,
+                                                                                     config.reviewer.title}
     for term in sorted(used_terms - set(terms)):
         problems.error(path, data.line_of("terms"), f'no {language.name} words for the term "{term}"',
                        f"Add under terms: {term}: ...")
     return Words(path, MappingProxyType(units), MappingProxyType(terms), MappingProxyType(labels),
-                 MappingProxyType(items), MappingProxyType(lines))
+                 MappingProxyType(items), MappingProxyType(lines), MappingProxyType(texts), MappingProxyType(titles))
+
+
+def _titles(data: Node, path: str, documents: dict, lines: dict, problems: Problems) -> dict[str, str]:
+    """The `sources:` section: each original document's title as patients read it. Which titles are
+    needed depends on the pages (model.py checks that each page's sources have one)."""
+    node = data.get("sources")
+    lines["section:sources"] = data.line_of("sources") if node is not None else 1
+    if node is None:
+        return {}
+    if not isinstance(node, Node):
+        problems.error(path, data.line_of("sources"), '"sources" must map each document id to its title',
+                       'Write sources: then, indented, doc-000: "Title (in Italian)".')
+        return {}
+    titles = {}
+    for doc_id, title in node.items():
+        line = lines[f"source:{doc_id}"] = node.line_of(doc_id)
+        doc = documents.get(doc_id)
+        if doc is None:
+            problems.error(path, line, f'a title for an unknown document "{doc_id}"',
+                           f"{suggest(str(doc_id), documents)}Documents are listed in content/facts.yaml.")
+        elif doc.translation_of:
+            problems.error(path, line, f'"{doc_id}" is a translation of "{doc.translation_of}": pages never list it',
+                           f"Delete this line; the title of {doc.translation_of} stands for both.")
+        elif not isinstance(title, str) or not title.strip():
+            problems.error(path, line, f'the title of "{doc_id}" must be a line of text',
+                           'Write the title patients read, e.g. doc-000: "Mesoterapia (in italiano)".')
+        else:
+            titles[str(doc_id)] = title.strip()
+    return titles

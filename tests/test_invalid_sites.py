@@ -47,12 +47,12 @@ CASES = {
     ),
     "missing-words": (
         {"content/ru/words.yaml": __import__("sitefiles").WORDS["ru"].replace("  interval: интервал между сеансами\n", "")},
-        'error: content/ru/words.yaml:6: no Русский words for the fact "interval"\n'
+        'error: content/ru/words.yaml:10: no Русский words for the fact "interval"\n'
         "    Add a label under facts: (copy the entry from content/it/words.yaml).",
     ),
     "missing-item-words": (
         {"content/en/words.yaml": __import__("sitefiles").WORDS["en"].replace("      allergy: {label: Allergy, reason: The substances are active.}\n", "")},
-        'error: content/en/words.yaml:16: no English words for item "allergy" of "contraindications"\n'
+        'error: content/en/words.yaml:21: no English words for item "allergy" of "contraindications"\n'
         "    Add label, reason for it.",
     ),
     "russian-plural-missing": (
@@ -93,7 +93,7 @@ CASES = {
     "page-unknown-name": (
         {"content/it/treatment.md": IT_TREATMENT + "\n{{ clinic_name }}\n"},
         'error: content/it/treatment.md:19: unknown name "clinic_name"\n'
-        "    Pages may use: fact, fact_faq, fact_list, fact_table, link.",
+        "    Pages may use: fact, fact_faq, fact_list, fact_table, help_box, link.",
     ),
     "missing-translation": (
         {"content/ru/contraindications.md": None},

@@ -108,11 +108,11 @@ def test_stale_critical_words_fail_the_build_until_updated_and_marked(site_root,
     edit(site_root, "content/it/words.yaml", "reason: Le sostanze sono attive.", "reason: Le sostanze sono molto attive.")
     code, _, err = cli(site_root, "build", "--out", str(tmp_path / "site"), capsys=capsys)
     assert code == 1 and not (tmp_path / "site").exists()
-    assert ('error: content/en/words.yaml:13: the English words for the critical fact "contraindications" were '
+    assert ('error: content/en/words.yaml:18: the English words for the critical fact "contraindications" were '
             "translated from an older Italian text\n    Critical text is never published out of date. See what "
             "changed: python build.py status; update the words here, then run: "
             "python build.py status --mark-current en words:contraindications") in err
-    assert 'error: content/ru/words.yaml:13: the Русский words for the critical fact "contraindications"' in err
+    assert 'error: content/ru/words.yaml:18: the Русский words for the critical fact "contraindications"' in err
     code, out, _ = cli(site_root, "status", capsys=capsys)
     assert "stale    words contraindications" in out and "CRITICAL: the build fails until this is fixed" in out
     assert "-    reason: Le sostanze sono attive.\n           +    reason: Le sostanze sono molto attive." in out
@@ -153,7 +153,7 @@ def test_missing_translations_are_listed_even_though_the_build_fails(site_root, 
     code, out, err = cli(site_root, "status", "--fail-on", "missing", capsys=capsys)
     assert code == 1 and "status: 2 unit(s) are missing" in err
     assert "  missing  page treatment                     content/it/treatment.md  no English page with key: treatment" in out
-    assert ('  missing  words contraindications            content/en/words.yaml:13  item "allergy" has no "reason"'
+    assert ('  missing  words contraindications            content/en/words.yaml:18  item "allergy" has no "reason"'
             "  CRITICAL: the build fails until this is fixed") in out
     code, _, err = cli(site_root, "status", "--mark-current", "en", "treatment", capsys=capsys)
     assert code == 1 and ('the English translation of "treatment" cannot be marked current: no English page '
@@ -243,6 +243,6 @@ def test_the_italian_source_row_shows_its_own_gaps(site_root, capsys):
     edit(site_root, "content/it/messages.po", 'msgstr "Telefono"', 'msgstr ""')
     code, out, _ = cli(site_root, "status", "--fail-on", "missing", capsys=capsys)
     assert code == 1
-    assert "it Italiano   fact words         9      -        1      0          -" in out
+    assert "it Italiano   fact words        13      -        1      0          -" in out
     assert "  missing  words interval                     content/it/words.yaml  no Italiano words" in out
     assert '  missing  UI "Phone"                         content/it/messages.po:' in out and "not translated" in out
