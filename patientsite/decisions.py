@@ -167,6 +167,7 @@ def read_decision(raw: Node, where: str, statement: bool, variants: int, reviewe
                        f"({variants} variant{'s' if variants != 1 else ''})",
                        "A decision chooses between two or more variants: add each source's variant "
                        "under variants:, or remove decision: and give the fact's value and sources.")
+        return None
     check_keys(node, _DECISION_KEYS, FACTS_FILE, what, problems, required=("status", "reviewer", "date", "rationale"))
     amount = None
     has_value = "range" in node or "value" in node

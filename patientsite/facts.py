@@ -121,14 +121,19 @@ def load_facts(config: Config) -> Facts:
     check_keys(data, {"documents", "facts", "corrections"}, FACTS_FILE,
                "facts.yaml", problems, required=("documents", "facts"))
     documents = _documents(data.get("documents", Node()), problems)
-    facts = _facts(data.get("facts", Node()), set(documents), {config.reviewer.id}, problems)
+    node = data.get("facts") if isinstance(data.get("facts"), Node) else Node()
+    if "facts" in data and not isinstance(data["facts"], Node):
+        problems.error(FACTS_FILE, data.line_of("facts"), '"facts" must be a mapping of fact ids to facts',
+                       "Indent each fact id under facts:, one per line.")
+    facts = _facts(node, set(documents), {config.reviewer.id}, problems)
     corrections = tuple(_corrections(data.get("corrections") or Node(), facts, documents, problems))
     words = {}
     for language in config.languages:
         path = f"content/{language.code}/{WORDS_FILE}"
         raw = _read(config.root, path, problems)
         if raw is not None:
-            words[language.code] = read_words(raw, path, facts, documents, language, config, problems)
+            words[language.code] = read_words(raw, path, facts, documents, language, config, problems,
+                                              defined=set(node))
     problems.raise_if_any()
     warn_unconfirmed(facts, config.reviewer.name, problems)
     return Facts(MappingProxyType(documents), MappingProxyType(facts), corrections,
@@ -161,14 +166,16 @@ def _documents(node: Node, problems: Problems) -> dict[str, Document]:
         original = doc.get("translation_of")
         result[str(doc_id)] = Document(str(doc_id), str(doc.get("file", "")), str(doc.get("language", "")),
                                        str(doc.get("title", "")), None if original is None else str(original))
-    for doc in result.values():
+    for doc in list(result.values()):
         original = result.get(doc.translation_of or "")
         if doc.translation_of is not None and (original is None or original.translation_of or original is doc):
+            others = [d for d in result if d != doc.id]
             problems.error(FACTS_FILE, node[doc.id].line_of("translation_of"),
                            f'document "{doc.id}" is a translation of "{doc.translation_of}", which is not '
                            "an original document listed here",
-                           f"{suggest(doc.translation_of, result)}Name the original document it translates "
+                           f"{suggest(doc.translation_of, others)}Name the original document it translates "
                            "(one that is not itself a translation).")
+            result[doc.id] = Document(doc.id, doc.file, doc.language, doc.title)   # no second error for it
     return result
 
 
@@ -216,7 +223,7 @@ def _fact(fact_id: str, raw: Node, line: int, documents: set, reviewers: set, pr
                            "words.yaml), status: proposed, reviewer:, date: and rationale:.")
             return None
         decision = read_decision(raw, where, statement, len(variants), reviewers, problems)
-        if decision is None:
+        if decision is None or (decision.amount is None and not statement):
             return None
         sources = tuple(sorted({doc for variant in variants for doc in variant.sources}))
         return Fact(fact_id, decision.amount, (), ("label", "text") if statement else ("label",), critical,

@@ -47,9 +47,10 @@ def plural_categories(language) -> tuple[str, ...]:
 
 
 def read_words(data: Node, path: str, facts: dict, documents: dict, language, config: Config,
-               problems: Problems) -> Words:
+               problems: Problems, defined=None) -> Words:
     """One language's words.yaml, checked against the facts: every fact, item field, unit and term,
-    and the documents' titles."""
+    and the documents' titles. `defined`: every fact id of facts.yaml, also those with errors of
+    their own (default: `facts`), so their words are not reported as unknown too."""
     check_keys(data, {"units", "terms", "facts", "sources"}, path, "words.yaml", problems, required=("facts",))
     units, terms, labels, items, lines, texts = {}, {}, {}, {}, {}, {}
     titles = _titles(data, path, documents, lines, problems)
@@ -70,7 +71,7 @@ def read_words(data: Node, path: str, facts: dict, documents: dict, language, co
         lines[f"term:{term}"] = data["terms"].line_of(term)
     given = data.get("facts") if isinstance(data.get("facts"), Node) else Node()
     for fact_id in given:
-        if fact_id not in facts:
+        if fact_id not in (facts if defined is None else defined):
             problems.error(path, given.line_of(fact_id), f'words for an unknown fact "{fact_id}"',
                            f"{suggest(str(fact_id), facts)}Every fact id must be defined in content/facts.yaml.")
     for fact in facts.values():
