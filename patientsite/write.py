@@ -56,7 +56,7 @@ def check_output_folder(out: Path, root: Path | None = None) -> None:
         problems.error(shown, None, "the output path is a file, not a folder", hint)
     elif out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
         problems.error(shown, None, f"the output folder holds files this build did not make (no {MARKER} in it)",
-                       hint)
+                       hint + " A site/ made by a version of this tool from before the marker: delete it once.")
     if root is not None:
         root = root.resolve()
         inside = [root / name for name in PROTECTED]
