@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from .config import Config
 from .errors import Problems
+from .textfile import read_source
 from .yamlload import Node, check_keys, parse_yaml
 
 CLAIMS_FILE = "claims.yaml"
@@ -58,7 +59,10 @@ def load_claims(config: Config) -> tuple[dict[str, tuple[Rule, ...]], Problems]:
                            f"Copy content/{config.source_language.code}/{CLAIMS_FILE} here and put its "
                            f"phrases into {language.name}.")
             continue
-        data, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+        text = read_source(config.root, rel, problems)
+        if text is None:
+            continue
+        data, found = parse_yaml(text, rel)
         problems.errors.extend(found)
         if found:
             continue

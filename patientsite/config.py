@@ -9,6 +9,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from .errors import Problem, Problems
+from .textfile import read_source
 from .yamlload import Node, Seq, check_keys, parse_yaml
 
 CONFIG_FILE = "site.yaml"
@@ -77,7 +78,9 @@ def load_config(root: Path) -> Config:
         problems.error(CONFIG_FILE, None, "the site configuration is missing",
                        f"Create {CONFIG_FILE} at the top of the project (see docs/clinic.md).")
         problems.raise_if_any()
-    data, found = parse_yaml(path.read_text(encoding="utf-8"), CONFIG_FILE)
+    text = read_source(root, CONFIG_FILE, problems)
+    problems.raise_if_any()
+    data, found = parse_yaml(text, CONFIG_FILE)
     problems.errors.extend(found)
     problems.raise_if_any()
     if not isinstance(data, Node):

@@ -19,6 +19,12 @@ class Problem:
     message: str
     hint: str = ""
 
+    def __post_init__(self) -> None:
+        # lines count from 1: "line 0" (a line before the first) is no line at all
+        if self.line is not None and (not isinstance(self.line, int) or self.line < 1):
+            object.__setattr__(self, "line", None)
+            object.__setattr__(self, "column", None)
+
     @property
     def location(self) -> str:
         where = self.path

@@ -15,6 +15,7 @@ from typing import Mapping
 
 from .config import Config
 from .errors import Problem, Problems, suggest
+from .textfile import read_source
 from .words import MEASURE_UNITS, WORDS_FILE, Words, plural_categories, read_words
 from .yamlload import Node, Seq, check_keys, parse_yaml
 
@@ -136,7 +137,10 @@ def _read(root: Path, rel: str, problems: Problems) -> Node | None:
     if not path.is_file():
         problems.error(rel, None, "file is missing", f"Create {rel} (see docs/content-format.md).")
         return None
-    data, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+    text = read_source(root, rel, problems)
+    if text is None:
+        return None
+    data, found = parse_yaml(text, rel)
     problems.errors.extend(found)
     if found:
         return None

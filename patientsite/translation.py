@@ -24,6 +24,7 @@ from .content import split_front_matter
 from .errors import Problems
 from .facts import FACTS_FILE, WORDS_FILE
 from .i18n import CATALOG_FILE, read_catalog, template_messages, unusable
+from .textfile import read_source
 from .yamlload import Node, parse_yaml
 
 LOCK_FILE = "translations.lock"
@@ -144,7 +145,9 @@ def read_units(config: Config, language: Language, templates_dir: Path,
     units: dict[tuple[str, str], Unit] = {}
     folder = config.root / "content" / language.code
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
-        unit = page_unit(f"content/{language.code}/{path.name}", path.read_text(encoding="utf-8"), problems)
+        rel = f"content/{language.code}/{path.name}"
+        text = read_source(config.root, rel, problems)
+        unit = None if text is None else page_unit(rel, text, problems)
         if unit is not None:
             units.setdefault(unit_key(unit), unit)
     units.update(read_words_units(config, language, critical, problems))
@@ -189,7 +192,10 @@ def _read_yaml(root: Path, rel: str, problems: Problems):
     path = root / rel
     if not path.is_file():
         return None
-    data, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+    text = read_source(root, rel, problems)
+    if text is None:
+        return None
+    data, found = parse_yaml(text, rel)
     problems.errors.extend(found)
     return data if not found else None
 
