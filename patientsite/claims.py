@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from .config import Config
 from .errors import Problems
 from .textfile import read_source
-from .yamlload import Node, check_keys, parse_yaml
+from .yamlload import Node, check_keys, check_types, parse_yaml
 
 CLAIMS_FILE = "claims.yaml"
 
@@ -83,6 +83,7 @@ def load_claims(config: Config) -> tuple[dict[str, tuple[Rule, ...]], Problems]:
                     continue
                 check_keys(raw, {"why", "phrases"}, rel, f'the rule "{rule_id}"', problems,
                            required=("why", "phrases"))
+                check_types(raw, {"why": str}, rel, f'the rule "{rule_id}"', problems)
                 phrases = raw.get("phrases") or []
                 if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
                     problems.error(rel, raw.line_of("phrases"), f'the phrases of "{rule_id}" must be a list of text',

@@ -17,10 +17,11 @@ from .config import Config
 from .errors import Problem, Problems, suggest
 from .textfile import read_source
 from .words import MEASURE_UNITS, WORDS_FILE, Words, plural_categories, read_words
-from .yamlload import Node, Seq, check_keys, parse_yaml
+from .yamlload import Node, Seq, check_keys, check_types, parse_yaml
 
 FACTS_FILE = "content/facts.yaml"
-_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*\Z")
+MAX_NUMBER = Decimal(1_000_000)     # no dose, count or interval on a patient page comes near this
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def _documents(node: Node, problems: Problems) -> dict[str, Document]:
             continue
         check_keys(doc, {"file", "language", "title"}, FACTS_FILE, f'document "{doc_id}"', problems,
                    required=("file", "language", "title"))
+        check_types(doc, {"file": str, "language": str, "title": str}, FACTS_FILE, f'document "{doc_id}"', problems)
         result[str(doc_id)] = Document(str(doc_id), str(doc.get("file", "")), str(doc.get("language", "")),
                                        str(doc.get("title", "")))
     return result
@@ -181,7 +183,7 @@ def _sources(node: Node, documents: set, problems: Problems, where: str) -> tupl
                        "Write sources: [doc-000, doc-004].")
         return ()
     for index, doc in enumerate(raw):
-        if doc not in documents:
+        if not isinstance(doc, str) or doc not in documents:
             problems.error(FACTS_FILE, raw.line_of(index), f'{where} cites an unknown document "{doc}"',
                            f"{suggest(str(doc), documents)}Documents are listed under 'documents:'.")
     return tuple(str(doc) for doc in raw)
@@ -196,6 +198,10 @@ def _amount(node, path: str, line: int, where: str, problems: Problems) -> Amoun
                            "Write range: [3, 4].")
             return None
         low, high = (Decimal(str(x)) for x in raw)
+        if not all(_plausible(x) for x in (low, high)):
+            problems.error(path, node.line_of("range"), f"the range of {where} must be numbers from 0 to {MAX_NUMBER}",
+                           "Write the numbers of the source document, e.g. range: [3, 4].")
+            return None
         if low >= high:
             problems.error(path, node.line_of("range"), f"the range of {where} must go from low to high",
                            f"Write range: [{raw[1]}, {raw[0]}] or a single value: N.")
@@ -207,12 +213,21 @@ def _amount(node, path: str, line: int, where: str, problems: Problems) -> Amoun
                            "Write value: 4 (digits only; the unit goes in 'unit:').")
             return None
         low, high = Decimal(str(raw)), None
+        if not _plausible(low):
+            problems.error(path, node.line_of("value"), f"the value of {where} must be a number from 0 to {MAX_NUMBER}",
+                           "Write the number of the source document, e.g. value: 4.")
+            return None
     unit = node.get("unit")
     if not isinstance(unit, str) or not _ID.match(unit):
         problems.error(path, node.line_of("unit") if "unit" in node else line, f"{where} needs a unit",
                        f"Add unit: one of {', '.join(MEASURE_UNITS)}, or a counted noun such as session.")
         return None
     return Amount(low, high, unit)
+
+
+def _plausible(number: Decimal) -> bool:
+    """Finite, not negative, below MAX_NUMBER, at most six decimals: a number a page can show."""
+    return number.is_finite() and 0 <= number <= MAX_NUMBER and number == number.quantize(Decimal("0.000001"))
 
 
 def _facts(node: Node, documents: set, problems: Problems) -> dict[str, Fact]:
@@ -235,9 +250,14 @@ def _facts(node: Node, documents: set, problems: Problems) -> dict[str, Fact]:
         if not sources:
             problems.error(FACTS_FILE, line, f"{where} names no source document",
                            "Add sources: [doc-...] naming the document(s) it comes from.")
+        check_types(raw, {"critical": bool}, FACTS_FILE, where, problems)
         if kinds[0] == "items":
             check_keys(raw, {"items", "words", "critical", "sources"}, FACTS_FILE, where, problems)
             fields = raw.get("words") or Seq(["label"])
+            if not isinstance(fields, list) or not all(isinstance(f, str) and _ID.match(f) for f in fields):
+                problems.error(FACTS_FILE, raw.line_of("words"), f"the words of {where} must be a list of field names",
+                               "Write words: [label, reason].")
+                fields = Seq(["label"])
             items = _items(raw, fact_id, documents, problems)
             result[fact_id] = Fact(fact_id, None, items, tuple(str(f) for f in fields),
                                    bool(raw.get("critical", False)), sources, line)
@@ -265,6 +285,7 @@ def _items(raw: Node, fact_id: str, documents: set, problems: Problems) -> tuple
             if name == "sources":
                 continue
             if isinstance(value, Node):
+                check_keys(value, {"value", "range", "unit"}, FACTS_FILE, f'"{fact_id}: {item_id}.{name}"', problems)
                 amount = _amount(value, FACTS_FILE, attrs.line_of(name), f'"{fact_id}: {item_id}.{name}"', problems)
                 if amount:
                     amounts.append((str(name), amount))
@@ -284,6 +305,7 @@ def _disagreements(node: Node, facts: dict, problems: Problems):
         if raw is None:
             continue
         check_keys(raw, {"facts", "note"}, FACTS_FILE, f'disagreement "{dis_id}"', problems, required=("facts", "note"))
+        check_types(raw, {"facts": list, "note": str}, FACTS_FILE, f'disagreement "{dis_id}"', problems)
         ids = tuple(str(f) for f in raw.get("facts") or ())
         _known_facts(ids, raw, facts, problems)
         yield Disagreement(str(dis_id), ids, str(raw.get("note", "")), node.line_of(dis_id))
@@ -296,6 +318,7 @@ def _corrections(node: Node, facts: dict, documents: dict, problems: Problems):
             continue
         check_keys(raw, {"document", "says", "carried_as", "facts"}, FACTS_FILE, f'correction "{cor_id}"',
                    problems, required=("document", "says", "carried_as"))
+        check_types(raw, {"says": str, "carried_as": str, "facts": list}, FACTS_FILE, f'correction "{cor_id}"', problems)
         if raw.get("document") not in documents:
             problems.error(FACTS_FILE, raw.line_of("document"), f'correction "{cor_id}" names an unknown document',
                            f"Use one of: {', '.join(documents)}.")

@@ -65,8 +65,12 @@ def install_escaped_gettext(env: Environment, translations) -> None:
         newstyle=True)
 
 
-_PLACEHOLDER_P = re.compile(r"<p>FACT(BLOCK)(\d+)X</p>")
-_PLACEHOLDER = re.compile(r"FACT(BLOCK|V)(\d+)X")
+# Placeholders for fact values and blocks, put in before Markdown and filled after it. They are made of
+# private-use characters, which textfile.read_source refuses in every content file: no page or word
+# can forge one (the text "FACTV0X" in a page is shown as it is).
+OPEN, CLOSE = "\ue000", "\ue001"
+_PLACEHOLDER_P = re.compile(f"<p>{OPEN}(B)(\\d+){CLOSE}</p>")
+_PLACEHOLDER = re.compile(f"{OPEN}([BV])(\\d+){CLOSE}")
 
 
 def relative_url(from_url: str, to_url: str) -> str:
@@ -115,12 +119,12 @@ class _PageRenderer:
     def _functions(self, page: Page, blocks: list[str]) -> dict:
         def fact(fact_id: str) -> str:
             # a placeholder Markdown leaves alone; the value's HTML replaces it after Markdown
-            return f"FACTV{self.fact_ids[fact_id]}X"
+            return f"{OPEN}V{self.fact_ids[fact_id]}{CLOSE}"
 
         def block(template: str, **context) -> str:
             html = self.env.get_template(template).render(**context, **self._common(page))
             blocks.append(html)
-            return f"FACTBLOCK{len(blocks) - 1}X"
+            return f"{OPEN}B{len(blocks) - 1}{CLOSE}"
 
         def fact_list(fact_id: str) -> str:
             return block("facts/list.html", fact=self._list(page, fact_id, blocks))
@@ -172,10 +176,10 @@ class _PageRenderer:
         """Put the fact values and blocks in place of their placeholders (blocks may hold values)."""
         def replace(match) -> str:
             kind, index = match.group(1), int(match.group(2))
-            return blocks[index] if kind == "BLOCK" else self.value(self.fact_order[index])
+            return blocks[index] if kind == "B" else self.value(self.fact_order[index])
 
         for _depth in range(3):
-            if "FACT" not in html:
+            if OPEN not in html:
                 break
             html = _PLACEHOLDER_P.sub(replace, html)
             html = _PLACEHOLDER.sub(replace, html)

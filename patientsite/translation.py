@@ -25,7 +25,7 @@ from .errors import Problems
 from .facts import FACTS_FILE, WORDS_FILE
 from .i18n import CATALOG_FILE, read_catalog, template_messages, unusable
 from .textfile import read_source
-from .yamlload import Node, parse_yaml
+from .yamlload import Node, check_keys, parse_yaml
 
 LOCK_FILE = "translations.lock"
 KINDS = ("page", "words", "ui")
@@ -270,6 +270,8 @@ def read_lock(config: Config, language: Language) -> Lock:
     entries = {}
     if not problems.errors and not isinstance(data, Node):
         problems.error(rel, 1, "the lock file must be a mapping", hint)
+    if isinstance(data, Node):
+        check_keys(data, set(KINDS), rel, "the lock file", problems)
     for kind in KINDS if isinstance(data, Node) else ():
         section = data.get(kind) or Node()
         if not isinstance(section, Node):
@@ -277,6 +279,8 @@ def read_lock(config: Config, language: Language) -> Lock:
             continue
         for unit_id, raw in section.items():
             ok = isinstance(raw, Node) and all(isinstance(raw.get(k), str) for k in ("hash", "source", "translation"))
+            if isinstance(raw, Node):
+                check_keys(raw, {"hash", "source", "marked", "translation"}, rel, f'the entry "{unit_id}"', problems)
             if not ok or not isinstance(raw.get("marked"), datetime.date):
                 problems.error(rel, section.line_of(unit_id), f'the entry "{unit_id}" is damaged', hint)
                 continue

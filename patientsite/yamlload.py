@@ -228,3 +228,46 @@ def check_keys(node: Node, allowed, src_path: str, where: str, problems,
         if key not in node:
             problems.error(src_path, node.line, f'{where} is missing the required key "{key}"',
                            f'Add "{key}: ..." here.')
+
+
+_KIND_WORDS = {bool: "true or false", str: "a line of text", int: "a whole number", list: "a list"}
+_KIND_HINTS = {bool: "Write {key}: true or {key}: false, without quotes.",
+               str: 'Write {key}: followed by the text; put text that starts with a digit, or holds ":", "[" '
+                    'or "{{", in quotes.',
+               int: "Write {key}: followed by digits only, without quotes.",
+               list: "Write {key}: [first, second]."}
+
+
+def check_types(node: Node, kinds: dict, src_path: str, where: str, problems) -> None:
+    """Report every key of `node` whose value is not of its kind: bool (a real true/false, never the
+    text "false"), str (text, not a list, mapping, number or date), int (not a bool) or list."""
+    for key, kind in kinds.items():
+        if key not in node:
+            continue
+        value = node[key]
+        if kind is bool:
+            good = isinstance(value, bool)
+        elif kind is int:
+            good = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            good = isinstance(value, kind)
+        if kind is str and good and not value.strip():
+            problems.error(src_path, node.line_of(key), f'"{key}" in {where} is empty', _KIND_HINTS[str].format(key=key))
+        elif not good:
+            shown = f' ("{value}")' if isinstance(value, str) else ""
+            problems.error(src_path, node.line_of(key), f'"{key}" in {where} must be {_KIND_WORDS[kind]}, '
+                           f"not {_type_name(value)}{shown}", _KIND_HINTS[kind].format(key=key))
+
+
+def _type_name(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, datetime.date):
+        return "a date"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "empty" if value is None else "text"
