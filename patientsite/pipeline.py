@@ -16,6 +16,7 @@ from .cache import CACHE_DIR, RenderCache
 from .render import render_site
 from .report import review_report
 from .status import check_translations
+from .textfile import check_templates
 from .write import check_output_folder, output_lock, write_file, write_site
 
 REPORT_PATH = "reports/review.md"
@@ -36,6 +37,7 @@ def load_site(root: Path) -> Site:
     """Stages load + model: everything checked, nothing rendered."""
     templates = root / "templates"
     config = load_config(root)
+    check_templates(templates)
     facts = load_facts(config)
     pages = load_content(config)
     catalogs = load_catalogs(config, templates)

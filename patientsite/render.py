@@ -16,8 +16,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError,
-                    select_autoescape)
+import jinja2
+import markupsafe
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound,
+                    TemplateSyntaxError, select_autoescape)
 from markupsafe import Markup, escape
 
 from . import markdown as md_
@@ -368,6 +370,22 @@ def _render_in_worker(indices) -> tuple[list, list, list, dict]:
     return _render_pages(site, templates_dir, notices, indices, renderers)
 
 
+_TEMPLATE_LIBRARIES = tuple(os.path.dirname(module.__file__) + os.sep for module in (jinja2, markupsafe))
+
+
+def _is_template(filename: str) -> bool:
+    return filename.endswith((".html", ".xml"))
+
+
+def _raised_by_template(tb) -> bool:
+    """Whether the innermost frame is a template's own code or Jinja's (an operator, a call, a filter):
+    the template did something wrong. Deeper in the generator's own code it is the generator's bug."""
+    last = None
+    while tb is not None:
+        last, tb = tb.tb_frame.f_code.co_filename, tb.tb_next
+    return last is not None and (_is_template(last) or last.startswith(_TEMPLATE_LIBRARIES))
+
+
 class _located:
     """Turn a template or page error into a Problem naming the file and line."""
 
@@ -378,11 +396,22 @@ class _located:
         return self
 
     def __exit__(self, kind, exc, tb) -> bool:
-        if exc is None or not isinstance(exc, (TemplateError, KeyError, TypeError, ValueError)):
+        if exc is None or not isinstance(exc, Exception):
             return False
         path, line = self._where(exc, tb)
+        if isinstance(exc, TemplateNotFound):
+            name = exc.name if isinstance(exc.name, str) else str(exc)
+            if line is None:    # loaded by the build itself: one message for the file, not one per page
+                self.problems.error(f"templates/{name}", None, "this template is missing; the build renders with it",
+                                    f"Restore templates/{name} (e.g. from version control).")
+            else:
+                self.problems.error(path, line, f'the template "{name}" used on this line is missing',
+                                    f"Create templates/{name}, or correct the name on this line.")
+            return True
         if line is None and not isinstance(exc, TemplateError):
             return False  # raised by the generator's own code, not by a template: a bug to report as such
+        if not isinstance(exc, TemplateError) and not _raised_by_template(tb):
+            return False  # the generator's own code failed while a template called it: a bug
         message = exc.message if isinstance(exc, TemplateError) and exc.message else str(exc)
         hint = ("Check the template tags and names on this line; unknown names are errors, never blanks."
                 if path.startswith("templates/") else "Check the fact functions and braces on this line.")
@@ -395,7 +424,7 @@ class _located:
         found: tuple[str, int | None] = (self.page.src_path if self.page else "templates", None)
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
-            if filename.endswith(".html") or filename.endswith(".xml"):
+            if _is_template(filename):
                 found = (self._rel(filename), tb.tb_lineno)
             tb = tb.tb_next
         return found

@@ -73,4 +73,26 @@ def decode_source(data: bytes, rel: str, problems: Problems) -> str | None:
     return text
 
 
-__all__ = ["MAX_BYTES", "decode_source", "read_source"]
+
+
+def check_templates(templates_dir: Path) -> None:
+    """Every template (templates/**/*.html and *.xml, not static/) is UTF-8 text: checked before the
+    catalogues and the model read them, so a Latin-1 template is a message, not a traceback."""
+    problems = Problems("reading the templates")
+    if not templates_dir.is_dir():
+        problems.error("templates", None, "the templates folder is missing",
+                       "Restore templates/ (e.g. from version control).")
+    for path in sorted(templates_dir.rglob("*")) if templates_dir.is_dir() else ():
+        rel = path.relative_to(templates_dir).as_posix()
+        if path.suffix in (".html", ".xml") and not rel.startswith("static/") and path.is_file():
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                problems.error(f"templates/{rel}", None, f"the template cannot be read: {exc.strerror or exc}",
+                               "Check that it is a readable file (its permissions), then build again.")
+                continue
+            decode_source(data, f"templates/{rel}", problems)
+    problems.raise_if_any()
+
+
+__all__ = ["MAX_BYTES", "check_templates", "decode_source", "read_source"]

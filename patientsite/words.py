@@ -11,6 +11,7 @@ from typing import Mapping
 
 from .config import Config
 from .errors import Problems, suggest
+from .shortcodes import BLOCK_FUNCTIONS, read_calls
 from .yamlload import Node, check_keys, check_types
 
 WORDS_FILE = "words.yaml"
@@ -113,6 +114,7 @@ def read_words(data: Node, path: str, facts: dict, language, config: Config, pro
                     problems.error(path, line, f'item "{item.id}" of "{fact.id}" has no "{field_name}"',
                                    f"Add {field_name}: with the {language.name} text.")
             items[(fact.id, item.id)] = MappingProxyType({str(k): str(v) for k, v in given_item.items()})
+            _check_word_calls(items[(fact.id, item.id)], path, line, fact.id, problems)
         for item_id in raw["items"]:
             if item_id not in {i.id for i in fact.items}:
                 problems.error(path, raw["items"].line_of(item_id), f'words for an unknown item "{item_id}" of "{fact.id}"',
@@ -127,3 +129,16 @@ def read_words(data: Node, path: str, facts: dict, language, config: Config, pro
                        f"Add under terms: {term}: ...")
     return Words(path, MappingProxyType(units), MappingProxyType(terms), MappingProxyType(labels),
                  MappingProxyType(items), MappingProxyType(lines))
+
+
+def _check_word_calls(texts, path: str, line: int, fact_id: str, problems: Problems) -> None:
+    """A list item's words are text inside the list: they may show a number (fact) or a link, never a
+    block (fact_list, fact_faq, fact_table), so a list can neither show itself nor start a cycle."""
+    for text in texts.values():
+        for call in read_calls(text)[0] if "{" in text else ():
+            if call.function in BLOCK_FUNCTIONS:
+                problems.error(path, line + call.line - 1,
+                               f'the words of "{fact_id}" call {call.function}("{call.names[0]}"): a list\'s '
+                               "words cannot show a list or table (a list showing itself, or a cycle of lists, "
+                               "would never end)",
+                               'Use fact("id") for a number here, and put the list or table on the page.')

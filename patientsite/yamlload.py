@@ -182,9 +182,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, src_path: str, line_offset: int) 
     context = exc.context or ""
     if exc.context_mark is not None and context.startswith(_OPENED):
         mark = exc.context_mark
-        what = ("a quote opened here is never closed" if "quoted" in context
+        what = "YAML syntax error: " + ("a quote opened here is never closed" if "quoted" in context
                 else "a bracket opened here is never closed" if "flow" in context
-                else f"YAML syntax error: {exc.problem or context}")
+                else exc.problem or context)
         where = exc.problem_mark
         found = f" (the parser noticed on line {where.line + 1 + line_offset})" if where and where.line != mark.line else ""
         return Problem(src_path, mark.line + 1 + line_offset, mark.column + 1, what + found,
