@@ -17,7 +17,7 @@ from badinput import Previous, run, snapshot
 from sitefiles import REPO, base_files, make_site
 
 FILES = sorted(base_files())            # site.yaml, facts.yaml, every words.yaml and page
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 # a byte that cannot start UTF-8 text when an ASCII letter follows it: a continuation byte, or a lead
 # byte without its continuation (what a Windows editor's "è" or "é" in Latin-1/Windows-1252 becomes)
 BAD_BYTES = st.integers(0x80, 0xFF)
