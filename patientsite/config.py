@@ -8,7 +8,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from .errors import Problem, Problems
+from .errors import Problem, Problems, shown
 from .textfile import read_source
 from .yamlload import Node, Seq, check_keys, check_types, parse_yaml
 
@@ -174,7 +174,7 @@ def _languages(raw, data: Node, problems: Problems) -> tuple[Language, ...]:
                     CONFIG_FILE, "a language", problems)
         code = str(item.get("code", ""))
         if code and not _CODE.fullmatch(code):
-            problems.error(CONFIG_FILE, item.line_of("code"), f'language code "{code}" is not a two- or three-letter code',
+            problems.error(CONFIG_FILE, item.line_of("code"), f'language code "{shown(code)}" is not a two- or three-letter code',
                            'Use an ISO 639 code such as "it", "en" or "ru".')
         if code in seen:
             problems.error(CONFIG_FILE, item.line_of("code"), f'language "{code}" is declared twice', "Remove one.")
@@ -187,7 +187,7 @@ def _languages(raw, data: Node, problems: Problems) -> tuple[Language, ...]:
                            'Use a locale such as "it_IT", "en_GB" or "ru_RU".')
         prefix = str(item.get("prefix", code))
         if not re.fullmatch(r"[a-z0-9-]+", prefix):
-            problems.error(CONFIG_FILE, item.line_of("prefix"), f'URL prefix "{prefix}" may only use a-z, 0-9 and "-"', "")
+            problems.error(CONFIG_FILE, item.line_of("prefix"), f'URL prefix "{shown(prefix)}" may only use a-z, 0-9 and "-"', "")
         result.append(Language(code, locale, str(item.get("name", code)), prefix, item.get("source") is True))
     sources = [lang for lang in result if lang.source]
     if result and len(sources) != 1:

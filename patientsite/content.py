@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .config import Config
-from .errors import Problems
+from .errors import Problems, shown
 from .textfile import read_source
 from .yamlload import Node, Seq, check_keys, parse_yaml
 
@@ -119,14 +119,14 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
         problems.error(rel, data.line_of("slug"), "the home page (index.md) has no slug",
                        "Delete the slug line: the home page is the language's folder itself.")
     elif not home and "slug" in data and (not isinstance(slug, str) or not SLUG.fullmatch(slug)):
-        problems.error(rel, data.line_of("slug"), f'slug "{slug}" may only use a-z, 0-9 and single "-"',
+        problems.error(rel, data.line_of("slug"), f'slug "{shown(slug)}" may only use a-z, 0-9 and single "-"',
                        'Write the slug like "il-trattamento": no "/", "..", spaces, accents or capitals.')
     key = data.get("key", "")
     if home and "key" in data and key != "home":
-        problems.error(rel, data.line_of("key"), f'the home page (index.md) has key "{key}"',
+        problems.error(rel, data.line_of("key"), f'the home page (index.md) has key "{shown(key)}"',
                        "Write key: home; every language's index.md is the home page.")
     if "key" in data and (not isinstance(key, str) or not KEY.fullmatch(key)):
-        problems.error(rel, data.line_of("key"), f'key "{key}" may only use a-z, 0-9, "-" and "_"',
+        problems.error(rel, data.line_of("key"), f'key "{shown(key)}" may only use a-z, 0-9, "-" and "_"',
                        "Use the same key as the page's translations in the other languages.")
     reviewed = data.get("reviewed")
     if "reviewed" in data and not isinstance(reviewed, datetime.date):

@@ -91,3 +91,15 @@ def suggest(name: str, known) -> str:
 
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return f'did you mean "{close[0]}"? ' if close else ""
+
+
+_INVISIBLE = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown(value) -> str:
+    """A value as a message shows it: control characters written as escapes (\\n, \\x00), so a newline
+    in a slug is visible and cannot break the message's lines."""
+    import re
+
+    return re.sub("[\x00-\x1f\x7f-\x9f\u2028\u2029]",
+                  lambda m: _INVISIBLE.get(m.group(), f"\\u{ord(m.group()):04x}"), str(value))

@@ -15,7 +15,7 @@ import functools
 
 import yaml
 
-from .errors import Problem
+from .errors import Problem, shown
 
 
 MAX_DEPTH = 32
@@ -222,7 +222,7 @@ def check_keys(node: Node, allowed, src_path: str, where: str, problems,
 
     for key in node:
         if key not in allowed:
-            problems.error(src_path, node.line_of(key), f'unknown key "{key}" in {where}',
+            problems.error(src_path, node.line_of(key), f'unknown key "{shown(key)}" in {where}',
                            f"{suggest(str(key), allowed)}Allowed keys: {', '.join(sorted(allowed))}.")
     for key in required:
         if key not in node:
@@ -254,9 +254,9 @@ def check_types(node: Node, kinds: dict, src_path: str, where: str, problems) ->
         if kind is str and good and not value.strip():
             problems.error(src_path, node.line_of(key), f'"{key}" in {where} is empty', _KIND_HINTS[str].format(key=key))
         elif not good:
-            shown = f' ("{value}")' if isinstance(value, str) else ""
+            given = f' ("{shown(value)}")' if isinstance(value, str) else ""
             problems.error(src_path, node.line_of(key), f'"{key}" in {where} must be {_KIND_WORDS[kind]}, '
-                           f"not {_type_name(value)}{shown}", _KIND_HINTS[kind].format(key=key))
+                           f"not {_type_name(value)}{given}", _KIND_HINTS[kind].format(key=key))
 
 
 def _type_name(value) -> str:
