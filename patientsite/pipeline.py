@@ -17,7 +17,7 @@ from .render import render_site
 from .report import review_report
 from .status import check_translations
 from .textfile import check_templates
-from .write import check_output_folder, output_lock, write_file, write_site
+from .write import check_output_folder, disk_errors, output_lock, write_file, write_site
 
 REPORT_PATH = "reports/review.md"
 
@@ -48,7 +48,8 @@ def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0) -> Bu
     """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds.
     With `use_cache`, pages whose inputs did not change come from `.cache/` (byte-identical)."""
     started = time.perf_counter()
-    check_output_folder(out, root)             # refused before any work, and again before the swap
+    with disk_errors(out):                     # an output folder that cannot even be listed
+        check_output_folder(out, root)         # refused before any work, and again before the swap
     with output_lock(out):
         return _build(root, out, started, use_cache, jobs)
 

@@ -224,3 +224,13 @@ def test_the_new_placeholder_characters_are_refused_at_their_line(previous, rel,
     broken = text.replace(anchor, f"{char}V0{char}{anchor}", 1)
     err = previous.refused({rel: broken})
     assert f"error: {rel}:{line}:{column}: the character U+{ord(char):04X} is not allowed" in err
+
+
+# -- no problem is ever reported at "line 0" -----------------------------------------------------
+@given(line=st.integers(max_value=0), column=st.one_of(st.none(), st.integers()))
+def test_a_problem_at_line_0_or_before_has_no_line(line, column):
+    from patientsite.errors import Problem
+
+    problem = Problem("content/en/messages.po", line, column, "broken")
+    assert problem.line is None and problem.column is None
+    assert str(problem).startswith("content/en/messages.po: broken")

@@ -366,3 +366,11 @@ def test_an_unwritable_output_or_parent_folder_is_a_message(previous, what, code
     assert f"error: {previous.out.parent}: cannot write: {DISK_ERRORS[code]}" in err
     assert snapshot(previous.out) == previous.before
     assert not (previous.out.parent / f".{previous.out.name}.building").exists()
+
+
+# -- size: memory stays bounded ------------------------------------------------------------------
+@pytest.mark.parametrize("rel", ["content/it/faq.md", "content/facts.yaml", "content/en/words.yaml"])
+def test_a_file_too_large_to_be_content_is_refused_before_it_is_read(previous, rel):
+    err = previous.refused({rel: b"# " + b"x" * (4 * 1024 * 1024 + 10)})
+    assert f"error: {rel}: the file is too large (4096 KB; at most 4 MB)" in err
+
