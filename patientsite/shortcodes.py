@@ -45,6 +45,10 @@ def read_calls(text: str) -> tuple[tuple[Call, ...], tuple[Mistake, ...]]:
             mistakes.append(Mistake(line, f'"{match.group(0)[:40]}" is not allowed in a page',
                                     'Pages only use calls such as {{ fact("id") }}.'))
             continue
+        if "{{" in match.group(1):     # reported where it opened, not where a later call closes it
+            mistakes.append(Mistake(line, '"{{" opened on this line is not closed with "}}"',
+                                    'Close the call on the same line: {{ fact("id") }}.'))
+            continue
         inner = _INNER.match(match.group(1))
         if inner is None:
             mistakes.append(Mistake(line, f'cannot read "{{{{{match.group(1)[:40]}}}}}"',

@@ -374,3 +374,16 @@ def test_a_file_too_large_to_be_content_is_refused_before_it_is_read(previous, r
     err = previous.refused({rel: b"# " + b"x" * (4 * 1024 * 1024 + 10)})
     assert f"error: {rel}: the file is too large (4096 KB; at most 4 MB)" in err
 
+
+
+@SETTINGS
+@given(data=st.data())
+def test_an_unclosed_call_is_reported_where_it_opened(previous, data):
+    lang = data.draw(st.sampled_from(["it", "en", "ru"]), label="language")
+    text = page_text(lang, "treatment.md")
+    calls = [i for i in range(len(text)) if text.startswith("}}", i)]
+    end = data.draw(st.sampled_from(calls[:-1]), label="call")   # not the last: a later call closes it
+    broken = text[:end] + text[end + 2:]
+    line = broken[:broken.rindex("{{", 0, end)].count("\n") + 1
+    err = previous.refused({f"content/{lang}/treatment.md": broken})
+    assert f'error: content/{lang}/treatment.md:{line}: "{{{{" opened on this line is not closed with "}}}}"' in err
