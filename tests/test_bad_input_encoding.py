@@ -187,3 +187,55 @@ def test_a_latin1_byte_in_a_template_names_its_line(previous, rel):
     content, column = _with_byte(text, 2, 0xE8)
     err = previous.refused({rel: content})
     assert f"error: {rel}:2:{column}: byte 0xe8 is not UTF-8 text" in err
+
+
+# -- any damage to any file: a build or a message, never a traceback ----------------------------
+DAMAGE = st.one_of(
+    st.binary(min_size=1, max_size=8).map(lambda b: ("insert", b)),
+    st.text(min_size=1, max_size=8).map(lambda t: ("insert", t.encode("utf-8", "surrogatepass"))),
+    st.sampled_from(["'", '"', "[", "{", ": ", "\n  ", "\n-", "&a", "*a", "!!python/object:os.system", "%TAG",
+                     "---", "{{", "}}", "{%", "\t", "\r", "\ufeff"]).map(lambda t: ("insert", t.encode())),
+    st.integers(1, 40).map(lambda n: ("delete", n)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_any_damage_to_any_file_builds_or_fails_with_a_message(previous, data):
+    rel = data.draw(st.sampled_from(FILES), label="file")
+    content = base_files()[rel].encode("utf-8")
+    for _ in range(data.draw(st.integers(1, 3), label="damages")):
+        position = data.draw(st.integers(0, len(content)), label="position")
+        kind, what = data.draw(DAMAGE, label="damage")
+        content = (content[:position] + what + content[position:] if kind == "insert"
+                   else content[:position] + content[position + what:])
+    root = previous.broken({rel: content})
+    code, _, err = run(root, "build", "--out", str(previous.out), "--no-cache")
+    shutil.rmtree(root, ignore_errors=True)
+    assert "Traceback" not in err
+    if code == 0:
+        run(previous.good, "build", "--out", str(previous.out), "--no-cache")
+    else:
+        assert code == 1 and err.rstrip().endswith("Nothing was published: the previous site is unchanged.")
+        assert snapshot(previous.out) == previous.before
+        assert ":0:" not in err and ":0\n" not in err
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_any_damage_to_any_template_builds_or_fails_with_a_message(previous, data):
+    rel = data.draw(st.sampled_from(TEMPLATES), label="template")
+    content = (REPO / rel).read_bytes()
+    for _ in range(data.draw(st.integers(1, 3), label="damages")):
+        position = data.draw(st.integers(0, len(content)), label="position")
+        kind, what = data.draw(DAMAGE, label="damage")
+        content = (content[:position] + what + content[position:] if kind == "insert"
+                   else content[:position] + content[position + what:])
+    root = previous.broken({rel: content})
+    code, _, err = run(root, "build", "--out", str(previous.out), "--no-cache")
+    shutil.rmtree(root, ignore_errors=True)
+    assert "Traceback" not in err
+    if code == 0:
+        run(previous.good, "build", "--out", str(previous.out), "--no-cache")
+    else:
+        assert code == 1 and snapshot(previous.out) == previous.before
