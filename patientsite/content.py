@@ -129,8 +129,9 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
         problems.error(rel, data.line_of("key"), f'key "{shown(key)}" may only use a-z, 0-9, "-" and "_"',
                        "Use the same key as the page's translations in the other languages.")
     reviewed = data.get("reviewed")
-    if "reviewed" in data and not isinstance(reviewed, datetime.date):
-        problems.error(rel, data.line_of("reviewed"), f'reviewed "{reviewed}" is not a date',
+    if "reviewed" in data and (not isinstance(reviewed, datetime.date) or isinstance(reviewed, datetime.datetime)):
+        what = "is a date with a time" if isinstance(reviewed, datetime.datetime) else "is not a date"
+        problems.error(rel, data.line_of("reviewed"), f'reviewed "{shown(reviewed)}" {what}',
                        "Write the date as YYYY-MM-DD, e.g. reviewed: 2026-11-20.")
     nav = data.get("nav")
     if nav is not None and (not isinstance(nav, int) or isinstance(nav, bool) or not 1 <= nav <= 999):

@@ -41,6 +41,9 @@ class Problem:
         return text
 
 
+MAX_SHOWN = 200     # problems printed per stage; all of them stay in BuildError.problems
+
+
 class BuildError(Exception):
     """A stage found problems in the user's files; `problems` holds all of them."""
 
@@ -49,7 +52,9 @@ class BuildError(Exception):
         self.problems = tuple(sorted(set(problems), key=_order))
         count = len(self.problems)
         noun = "error" if count == 1 else "errors"
-        body = "\n".join(f"error: {p}" for p in self.problems)
+        body = "\n".join(f"error: {p}" for p in self.problems[:MAX_SHOWN])
+        if count > MAX_SHOWN:
+            body += f"\n... and {count - MAX_SHOWN} more errors: fix these first, then build again."
         super().__init__(f"{count} {noun} while {stage}:\n{body}")
 
 

@@ -281,7 +281,7 @@ def read_lock(config: Config, language: Language) -> Lock:
             ok = isinstance(raw, Node) and all(isinstance(raw.get(k), str) for k in ("hash", "source", "translation"))
             if isinstance(raw, Node):
                 check_keys(raw, {"hash", "source", "marked", "translation"}, rel, f'the entry "{unit_id}"', problems)
-            if not ok or not isinstance(raw.get("marked"), datetime.date):
+            if not ok or not isinstance(raw.get("marked"), datetime.date) or isinstance(raw["marked"], datetime.datetime):
                 problems.error(rel, section.line_of(unit_id), f'the entry "{unit_id}" is damaged', hint)
                 continue
             entries[(kind, str(unit_id))] = LockEntry(raw["hash"], raw["source"], raw["marked"], raw["translation"])

@@ -387,3 +387,24 @@ def test_an_unclosed_call_is_reported_where_it_opened(previous, data):
     line = broken[:broken.rindex("{{", 0, end)].count("\n") + 1
     err = previous.refused({f"content/{lang}/treatment.md": broken})
     assert f'error: content/{lang}/treatment.md:{line}: "{{{{" opened on this line is not closed with "}}}}"' in err
+
+
+@SETTINGS
+@given(moment=st.datetimes(min_value=__import__("datetime").datetime(1900, 1, 1),
+                           max_value=__import__("datetime").datetime(2999, 12, 31)),
+       style=st.sampled_from(["{:%Y-%m-%d %H:%M:%S}", "{:%Y-%m-%dT%H:%M:%SZ}", "{:%Y-%m-%d %H:%M:%S.%f}"]))
+def test_a_reviewed_date_with_a_time_names_its_line(previous, moment, style):
+    text = style.format(moment)
+    err = previous.refused({"content/it/treatment.md": TREATMENT.replace("reviewed: 2026-11-20", f"reviewed: {text}")})
+    assert f'error: content/it/treatment.md:{REVIEWED_LINE}: reviewed "' in err and '" is a date with a time' in err
+
+
+@pytest.mark.parametrize("flood", ["{{ ", "{% ", "{# ", "{{ fact(", "{{ nope() }} "])
+def test_a_page_flooded_with_broken_calls_fails_quickly_with_few_messages(previous, flood):
+    text = page_text("en", "treatment.md") + flood * (3_000_000 // len(flood))
+    root = previous.broken({"content/en/treatment.md": text})
+    result = _build_in_subprocess(root, previous.out)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "error: content/en/treatment.md:" in result.stderr
+    assert result.stderr.count("\n") < 500
+    assert snapshot(previous.out) == previous.before
