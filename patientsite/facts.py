@@ -118,10 +118,13 @@ def load_facts(config: Config) -> Facts:
     problems.raise_if_any()
     check_keys(data, {"documents", "facts", "disagreements", "corrections"}, FACTS_FILE,
                "facts.yaml", problems, required=("documents", "facts"))
-    documents = _documents(data.get("documents", Node()), problems)
-    facts = _facts(data.get("facts", Node()), set(documents), problems)
-    disagreements = tuple(_disagreements(data.get("disagreements") or Node(), facts, problems))
-    corrections = tuple(_corrections(data.get("corrections") or Node(), facts, documents, problems))
+    sections = {key: _mapping(data, key, FACTS_FILE, problems) if data.get(key) is not None else Node()
+                for key in ("documents", "facts", "disagreements", "corrections")}
+    sections = {key: Node() if value is None else value for key, value in sections.items()}
+    documents = _documents(sections["documents"], problems)
+    facts = _facts(sections["facts"], set(documents), problems)
+    disagreements = tuple(_disagreements(sections["disagreements"], facts, problems))
+    corrections = tuple(_corrections(sections["corrections"], facts, documents, problems))
     words = {}
     for language in config.languages:
         path = f"content/{language.code}/{WORDS_FILE}"
@@ -306,7 +309,7 @@ def _disagreements(node: Node, facts: dict, problems: Problems):
             continue
         check_keys(raw, {"facts", "note"}, FACTS_FILE, f'disagreement "{dis_id}"', problems, required=("facts", "note"))
         check_types(raw, {"facts": list, "note": str}, FACTS_FILE, f'disagreement "{dis_id}"', problems)
-        ids = tuple(str(f) for f in raw.get("facts") or ())
+        ids = tuple(str(f) for f in raw["facts"]) if isinstance(raw.get("facts"), list) else ()
         _known_facts(ids, raw, facts, problems)
         yield Disagreement(str(dis_id), ids, str(raw.get("note", "")), node.line_of(dis_id))
 
@@ -319,10 +322,10 @@ def _corrections(node: Node, facts: dict, documents: dict, problems: Problems):
         check_keys(raw, {"document", "says", "carried_as", "facts"}, FACTS_FILE, f'correction "{cor_id}"',
                    problems, required=("document", "says", "carried_as"))
         check_types(raw, {"says": str, "carried_as": str, "facts": list}, FACTS_FILE, f'correction "{cor_id}"', problems)
-        if raw.get("document") not in documents:
+        if not isinstance(raw.get("document"), str) or raw["document"] not in documents:
             problems.error(FACTS_FILE, raw.line_of("document"), f'correction "{cor_id}" names an unknown document',
                            f"Use one of: {', '.join(documents)}.")
-        ids = tuple(str(f) for f in raw.get("facts") or ())
+        ids = tuple(str(f) for f in raw["facts"]) if isinstance(raw.get("facts"), list) else ()
         _known_facts(ids, raw, facts, problems)
         yield Correction(str(cor_id), str(raw.get("document")), str(raw.get("says", "")),
                          str(raw.get("carried_as", "")), ids, node.line_of(cor_id))

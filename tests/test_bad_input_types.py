@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from badinput import Previous, line_of, run
+from badinput import Previous, line_of, run, snapshot
 from sitefiles import FACTS_YAML, SITE_YAML, WORDS, make_site, page_text
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
@@ -234,3 +234,36 @@ def test_a_problem_at_line_0_or_before_has_no_line(line, column):
     problem = Problem("content/en/messages.po", line, column, "broken")
     assert problem.line is None and problem.column is None
     assert str(problem).startswith("content/en/messages.po: broken")
+
+
+# -- any value of any type under any key: a build or a message, never a traceback ---------------
+ANY_VALUE = st.sampled_from(["", "null", "~", "[]", "{}", "[a]", "[[a]]", "{a: b}", "{a: {b: c}}", "1", "-1", "0",
+                             "1.5", "1e3", ".inf", ".nan", "true", "false", "2026-01-01", "2026-01-01 10:00:00",
+                             "'x'", '"x"', "x", "[1, 2]", "[2, 1]", "[1, a]", "!!binary aGk=", "!!str 1",
+                             "!!set {a}", "!!omap [a: 1]", "99999999999999999999999"])
+VALUE_FILES = sorted(rel for rel in __import__("sitefiles").base_files() if rel.endswith((".yaml", ".md")))
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_any_value_under_any_key_builds_or_fails_with_a_message(previous, data):
+    from sitefiles import base_files
+
+    rel = data.draw(st.sampled_from(VALUE_FILES), label="file")
+    text = base_files()[rel]
+    lines = text.split("\n")
+    end = lines.index("---", 1) if rel.endswith(".md") else len(lines)
+    keyed = [i for i, line in enumerate(lines[:end]) if ":" in line and not line.startswith("---")]
+    for _ in range(data.draw(st.integers(1, 2), label="changes")):
+        index = data.draw(st.sampled_from(keyed), label="line")
+        key = lines[index].split(":", 1)[0]
+        lines[index] = f"{key}: {data.draw(ANY_VALUE, label='value')}"
+    root = previous.broken({rel: "\n".join(lines)})
+    code, _, err = run(root, "build", "--out", str(previous.out), "--no-cache")
+    __import__("shutil").rmtree(root, ignore_errors=True)
+    assert "Traceback" not in err
+    if code == 0:
+        run(previous.good, "build", "--out", str(previous.out), "--no-cache")
+    else:
+        assert code == 1 and err.rstrip().endswith("Nothing was published: the previous site is unchanged.")
+        assert snapshot(previous.out) == previous.before
