@@ -244,7 +244,7 @@ ANY_VALUE = st.sampled_from(["", "null", "~", "[]", "{}", "[a]", "[[a]]", "{a: b
 VALUE_FILES = sorted(rel for rel in __import__("sitefiles").base_files() if rel.endswith((".yaml", ".md")))
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_any_value_under_any_key_builds_or_fails_with_a_message(previous, data):
     from sitefiles import base_files
