@@ -68,7 +68,7 @@ class Locator:
     def _text(self, rel: str) -> str:
         if rel not in self.texts:
             path = self.site.config.root / rel
-            self.texts[rel] = path.read_text(encoding="utf-8") if path.is_file() else ""
+            self.texts[rel] = path.read_text(encoding="utf-8-sig", errors="replace") if path.is_file() else ""
         return self.texts[rel]
 
     def __call__(self, output_path: str, snippet: str, html_line: int | None,

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from .config import Config
 from .errors import Problems
-from .yamlload import Node, check_keys, parse_yaml
+from .textfile import read_source
+from .yamlload import Node, check_keys, check_types, parse_yaml
 
 CLAIMS_FILE = "claims.yaml"
 
@@ -58,7 +59,10 @@ def load_claims(config: Config) -> tuple[dict[str, tuple[Rule, ...]], Problems]:
                            f"Copy content/{config.source_language.code}/{CLAIMS_FILE} here and put its "
                            f"phrases into {language.name}.")
             continue
-        data, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+        text = read_source(config.root, rel, problems)
+        if text is None:
+            continue
+        data, found = parse_yaml(text, rel)
         problems.errors.extend(found)
         if found:
             continue
@@ -79,6 +83,7 @@ def load_claims(config: Config) -> tuple[dict[str, tuple[Rule, ...]], Problems]:
                     continue
                 check_keys(raw, {"why", "phrases"}, rel, f'the rule "{rule_id}"', problems,
                            required=("why", "phrases"))
+                check_types(raw, {"why": str}, rel, f'the rule "{rule_id}"', problems)
                 phrases = raw.get("phrases") or []
                 if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
                     problems.error(rel, raw.line_of("phrases"), f'the phrases of "{rule_id}" must be a list of text',

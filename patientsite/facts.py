@@ -15,11 +15,13 @@ from typing import Mapping
 
 from .config import Config
 from .errors import Problem, Problems, suggest
+from .textfile import read_source
 from .words import MEASURE_UNITS, WORDS_FILE, Words, plural_categories, read_words
-from .yamlload import Node, Seq, check_keys, parse_yaml
+from .yamlload import Node, Seq, check_keys, check_types, parse_yaml
 
 FACTS_FILE = "content/facts.yaml"
-_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*\Z")
+MAX_NUMBER = Decimal(1_000_000)     # no dose, count or interval on a patient page comes near this
 
 
 @dataclass(frozen=True)
@@ -116,10 +118,13 @@ def load_facts(config: Config) -> Facts:
     problems.raise_if_any()
     check_keys(data, {"documents", "facts", "disagreements", "corrections"}, FACTS_FILE,
                "facts.yaml", problems, required=("documents", "facts"))
-    documents = _documents(data.get("documents", Node()), problems)
-    facts = _facts(data.get("facts", Node()), set(documents), problems)
-    disagreements = tuple(_disagreements(data.get("disagreements") or Node(), facts, problems))
-    corrections = tuple(_corrections(data.get("corrections") or Node(), facts, documents, problems))
+    sections = {key: _mapping(data, key, FACTS_FILE, problems) if data.get(key) is not None else Node()
+                for key in ("documents", "facts", "disagreements", "corrections")}
+    sections = {key: Node() if value is None else value for key, value in sections.items()}
+    documents = _documents(sections["documents"], problems)
+    facts = _facts(sections["facts"], set(documents), problems)
+    disagreements = tuple(_disagreements(sections["disagreements"], facts, problems))
+    corrections = tuple(_corrections(sections["corrections"], facts, documents, problems))
     words = {}
     for language in config.languages:
         path = f"content/{language.code}/{WORDS_FILE}"
@@ -136,7 +141,10 @@ def _read(root: Path, rel: str, problems: Problems) -> Node | None:
     if not path.is_file():
         problems.error(rel, None, "file is missing", f"Create {rel} (see docs/content-format.md).")
         return None
-    data, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+    text = read_source(root, rel, problems)
+    if text is None:
+        return None
+    data, found = parse_yaml(text, rel)
     problems.errors.extend(found)
     if found:
         return None
@@ -163,6 +171,7 @@ def _documents(node: Node, problems: Problems) -> dict[str, Document]:
             continue
         check_keys(doc, {"file", "language", "title"}, FACTS_FILE, f'document "{doc_id}"', problems,
                    required=("file", "language", "title"))
+        check_types(doc, {"file": str, "language": str, "title": str}, FACTS_FILE, f'document "{doc_id}"', problems)
         result[str(doc_id)] = Document(str(doc_id), str(doc.get("file", "")), str(doc.get("language", "")),
                                        str(doc.get("title", "")))
     return result
@@ -177,7 +186,7 @@ def _sources(node: Node, documents: set, problems: Problems, where: str) -> tupl
                        "Write sources: [doc-000, doc-004].")
         return ()
     for index, doc in enumerate(raw):
-        if doc not in documents:
+        if not isinstance(doc, str) or doc not in documents:
             problems.error(FACTS_FILE, raw.line_of(index), f'{where} cites an unknown document "{doc}"',
                            f"{suggest(str(doc), documents)}Documents are listed under 'documents:'.")
     return tuple(str(doc) for doc in raw)
@@ -192,6 +201,10 @@ def _amount(node, path: str, line: int, where: str, problems: Problems) -> Amoun
                            "Write range: [3, 4].")
             return None
         low, high = (Decimal(str(x)) for x in raw)
+        if not all(_plausible(x) for x in (low, high)):
+            problems.error(path, node.line_of("range"), f"the range of {where} must be numbers from 0 to {MAX_NUMBER}",
+                           "Write the numbers of the source document, e.g. range: [3, 4].")
+            return None
         if low >= high:
             problems.error(path, node.line_of("range"), f"the range of {where} must go from low to high",
                            f"Write range: [{raw[1]}, {raw[0]}] or a single value: N.")
@@ -203,12 +216,21 @@ def _amount(node, path: str, line: int, where: str, problems: Problems) -> Amoun
                            "Write value: 4 (digits only; the unit goes in 'unit:').")
             return None
         low, high = Decimal(str(raw)), None
+        if not _plausible(low):
+            problems.error(path, node.line_of("value"), f"the value of {where} must be a number from 0 to {MAX_NUMBER}",
+                           "Write the number of the source document, e.g. value: 4.")
+            return None
     unit = node.get("unit")
     if not isinstance(unit, str) or not _ID.match(unit):
         problems.error(path, node.line_of("unit") if "unit" in node else line, f"{where} needs a unit",
                        f"Add unit: one of {', '.join(MEASURE_UNITS)}, or a counted noun such as session.")
         return None
     return Amount(low, high, unit)
+
+
+def _plausible(number: Decimal) -> bool:
+    """Finite, not negative, below MAX_NUMBER, at most six decimals: a number a page can show."""
+    return number.is_finite() and 0 <= number <= MAX_NUMBER and number == number.quantize(Decimal("0.000001"))
 
 
 def _facts(node: Node, documents: set, problems: Problems) -> dict[str, Fact]:
@@ -231,9 +253,14 @@ def _facts(node: Node, documents: set, problems: Problems) -> dict[str, Fact]:
         if not sources:
             problems.error(FACTS_FILE, line, f"{where} names no source document",
                            "Add sources: [doc-...] naming the document(s) it comes from.")
+        check_types(raw, {"critical": bool}, FACTS_FILE, where, problems)
         if kinds[0] == "items":
             check_keys(raw, {"items", "words", "critical", "sources"}, FACTS_FILE, where, problems)
             fields = raw.get("words") or Seq(["label"])
+            if not isinstance(fields, list) or not all(isinstance(f, str) and _ID.match(f) for f in fields):
+                problems.error(FACTS_FILE, raw.line_of("words"), f"the words of {where} must be a list of field names",
+                               "Write words: [label, reason].")
+                fields = Seq(["label"])
             items = _items(raw, fact_id, documents, problems)
             result[fact_id] = Fact(fact_id, None, items, tuple(str(f) for f in fields),
                                    bool(raw.get("critical", False)), sources, line)
@@ -261,6 +288,7 @@ def _items(raw: Node, fact_id: str, documents: set, problems: Problems) -> tuple
             if name == "sources":
                 continue
             if isinstance(value, Node):
+                check_keys(value, {"value", "range", "unit"}, FACTS_FILE, f'"{fact_id}: {item_id}.{name}"', problems)
                 amount = _amount(value, FACTS_FILE, attrs.line_of(name), f'"{fact_id}: {item_id}.{name}"', problems)
                 if amount:
                     amounts.append((str(name), amount))
@@ -280,7 +308,8 @@ def _disagreements(node: Node, facts: dict, problems: Problems):
         if raw is None:
             continue
         check_keys(raw, {"facts", "note"}, FACTS_FILE, f'disagreement "{dis_id}"', problems, required=("facts", "note"))
-        ids = tuple(str(f) for f in raw.get("facts") or ())
+        check_types(raw, {"facts": list, "note": str}, FACTS_FILE, f'disagreement "{dis_id}"', problems)
+        ids = tuple(str(f) for f in raw["facts"]) if isinstance(raw.get("facts"), list) else ()
         _known_facts(ids, raw, facts, problems)
         yield Disagreement(str(dis_id), ids, str(raw.get("note", "")), node.line_of(dis_id))
 
@@ -292,10 +321,11 @@ def _corrections(node: Node, facts: dict, documents: dict, problems: Problems):
             continue
         check_keys(raw, {"document", "says", "carried_as", "facts"}, FACTS_FILE, f'correction "{cor_id}"',
                    problems, required=("document", "says", "carried_as"))
-        if raw.get("document") not in documents:
+        check_types(raw, {"says": str, "carried_as": str, "facts": list}, FACTS_FILE, f'correction "{cor_id}"', problems)
+        if not isinstance(raw.get("document"), str) or raw["document"] not in documents:
             problems.error(FACTS_FILE, raw.line_of("document"), f'correction "{cor_id}" names an unknown document',
                            f"Use one of: {', '.join(documents)}.")
-        ids = tuple(str(f) for f in raw.get("facts") or ())
+        ids = tuple(str(f) for f in raw["facts"]) if isinstance(raw.get("facts"), list) else ()
         _known_facts(ids, raw, facts, problems)
         yield Correction(str(cor_id), str(raw.get("document")), str(raw.get("says", "")),
                          str(raw.get("carried_as", "")), ids, node.line_of(cor_id))

@@ -125,8 +125,15 @@ def markup_in(message) -> str:
 
 
 def read_catalog(path: Path, language: Language) -> Catalog:
-    with path.open("rb") as handle:
-        return read_po(handle, locale=language.locale, abort_invalid=True)
+    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")   # a BOM, CRLF: just work
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:       # a Latin-1 catalogue: name the line and the byte
+        error = ValueError(f"byte 0x{data[exc.start]:02x} is not UTF-8 text (the file was probably saved as "
+                           "Latin-1 or Windows-1252; save it with the encoding UTF-8)")
+        error.lineno = data.count(b"\n", 0, exc.start) + 1
+        raise error from None
+    return read_po(io.BytesIO(data), locale=language.locale, abort_invalid=True)
 
 
 def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:

@@ -16,7 +16,8 @@ from .cache import CACHE_DIR, RenderCache
 from .render import render_site
 from .report import review_report
 from .status import check_translations
-from .write import check_output_folder, output_lock, write_file, write_site
+from .textfile import check_templates
+from .write import check_output_folder, disk_errors, output_lock, write_file, write_site
 
 REPORT_PATH = "reports/review.md"
 
@@ -36,6 +37,7 @@ def load_site(root: Path) -> Site:
     """Stages load + model: everything checked, nothing rendered."""
     templates = root / "templates"
     config = load_config(root)
+    check_templates(templates)
     facts = load_facts(config)
     pages = load_content(config)
     catalogs = load_catalogs(config, templates)
@@ -46,7 +48,8 @@ def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0) -> Bu
     """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds.
     With `use_cache`, pages whose inputs did not change come from `.cache/` (byte-identical)."""
     started = time.perf_counter()
-    check_output_folder(out, root)             # refused before any work, and again before the swap
+    with disk_errors(out):                     # an output folder that cannot even be listed
+        check_output_folder(out, root)         # refused before any work, and again before the swap
     with output_lock(out):
         return _build(root, out, started, use_cache, jobs)
 

@@ -16,8 +16,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError,
-                    select_autoescape)
+import jinja2
+import markupsafe
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound,
+                    TemplateSyntaxError, select_autoescape)
 from markupsafe import Markup, escape
 
 from . import markdown as md_
@@ -65,8 +67,12 @@ def install_escaped_gettext(env: Environment, translations) -> None:
         newstyle=True)
 
 
-_PLACEHOLDER_P = re.compile(r"<p>FACT(BLOCK)(\d+)X</p>")
-_PLACEHOLDER = re.compile(r"FACT(BLOCK|V)(\d+)X")
+# Placeholders for fact values and blocks, put in before Markdown and filled after it. They are made of
+# private-use characters, which textfile.read_source refuses in every content file: no page or word
+# can forge one (the text "FACTV0X" in a page is shown as it is).
+OPEN, CLOSE = "\ue000", "\ue001"
+_PLACEHOLDER_P = re.compile(f"<p>{OPEN}(B)(\\d+){CLOSE}</p>")
+_PLACEHOLDER = re.compile(f"{OPEN}([BV])(\\d+){CLOSE}")
 
 
 def relative_url(from_url: str, to_url: str) -> str:
@@ -115,12 +121,12 @@ class _PageRenderer:
     def _functions(self, page: Page, blocks: list[str]) -> dict:
         def fact(fact_id: str) -> str:
             # a placeholder Markdown leaves alone; the value's HTML replaces it after Markdown
-            return f"FACTV{self.fact_ids[fact_id]}X"
+            return f"{OPEN}V{self.fact_ids[fact_id]}{CLOSE}"
 
         def block(template: str, **context) -> str:
             html = self.env.get_template(template).render(**context, **self._common(page))
             blocks.append(html)
-            return f"FACTBLOCK{len(blocks) - 1}X"
+            return f"{OPEN}B{len(blocks) - 1}{CLOSE}"
 
         def fact_list(fact_id: str) -> str:
             return block("facts/list.html", fact=self._list(page, fact_id, blocks))
@@ -172,10 +178,10 @@ class _PageRenderer:
         """Put the fact values and blocks in place of their placeholders (blocks may hold values)."""
         def replace(match) -> str:
             kind, index = match.group(1), int(match.group(2))
-            return blocks[index] if kind == "BLOCK" else self.value(self.fact_order[index])
+            return blocks[index] if kind == "B" else self.value(self.fact_order[index])
 
         for _depth in range(3):
-            if "FACT" not in html:
+            if OPEN not in html:
                 break
             html = _PLACEHOLDER_P.sub(replace, html)
             html = _PLACEHOLDER.sub(replace, html)
@@ -364,6 +370,22 @@ def _render_in_worker(indices) -> tuple[list, list, list, dict]:
     return _render_pages(site, templates_dir, notices, indices, renderers)
 
 
+_TEMPLATE_LIBRARIES = tuple(os.path.dirname(module.__file__) + os.sep for module in (jinja2, markupsafe))
+
+
+def _is_template(filename: str) -> bool:
+    return filename.endswith((".html", ".xml"))
+
+
+def _raised_by_template(tb) -> bool:
+    """Whether the innermost frame is a template's own code or Jinja's (an operator, a call, a filter):
+    the template did something wrong. Deeper in the generator's own code it is the generator's bug."""
+    last = None
+    while tb is not None:
+        last, tb = tb.tb_frame.f_code.co_filename, tb.tb_next
+    return last is not None and (_is_template(last) or last.startswith(_TEMPLATE_LIBRARIES))
+
+
 class _located:
     """Turn a template or page error into a Problem naming the file and line."""
 
@@ -374,11 +396,22 @@ class _located:
         return self
 
     def __exit__(self, kind, exc, tb) -> bool:
-        if exc is None or not isinstance(exc, (TemplateError, KeyError, TypeError, ValueError)):
+        if exc is None or not isinstance(exc, Exception):
             return False
         path, line = self._where(exc, tb)
+        if isinstance(exc, TemplateNotFound):
+            name = exc.name if isinstance(exc.name, str) else str(exc)
+            if line is None:    # loaded by the build itself: one message for the file, not one per page
+                self.problems.error(f"templates/{name}", None, "this template is missing; the build renders with it",
+                                    f"Restore templates/{name} (e.g. from version control).")
+            else:
+                self.problems.error(path, line, f'the template "{name}" used on this line is missing',
+                                    f"Create templates/{name}, or correct the name on this line.")
+            return True
         if line is None and not isinstance(exc, TemplateError):
             return False  # raised by the generator's own code, not by a template: a bug to report as such
+        if not isinstance(exc, TemplateError) and not _raised_by_template(tb):
+            return False  # the generator's own code failed while a template called it: a bug
         message = exc.message if isinstance(exc, TemplateError) and exc.message else str(exc)
         hint = ("Check the template tags and names on this line; unknown names are errors, never blanks."
                 if path.startswith("templates/") else "Check the fact functions and braces on this line.")
@@ -391,7 +424,7 @@ class _located:
         found: tuple[str, int | None] = (self.page.src_path if self.page else "templates", None)
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
-            if filename.endswith(".html") or filename.endswith(".xml"):
+            if _is_template(filename):
                 found = (self._rel(filename), tb.tb_lineno)
             tb = tb.tb_next
         return found

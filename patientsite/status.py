@@ -106,7 +106,7 @@ def mark_current(config: Config, templates_dir: Path, code: str, targets, today:
                                       unit.translation.hash)
     text = lock_text(state.language, config.source_language, entries)
     path = config.root / state.lock.path
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+    if not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text:
         write_file(path, text)
     return MarkResult(state.lock.path, tuple(marked), tuple(unchanged), tuple(skipped), tuple(warnings))
 

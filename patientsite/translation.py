@@ -24,7 +24,8 @@ from .content import split_front_matter
 from .errors import Problems
 from .facts import FACTS_FILE, WORDS_FILE
 from .i18n import CATALOG_FILE, read_catalog, template_messages, unusable
-from .yamlload import Node, parse_yaml
+from .textfile import read_source
+from .yamlload import Node, check_keys, parse_yaml
 
 LOCK_FILE = "translations.lock"
 KINDS = ("page", "words", "ui")
@@ -144,7 +145,9 @@ def read_units(config: Config, language: Language, templates_dir: Path,
     units: dict[tuple[str, str], Unit] = {}
     folder = config.root / "content" / language.code
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
-        unit = page_unit(f"content/{language.code}/{path.name}", path.read_text(encoding="utf-8"), problems)
+        rel = f"content/{language.code}/{path.name}"
+        text = read_source(config.root, rel, problems)
+        unit = None if text is None else page_unit(rel, text, problems)
         if unit is not None:
             units.setdefault(unit_key(unit), unit)
     units.update(read_words_units(config, language, critical, problems))
@@ -189,7 +192,10 @@ def _read_yaml(root: Path, rel: str, problems: Problems):
     path = root / rel
     if not path.is_file():
         return None
-    data, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+    text = read_source(root, rel, problems)
+    if text is None:
+        return None
+    data, found = parse_yaml(text, rel)
     problems.errors.extend(found)
     return data if not found else None
 
@@ -234,6 +240,8 @@ def words_gap(source: Unit, translation: Unit, language: Language) -> str:
     want, have = source.data, translation.data
     if isinstance(want, str):
         return "" if isinstance(have, str) and have.strip() else "needs a line of text"
+    if not isinstance(want, dict):     # the Italian itself is broken: reported by the build, not here
+        return ""
     if not isinstance(have, dict):
         return "needs the same fields as the Italian (label:, items:)"
     for name, value in want.items():
@@ -264,6 +272,8 @@ def read_lock(config: Config, language: Language) -> Lock:
     entries = {}
     if not problems.errors and not isinstance(data, Node):
         problems.error(rel, 1, "the lock file must be a mapping", hint)
+    if isinstance(data, Node):
+        check_keys(data, set(KINDS), rel, "the lock file", problems)
     for kind in KINDS if isinstance(data, Node) else ():
         section = data.get(kind) or Node()
         if not isinstance(section, Node):
@@ -271,7 +281,9 @@ def read_lock(config: Config, language: Language) -> Lock:
             continue
         for unit_id, raw in section.items():
             ok = isinstance(raw, Node) and all(isinstance(raw.get(k), str) for k in ("hash", "source", "translation"))
-            if not ok or not isinstance(raw.get("marked"), datetime.date):
+            if isinstance(raw, Node):
+                check_keys(raw, {"hash", "source", "marked", "translation"}, rel, f'the entry "{unit_id}"', problems)
+            if not ok or not isinstance(raw.get("marked"), datetime.date) or isinstance(raw["marked"], datetime.datetime):
                 problems.error(rel, section.line_of(unit_id), f'the entry "{unit_id}" is damaged', hint)
                 continue
             entries[(kind, str(unit_id))] = LockEntry(raw["hash"], raw["source"], raw["marked"], raw["translation"])

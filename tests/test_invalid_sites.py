@@ -17,8 +17,7 @@ IT_TREATMENT = page_text("it", "treatment.md")
 CASES = {
     "yaml-syntax": (
         {"content/facts.yaml": "documents:\n  doc-a: {file: a.txt\nfacts: {}\n"},
-        "error: content/facts.yaml:3:6: YAML syntax error: did not find expected ',' or '}'\n"
-        "    Check the indentation and the quotes on this line and the one before it; text with ':' or '#' needs quotes.",
+        "error: content/facts.yaml:2:10: YAML syntax error: a bracket opened here is never closed (the parser noticed on line 3)\n",
     ),
     "duplicate-key": (
         {"site.yaml": "base_url: https://a.example/\n" + __import__("sitefiles").SITE_YAML},
