@@ -49,13 +49,11 @@ def folder_digest(folder: Path) -> str:
     return sha.hexdigest()
 
 
-@functools.lru_cache(maxsize=1)
-def generator_digest() -> str:
-    """The generator's code (every patientsite/*.py) and the versions of Python and of the libraries
-    that shape its output. Computed once per process: the code this process runs, even if the files
-    are edited while a preview runs."""
+def code_digest(package: Path) -> str:
+    """The generator's code (every *.py of its package folder) and the versions of Python and of
+    the libraries that shape its output."""
     sha = hashlib.sha256(f"{__version__} {sys.version_info[:3]}".encode())
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+    for path in sorted(package.glob("*.py")):
         sha.update(b"\x00" + path.name.encode() + b"\x00" + path.read_bytes())
     for name in LIBRARIES:
         try:
@@ -64,6 +62,13 @@ def generator_digest() -> str:
             version = "absent"
         sha.update(f"\x00{name}={version}".encode())
     return sha.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def generator_digest() -> str:
+    """`code_digest` of this package, once per process: the code this process runs, even if the
+    files are edited while a preview runs."""
+    return code_digest(Path(__file__).resolve().parent)
 
 
 @dataclass(frozen=True)
@@ -124,9 +129,15 @@ class RenderCache:
         if not self.read:
             return None
         try:
-            handle = os.open(self.folder / digest[:2] / digest, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            sub = os.open(self.folder / digest[:2], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError:
-            return None                     # missing, a symbolic link, unreadable, or no cache folder
+            return None                     # missing, a symbolic link, or no cache folder
+        try:
+            handle = os.open(digest, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=sub)
+        except OSError:
+            return None                     # missing, a symbolic link or unreadable (a fifo: not waited for)
+        finally:
+            os.close(sub)
         try:
             if not stat.S_ISREG(os.fstat(handle).st_mode):
                 return None
