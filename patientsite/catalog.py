@@ -106,12 +106,10 @@ def update_catalogs(config: Config, templates_dir: Path) -> list[tuple[str, int,
         rel = f"content/{language.code}/{CATALOG_FILE}"
         path = config.root / rel
         catalog = catalogs.get(language.code)
-        if catalog is not None:
-            before = {m.id for m in catalog if m.id}
-        else:
+        if catalog is None:
             catalog = Catalog(locale=language.locale, project="patient-information site", fuzzy=False)
-            before = set()
         restore_obsolete(catalog, template)
+        before = {m.id for m in catalog if m.id}      # a restored translation is not new
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
         catalog.revision_date = catalog.creation_date = template.creation_date.replace(year=2026, month=1, day=1,
                                                                                        hour=0, minute=0)
