@@ -84,7 +84,10 @@ class _Entries:
             allowed = ("id",) if index is None else ("plural",) if index == "0" else ("str",)
             if index is not None and index != "0" and int(index) != self.plurals:
                 allowed = ()
-        if self.state not in allowed:
+        if name == "msgstr" and index is not None and self.state == "str" and int(index) < self.plurals:
+            self.problems.append((line, f"msgstr[{index}] is given twice for this msgid",
+                                  "Keep one of the two lines and delete the other."))
+        elif self.state not in allowed:
             self.problems.append((line, f"{name}{'' if index is None else f'[{index}]'} is out of place here",
                                   "Each entry is msgid, then msgstr (or msgid_plural, then msgstr[0], "
                                   "msgstr[1] ...); check the lines above."))

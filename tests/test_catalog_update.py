@@ -247,3 +247,30 @@ def test_a_byte_order_mark_is_accepted(project, tmp_path):
     (root / "content/ru/messages.po").write_bytes(b"\xef\xbb\xbf" + pos["ru"])
     code, printed = run(root, "build", "--out", str(tmp_path / "site"), "--no-cache")
     assert code == 0, printed
+
+
+HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+
+
+@pytest.mark.parametrize("body, line, message", [
+    ('msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\nmsgstr[1] "y"\nmsgstr[1] "z"\n', 9, "msgstr[1] is given twice"),
+    ('msgid "a"\nmsgid_plural "as"\nmsgstr[1] "y"\n', 7, "msgstr[1] is out of place"),
+    ('msgid "a"\nmsgid_plural "as"\nmsgstr "y"\n', 7, "msgstr is out of place"),
+    ('msgid "a"\nmsgstr "x"\n"more\n', 7, "the quoted text is not closed"),
+    ('!"orphan"\n' + HEADER, 1, "a quoted line outside any msgid or msgstr"),   # "!": without the header
+    ('msgctxt "menu"\nmsgid "a"\nmsgstr "x"\n\nmsgctxt "menu"\nmsgid "a"\nmsgstr "y"\n', 10, 'the msgid "a" is already at line 6'),
+    ('msgid "a"\nmsgstr "x"\n#~ msgid "old\n#~ msgstr "y"\n', 7, "the quoted text is not closed"),
+    ('msgid "a"\n', 5, "this msgid has no msgstr"),
+])
+def test_the_syntax_check_names_each_mistake_at_its_line(body, line, message):
+    from patientsite.posyntax import check_syntax
+
+    found = check_syntax(body[1:] if body.startswith("!") else HEADER + body)
+    assert [(found_line, text) for found_line, text, _hint in found if message in text] == [(line, found[0][1])]
+
+
+def test_the_same_msgid_in_two_contexts_is_no_duplicate():
+    from patientsite.posyntax import check_syntax
+
+    assert check_syntax(HEADER + 'msgctxt "a"\nmsgid "x"\nmsgstr "1"\n\nmsgctxt "b"\nmsgid "x"\nmsgstr "2"\n\n'
+                        'msgid "x"\nmsgstr "3"\n#~ msgid "x"\n#~ msgstr "4"\n') == []
