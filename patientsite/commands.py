@@ -11,7 +11,7 @@ from .pipeline import REPORT_PATH, build
 
 def add_arguments(parser) -> None:
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: site/)")
-    parser.add_argument("--no-cache", action="store_true", help="render every page (ignore .cache/)")
+    parser.add_argument("--no-cache", action="store_true", help="render every page and rewrite the render cache (.cache/pages)")
     parser.add_argument("--jobs", type=int, default=0, help="processes to render with (default: all cores)")
 
 

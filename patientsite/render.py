@@ -27,7 +27,7 @@ from . import review, structured
 from .config import Language
 from .errors import Problem, Problems
 from .i18n import format_amount, format_long_date
-from .cache import RenderCache, page_digest, site_digests
+from .cache import RenderCache, folder_digest, page_digest, site_digests
 from .model import Page, Site
 from .shortcodes import expand, read_calls
 
@@ -293,21 +293,22 @@ def warn_unsafe_markup(page: Page, problems: Problems) -> None:
 
 def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache | None, jobs: int,
                   problems: Problems) -> tuple[list[tuple[str, bytes]], int, dict]:
-    """Every page: from the cache where its digest is known, else rendered (on all cores when many)."""
+    """Every page: from the cache where a whole entry for its digest is found, else rendered (on all
+    cores when many). The rendered pages are stored only when the build has no error and the
+    templates are the ones the digests were made of (a template saved while rendering is not cached)."""
     files, todo, digests = [], [], {}
-    if cache is not None:
-        common = site_digests(site, templates_dir)
-        for index, page in enumerate(site.pages):
+    common = site_digests(site, templates_dir) if cache is not None else None
+    for index, page in enumerate(site.pages):
+        if common is not None:
             shown = page.facts_used + structured.json_ld_facts(site, page)
             digests[index] = page_digest(site, page, common, shown, notices.get((page.language, page.key)))
-            content = cache.get(digests[index])
-            if content is None:
-                todo.append(index)
-            else:
-                files.append((page.output_path, content))
-    else:
-        todo = list(range(len(site.pages)))
+        content = cache.get(digests[index]) if cache is not None else None
+        if content is None:
+            todo.append(index)
+        else:
+            files.append((page.output_path, content))
     seconds: dict[str, float] = {}
+    fresh = []
     for rendered, errors, warnings, spent in render_pages(site, templates_dir, notices, todo, jobs):
         problems.errors.extend(errors)
         problems.warnings.extend(warnings)
@@ -315,8 +316,13 @@ def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache |
             seconds[language] = seconds.get(language, 0.0) + value
         for index, content in rendered:
             files.append((site.pages[index].output_path, content))
-            if cache is not None and not errors:
-                cache.put(digests[index], content)
+            fresh.append((index, content))
+    if cache is not None and not problems.errors and folder_digest(templates_dir) == common.templates:
+        for index, content in fresh:
+            cache.put(digests[index], content)
+        warning = cache.warning()
+        if warning is not None:
+            problems.warnings.append(warning)
     return files, len(todo), seconds
 
 

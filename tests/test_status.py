@@ -179,7 +179,7 @@ def test_ui_strings_fuzzy_plural_and_stale(site_root, capsys):
     assert code == 1 and 'content/ru/messages.po:' in err
     assert 'the UI string "%(count)s page" is not translated in all 3 plural forms' in err
     assert 'content/en/messages.po:' in err and 'the translation of "Phone" is marked fuzzy' in err
-    edit(site_root, "content/ru/messages.po", 'msgstr[1] "%(count)s страницы"',
+    edit(site_root, "content/ru/messages.po", 'msgstr[1] "%(count)s страницы"\nmsgstr[2] ""',
          'msgstr[1] "%(count)s страницы"\nmsgstr[2] "%(count)s страниц"')
     mark_all(site_root, capsys)
     edit(site_root, "content/it/messages.po", 'msgstr "Telefono"', 'msgstr "Telefono della clinica"')
