@@ -41,10 +41,13 @@ class BuildError(Exception):
     def __init__(self, stage: str, problems: list[Problem] | tuple[Problem, ...]):
         self.stage = stage
         self.problems = tuple(sorted(set(problems), key=_order))
-        count = len(self.problems)
-        noun = "error" if count == 1 else "errors"
         body = "\n".join(f"error: {p}" for p in self.problems)
-        super().__init__(f"{count} {noun} while {stage}:\n{body}")
+        super().__init__(f"{count(len(self.problems), 'error')} while {stage}:\n{body}")
+
+
+def count(number: int, noun: str, plural: str = "") -> str:
+    """'1 error', '2 errors' ('1 unit is', '2 units are' with nouns of their own: count(n, "unit is", "units are'))."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _order(p: Problem) -> tuple:

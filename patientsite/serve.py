@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import incremental
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, count
 from .pipeline import build
 from .server import PreviewApp, bind, error_page, preview_server, source_excerpt  # noqa: F401
 
@@ -70,13 +70,13 @@ class Preview:
             self.failure = None
             for warning in warnings if warnings != self.warnings else ():
                 self.echo(f"warning: {warning}")
-            same = f"; {len(warnings)} warning(s) as before" if warnings == self.warnings != () else ""
+            same = f"; {count(len(warnings), 'warning')} as before" if warnings == self.warnings != () else ""
             self.warnings = warnings
             self.echo(f"[{stamp}] {cause}built {built} in {(time.perf_counter() - started) * 1000:.0f} ms"
                       f"{files}{same}" + ("; fixed" if previous else ""))
             return True
         if previous is not None and str(previous) == str(self.failure):
-            self.echo(f"[{stamp}] {cause}the build still fails with the same {len(self.failure.problems)} error(s)")
+            self.echo(f"[{stamp}] {cause}the build still fails with the same {count(len(self.failure.problems), 'error')}")
         else:
             self.echo(f"[{stamp}] {cause}the build failed; the browser shows the errors until they are fixed\n"
                       f"{self.failure}")
@@ -98,8 +98,7 @@ class Preview:
             if done is not None:
                 self.last = done.last
                 self.base_url = done.last.site.config.base_url
-                count = len(done.rendered)
-                return (f"{count} page{'s' if count != 1 else ''}", f", wrote {len(done.written)} file(s)",
+                return (count(len(done.rendered), "page"), f", wrote {count(len(done.written), 'file')}",
                         done.last.warnings)
         self.last = None
         # the last build's objects were frozen (below): unfrozen, the collector can free their cycles
@@ -116,7 +115,7 @@ class Preview:
             # which would otherwise stall rebuilds for tens of milliseconds as it grows
             gc.collect()
             gc.freeze()
-        return f"{len(result.files)} files", "", result.warnings
+        return count(len(result.files), "file"), "", result.warnings
 
 
 # -- watching the files ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import posixpath
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, count
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 LONGEST_PATH = 2048          # bytes; longer paths get 414 (a file name may have 255, a path 4096)
@@ -132,10 +132,9 @@ def error_page(failure: BuildError, root: Path) -> str:
             f'<p class="message">{html.escape(problem.message)}</p>'
             + (f'<p class="hint">{html.escape(problem.hint)}</p>' if problem.hint else "")
             + (f"<pre>{''.join(rows)}</pre>" if rows else "") + "</section>")
-    count = len(failure.problems)
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Build failed</title>'
             f"<style>{_STYLE}</style></head><body>"
-            f"<header><h1>The site could not be built: {count} error{'s' if count != 1 else ''} while "
+            f"<header><h1>The site could not be built: {count(len(failure.problems), 'error')} while "
             f"{html.escape(failure.stage)}</h1></header><main>{''.join(sections)}"
             "<p>Fix the file and save it: this page reloads by itself.</p></main></body></html>\n")
 
