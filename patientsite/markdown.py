@@ -31,7 +31,7 @@ ALLOWED_ATTRIBUTES = {
     "td": _COMMON | {"colspan", "rowspan"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\s*(?:\(([^)\n]*)\)|\[[^\]\n]*\])|<\s*img\b[^>\n]*", re.IGNORECASE)
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\s*(?:\(([^)\n]*)\)|\[[^\]\n]*\])|<\s*img\b[^>\n]*>?", re.IGNORECASE)
 _UNSAFE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 
 

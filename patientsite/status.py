@@ -172,17 +172,25 @@ def source_diff(unit: UnitState) -> str:
     file and line where it is now (`@@ content/it/treatment.md:12 @@`)."""
     if unit.entry is None:
         return ""
-    out = []
-    for line in difflib.unified_diff(unit.entry.source.splitlines(), unit.source.text.splitlines(), lineterm="",
-                                     n=2, fromfile=f"{unit.source.path} (when marked current, "
-                                     f"{unit.entry.marked.isoformat()})", tofile=f"{unit.source.path} (now)"):
+    lines = list(difflib.unified_diff(unit.entry.source.splitlines(), unit.source.text.splitlines(), lineterm="",
+                                      n=2, fromfile=f"{unit.source.path} (when marked current, "
+                                      f"{unit.entry.marked.isoformat()})", tofile=f"{unit.source.path} (now)"))
+    for index, line in enumerate(lines):
         hunk = HUNK.match(line)
         if hunk:
-            start, length = int(hunk.group(1)), int(hunk.group(2) or 1)
-            where = unit.source.file_line(start if length else start + 1) if unit.source.lines else None
-            line = f"@@ {unit.source.path}" + (f":{where}" if where else "") + " @@"
-        out.append(line)
-    return "\n".join(out)
+            lines[index] = f"@@ {unit.source.path}" + _first_change(unit, lines, index, int(hunk.group(1))) + " @@"
+    return "\n".join(lines)
+
+
+def _first_change(unit: UnitState, lines: list[str], header: int, start: int) -> str:
+    """':LINE', the file line of the first changed line of the hunk whose header is at `header`."""
+    number = start
+    for line in lines[header + 1:]:
+        if line.startswith(("+", "-")):
+            break
+        number += 1
+    where = unit.source.file_line(max(number, 1)) if unit.source.lines else None
+    return f":{where}" if where else ""
 
 
 def mark_command(state: LanguageState, *units: UnitState) -> str:
