@@ -41,6 +41,14 @@ def loopback_origin(origin: str, port: int) -> bool:
             and "@" not in parts.netloc and loopback_host(parts.netloc, port))
 
 
+def _parses(url: str) -> bool:
+    try:
+        urlsplit(url)
+    except ValueError:
+        return False
+    return True
+
+
 # -- answering the browser ----------------------------------------------------------------------
 class PreviewApp:
     """A WSGI app: the built files, or the error page for every HTML page while the build fails."""
@@ -176,6 +184,14 @@ def preview_server(app, watcher, sockets: list, port: int):
             return super().prepare()
 
     class LiveReload(Guarded, LiveReloadHandler):
+        def prepare(self):
+            origin = self.request.headers.get("Origin")
+            if origin is not None and not _parses(origin):    # tornado's own origin check would crash
+                self.set_status(403)
+                self.finish()
+                return None
+            return super().prepare()
+
         def check_origin(self, origin: str) -> bool:
             return loopback_origin(origin, port)
 
