@@ -165,8 +165,11 @@ PATH_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3000)
 @HYPOTHESIS
 @given(path=PATH_TEXT, repeat=st.integers(1, 40))
 def test_any_path_gets_an_answer_never_a_traceback(server, path, repeat):
-    port, log = server
-    status, body = get(port, "/" + quote(path * repeat, safe="/"))
+    port, _ = server
+    text = path * repeat
+    while len(quote(text, safe="/")) > 16_000:       # below tornado's limit for a request line
+        text = text[:len(text) // 2]
+    status, body = get(port, "/" + quote(text, safe="/"))
     assert status in (200, 301, 404, 414), (status, body[:200])
     assert b"Traceback" not in body
 
