@@ -55,9 +55,9 @@ def load_claims(config: Config) -> tuple[dict[str, tuple[Rule, ...]], Problems]:
         rel = f"content/{language.code}/{CLAIMS_FILE}"
         path = config.root / rel
         if not path.is_file():
-            problems.error(rel, None, f"the {language.name} list of forbidden claims is missing",
-                           f"Copy content/{config.source_language.code}/{CLAIMS_FILE} here and put its "
-                           f"phrases into {language.name}.")
+            problems.error(rel, None, f"the {language.code} list of forbidden claims is missing",
+                           f"Copy content/{config.source_language.code}/{CLAIMS_FILE} here and translate its "
+                           "phrases.")
             continue
         text = read_source(config.root, rel, problems)
         if text is None:

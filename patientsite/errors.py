@@ -50,12 +50,16 @@ class BuildError(Exception):
     def __init__(self, stage: str, problems: list[Problem] | tuple[Problem, ...]):
         self.stage = stage
         self.problems = tuple(sorted(set(problems), key=_order))
-        count = len(self.problems)
-        noun = "error" if count == 1 else "errors"
+        total = len(self.problems)
         body = "\n".join(f"error: {p}" for p in self.problems[:MAX_SHOWN])
-        if count > MAX_SHOWN:
-            body += f"\n... and {count - MAX_SHOWN} more errors: fix these first, then build again."
-        super().__init__(f"{count} {noun} while {stage}:\n{body}")
+        if total > MAX_SHOWN:
+            body += f"\n... and {count(total - MAX_SHOWN, 'more error')}: fix these first, then build again."
+        super().__init__(f"{count(total, 'error')} while {stage}:\n{body}")
+
+
+def count(number: int, noun: str, plural: str = "") -> str:
+    """'1 error', '2 errors' ('1 unit is', '2 units are' with nouns of their own: count(n, "unit is", "units are'))."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _order(p: Problem) -> tuple:

@@ -9,6 +9,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -338,7 +339,7 @@ def render_pages(site: Site, templates_dir: Path, notices, indices, jobs: int = 
         chunks = [indices[start::jobs * 4] for start in range(min(jobs * 4, len(indices)))]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                                 initargs=(site, templates_dir, notices, renderers)) as pool:
+                                 initargs=(os.getpid(), site, templates_dir, notices, renderers)) as pool:
             return list(pool.map(_render_in_worker, chunks))
     return [_render_pages(site, templates_dir, notices, indices, renderers)]
 
@@ -366,13 +367,33 @@ def _render_pages(site: Site, templates_dir: Path, notices, indices, renderers=N
 _worker_input: tuple = ()
 
 
-def _start_worker(site: Site, templates_dir: Path, notices, renderers=None) -> None:
+def _start_worker(parent: int, site: Site, templates_dir: Path, notices, renderers=None) -> None:
     global _worker_input  # one process, one build: set once when the pool forks
-    _worker_input = (site, templates_dir, notices, renderers)
+    _die_with(parent)
+    _worker_input = (parent, site, templates_dir, notices, renderers)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Ask the kernel to kill this worker when the build that forked it dies (Linux), and leave at
+    once if it is already gone (it died before the request was made: the worker's parent is init)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):     # not Linux: the parent check before each chunk still holds
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _render_in_worker(indices) -> tuple[list, list, list, dict]:
-    site, templates_dir, notices, renderers = _worker_input
+    parent, site, templates_dir, notices, renderers = _worker_input
+    if os.getppid() != parent:      # the build is gone: nobody will read the result
+        os._exit(1)
     return _render_pages(site, templates_dir, notices, indices, renderers)
 
 

@@ -25,7 +25,7 @@ from .errors import Problems
 from .facts import FACTS_FILE, WORDS_FILE
 from .i18n import CATALOG_FILE, read_catalog, template_messages, unusable
 from .textfile import read_source
-from .yamlload import Node, check_keys, parse_yaml
+from .yamlload import Node, Seq, check_keys, parse_yaml
 
 LOCK_FILE = "translations.lock"
 KINDS = ("page", "words", "ui")
@@ -48,6 +48,14 @@ class Unit:
     problem: str = ""           # why the unit is incomplete ("" when complete)
     fuzzy: bool = False
     data: object = field(default=None, compare=False, repr=False)
+    lines: tuple = field(default=(), compare=False, repr=False)   # the file line of each line of `text` (0: none)
+
+    def file_line(self, number: int) -> int | None:
+        """The file line that line `number` (1-based) of `text` comes from, or the nearest one before it."""
+        for index in range(min(number, len(self.lines)) - 1, -1, -1):
+            if self.lines[index]:
+                return self.lines[index]
+        return self.line
 
     @property
     def hash(self) -> str:
@@ -141,7 +149,7 @@ def _words_text(value) -> str:
 def read_units(config: Config, language: Language, templates_dir: Path,
                critical: frozenset = frozenset()) -> dict[tuple[str, str], Unit]:
     """Every unit in one language's folder; raise BuildError if a file cannot be read at all."""
-    problems = Problems(f"reading the {language.name} translation")
+    problems = Problems(f"reading the {language.code} translation")
     units: dict[tuple[str, str], Unit] = {}
     folder = config.root / "content" / language.code
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
@@ -167,21 +175,66 @@ def read_words_units(config: Config, language: Language, critical: frozenset,
             node = words.get(section)
             for name, value in node.items() if isinstance(node, Node) else ():
                 unit_id = f"{prefix}{name}"
-                units[("words", unit_id)] = Unit("words", unit_id, _words_text(value), words_rel,
-                                                 node.line_of(name), unit_id in critical, data=_plain(value))
+                text = _words_text(value)
+                units[("words", unit_id)] = Unit("words", unit_id, text, words_rel, node.line_of(name),
+                                                 unit_id in critical, data=_plain(value),
+                                                 lines=_words_lines(text, value, node.line_of(name)))
     return units
 
 
 def page_unit(rel: str, text: str, problems: Problems) -> Unit | None:
     """A page file's unit: its title, description, menu title and body (None without a key)."""
-    front_text, body, _ = split_front_matter(text)
+    front_text, body, body_line = split_front_matter(text)
     front, found = parse_yaml(front_text or "", rel, line_offset=1)
     problems.errors.extend(found)
     if not isinstance(front, Node) or not isinstance(front.get("key"), str):
         return None
-    head = [f"{name}: {' '.join(str(front[name]).split())}" for name in PAGE_FIELDS
-            if str(front.get(name) or "").strip()]
-    return Unit("page", front["key"], normal_text("\n".join(head) + "\n\n" + body), rel, None)
+    names = [name for name in PAGE_FIELDS if str(front.get(name) or "").strip()]
+    head = [f"{name}: {' '.join(str(front[name]).split())}" for name in names]
+    text = normal_text("\n".join(head) + "\n\n" + body)
+    return Unit("page", front["key"], text, rel, None, lines=_page_lines(
+        [front.line_of(name) for name in names], body, body_line))
+
+
+def _page_lines(head: list[int], body: str, body_line: int) -> tuple[int, ...]:
+    """The file line of each line of a page's canonical text (`normal_text` of head, blank, body)."""
+    body_lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    pairs = [("x", line) for line in head]       # a head line is never empty
+    pairs += [("", 0)] + [(text.rstrip(), body_line + n) for n, text in enumerate(body_lines)]
+    while pairs and not pairs[0][0]:
+        pairs.pop(0)
+    while pairs and not pairs[-1][0]:
+        pairs.pop()
+    return tuple(line for _, line in pairs)
+
+
+def _words_lines(text: str, value, line: int) -> tuple[int, ...]:
+    """The file line of each line of a fact's canonical words text: the keys and list items are
+    matched with the file's (the canonical text is sorted); other lines get 0."""
+    count = text.count("\n")
+    if not isinstance(value, (Node, Seq)):
+        return (line,) * count
+    canonical, problems = parse_yaml(text, "")
+    found = [0] * count
+
+    def walk(canon, real) -> None:
+        if isinstance(canon, Node) and isinstance(real, Node):
+            for key in canon:
+                if key in real:
+                    _put(found, canon.line_of(key), real.line_of(key))
+                    walk(canon[key], real[key])
+        elif isinstance(canon, Seq) and isinstance(real, Seq):
+            for index in range(min(len(canon), len(real))):
+                _put(found, canon.line_of(index), real.line_of(index))
+                walk(canon[index], real[index])
+    if not problems:
+        walk(canonical, value)
+    return tuple(found)
+
+
+def _put(found: list, canonical_line: int, file_line: int) -> None:
+    if 0 < canonical_line <= len(found):
+        found[canonical_line - 1] = file_line
 
 
 def unit_key(unit: Unit) -> tuple[str, str]:
@@ -337,7 +390,7 @@ def reassess_translations(status: TranslationStatus, config: Config, locks=()) -
     critical = frozenset(fact_id for fact_id, is_critical in fact_ids.items() if is_critical)
 
     def read_again(state: LanguageState, mine) -> dict:
-        problems = Problems(f"reading the {state.language.name} translation")
+        problems = Problems(f"reading the {state.language.code} translation")
         units = {u.key: mine(u) for u in state.units if mine(u) is not None and u.source.kind != "words"}
         units.update(read_words_units(config, state.language, critical, problems))
         problems.raise_if_any()
@@ -385,7 +438,7 @@ def _source_state(source: Language, sources: dict, fact_ids: dict, wanted_ui: se
     words_path = f"content/{source.code}/{WORDS_FILE}"
     for fact_id in sorted(set(fact_ids) - {unit_id for kind, unit_id in sources if kind == "words"}):
         found.append(UnitState(MISSING, Unit("words", fact_id, "", words_path, None, fact_ids[fact_id]), None, None,
-                               f"no {source.name} words"))
+                               f"no {source.code} words"))
     for msgid in sorted(wanted_ui - {unit_id for kind, unit_id in sources if kind == "ui"}):
         found.append(UnitState(MISSING, Unit("ui", msgid, "", f"content/{source.code}/{CATALOG_FILE}", None),
                                None, None, "not in the catalogue"))
@@ -394,8 +447,8 @@ def _source_state(source: Language, sources: dict, fact_ids: dict, wanted_ui: se
 
 def _state(source: Unit, translation: Unit | None, entry: LockEntry | None, language: Language) -> UnitState:
     if translation is None:
-        detail = {"page": f"no {language.name} page with key: {source.id}",
-                  "words": f"no {language.name} words",
+        detail = {"page": f"no {language.code} page with key: {source.id}",
+                  "words": f"no {language.code} words",
                   "ui": "not in the catalogue"}[source.kind]
         return UnitState(MISSING, source, None, entry, detail)
     problem = translation.problem or (words_gap(source, translation, language) if source.kind == "words" else "")

@@ -64,7 +64,7 @@ def read_words(data: Node, path: str, facts: dict, language, config: Config, pro
         missing = [c for c in needed if not forms.get(c)]
         if missing:
             problems.error(path, line, f'unit "{unit}" lacks the plural form(s) {", ".join(missing)}',
-                           f"{language.name} needs the forms {', '.join(needed)} "
+                           f"{language.code} needs the forms {', '.join(needed)} "
                            "(e.g. Russian: 1 сеанс, 2 сеанса, 5 сеансов, 1,5 сеанса).")
         check_keys(forms, CLDR_CATEGORIES, path, f'the unit "{unit}"', problems)
         check_types(forms, dict.fromkeys(forms, str), path, f'the unit "{unit}"', problems)
@@ -84,7 +84,7 @@ def read_words(data: Node, path: str, facts: dict, language, config: Config, pro
         raw = given.get(fact.id)
         hint_what = "a label" if not fact.is_list else f"a label and, for every item, {', '.join(fact.word_fields)}"
         if raw is None:
-            problems.error(path, where_line, f'no {language.name} words for the fact "{fact.id}"',
+            problems.error(path, where_line, f'no {language.code} words for the fact "{fact.id}"',
                            f"Add {hint_what} under facts: (copy the entry from content/{config.source_language.code}/{WORDS_FILE}).")
             continue
         if not fact.is_list:
@@ -104,7 +104,7 @@ def read_words(data: Node, path: str, facts: dict, language, config: Config, pro
             lines[f"{fact.id}#{item.id}"] = line
             if not isinstance(given_item, Node):
                 problems.error(path, raw["items"].line if given_item is None else line,
-                               f'no {language.name} words for item "{item.id}" of "{fact.id}"',
+                               f'no {language.code} words for item "{item.id}" of "{fact.id}"',
                                f"Add {', '.join(fact.word_fields)} for it.")
                 continue
             check_keys(given_item, set(fact.word_fields), path, f'item "{item.id}" of "{fact.id}"', problems)
@@ -112,7 +112,7 @@ def read_words(data: Node, path: str, facts: dict, language, config: Config, pro
             for field_name in fact.word_fields:
                 if not str(given_item.get(field_name, "") or "").strip():
                     problems.error(path, line, f'item "{item.id}" of "{fact.id}" has no "{field_name}"',
-                                   f"Add {field_name}: with the {language.name} text.")
+                                   f"Add {field_name}: with the {language.code} text.")
             items[(fact.id, item.id)] = MappingProxyType({str(k): str(v) for k, v in given_item.items()})
             _check_word_calls(items[(fact.id, item.id)], path, line, fact.id, problems)
         for item_id in raw["items"]:
@@ -121,11 +121,11 @@ def read_words(data: Node, path: str, facts: dict, language, config: Config, pro
                                f"The items of this list are: {', '.join(i.id for i in fact.items)}.")
     used_units = {a.unit for f in facts.values() for a in f.amounts()} - set(MEASURE_UNITS)
     for unit in sorted(used_units - set(units)):
-        problems.error(path, data.line_of("units"), f'no {language.name} forms for the counted noun "{unit}"',
+        problems.error(path, data.line_of("units"), f'no {language.code} forms for the counted noun "{unit}"',
                        f"Add under units: {unit}: {{{', '.join(c + ': ...' for c in needed)}}}.")
     used_terms = {t for f in facts.values() for i in f.items for _, t in i.terms} | {config.reviewer.role}
     for term in sorted(used_terms - set(terms)):
-        problems.error(path, data.line_of("terms"), f'no {language.name} words for the term "{term}"',
+        problems.error(path, data.line_of("terms"), f'no {language.code} words for the term "{term}"',
                        f"Add under terms: {term}: ...")
     return Words(path, MappingProxyType(units), MappingProxyType(terms), MappingProxyType(labels),
                  MappingProxyType(items), MappingProxyType(lines))
