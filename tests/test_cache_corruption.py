@@ -308,7 +308,7 @@ class FailingOs:
         return stream
 
 
-@EXAMPLES
+@settings(EXAMPLES, max_examples=20)
 @given(operation=st.sampled_from(["open", "write", "replace", "mkdir"]),
        code=st.sampled_from([errno.ENOSPC, errno.EACCES, errno.EROFS, errno.EDQUOT, errno.EIO]),
        after=st.integers(0, PAGES - 1), no_cache=st.booleans(), lost=st.integers(1, PAGES))

@@ -62,7 +62,7 @@ def _restore(root: Path, templates: dict, pos: dict) -> None:
 BREAKS = {   # a line that is a syntax error on its own line, wherever it stands in the data of a template
     "empty expression": "{{ }}",
     "unfinished expression": "{{ page.title + }}",
-    "stray end tag": "{% endif %}",
+    "stray end tag": "{% endtrans %}",      # closes nothing, wherever it stands
     "unknown tag": "{% include_it 'x.html' %}",
     "bad filter call": "{{ page.title | replace( }}",
     "unbalanced bracket": "{{ page.title) }}",
