@@ -29,7 +29,7 @@ from patientsite.pipeline import build
 from siteassertions import tree_bytes
 from sitefiles import make_site
 
-EXAMPLES = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+EXAMPLES = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 PAGES = 9                     # pages of the small site (3 per language), each one entry
 
 

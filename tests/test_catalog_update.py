@@ -21,7 +21,7 @@ from patientsite.cli import main
 from siteassertions import tree_bytes
 from sitefiles import make_site
 
-EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 LANGUAGES = ("it", "en", "ru")
 
 
@@ -135,7 +135,7 @@ def test_update_after_a_fixed_template_keeps_every_translation(project):
 
 
 # -- obsolete translations come back -----------------------------------------------------------------
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(removed=st.lists(st.sampled_from(["base.html", "facts/table.html", "facts/list.html",
                                          "partials/choose.html", "partials/not_found.html"]),
                         min_size=1, max_size=3, unique=True),
