@@ -29,7 +29,7 @@ from patientsite.pipeline import build
 from siteassertions import tree_bytes
 from sitefiles import make_site
 
-EXAMPLES = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+EXAMPLES = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 PAGES = 9                     # pages of the small site (3 per language), each one entry
 
 
@@ -308,7 +308,7 @@ class FailingOs:
         return stream
 
 
-@EXAMPLES
+@settings(EXAMPLES, max_examples=20)
 @given(operation=st.sampled_from(["open", "write", "replace", "mkdir"]),
        code=st.sampled_from([errno.ENOSPC, errno.EACCES, errno.EROFS, errno.EDQUOT, errno.EIO]),
        after=st.integers(0, PAGES - 1), no_cache=st.booleans(), lost=st.integers(1, PAGES))
