@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import claims as claims_
 from . import consistency, links, readability, structured
-from .errors import Problem, Problems
+from .errors import Problem, Problems, count
 from .htmldoc import Document, parse_html
 from .model import Page, Site
 from .review import next_review
@@ -69,7 +69,7 @@ class Locator:
     def _text(self, rel: str) -> str:
         if rel not in self.texts:
             path = self.site.config.root / rel
-            self.texts[rel] = path.read_text(encoding="utf-8") if path.is_file() else ""
+            self.texts[rel] = path.read_text(encoding="utf-8-sig", errors="replace") if path.is_file() else ""
         return self.texts[rel]
 
     def __call__(self, output_path: str, snippet: str, html_line: int | None,
@@ -292,6 +292,6 @@ def run(args, root: Path) -> int:
     print(summary(report))
     failed = report.failed(args.strict)
     verdict = "FAILED" if failed else "passed"
-    print(f"\nCheck {verdict}: {len(report.errors())} errors, {len(report.warnings())} warnings"
+    print(f"\nCheck {verdict}: {count(len(report.errors()), 'error')}, {count(len(report.warnings()), 'warning')}"
           + (" (--strict: warnings fail too)" if args.strict else ""))
     return 1 if failed else 0

@@ -20,7 +20,8 @@ from .yamlload import Node, Seq, check_keys
 
 FACTS_FILE = "content/facts.yaml"
 STATUSES = ("proposed", "confirmed")
-_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*\Z")
+MAX_NUMBER = Decimal(1_000_000)     # no dose, count or interval on a patient page comes near this
 _VARIANT_KEYS = {"range", "value", "unit", "says", "sources"}
 _DECISION_KEYS = {"range", "value", "status", "reviewer", "date", "rationale"}
 
@@ -102,6 +103,10 @@ def read_amount(node, path: str, line: int, where: str, problems: Problems, unit
                            "Write range: [3, 4].")
             return None
         low, high = (Decimal(str(x)) for x in raw)
+        if not all(_plausible(x) for x in (low, high)):
+            problems.error(path, node.line_of("range"), f"the range of {where} must be numbers from 0 to {MAX_NUMBER}",
+                           "Write the numbers of the source document, e.g. range: [3, 4].")
+            return None
         if low >= high:
             problems.error(path, node.line_of("range"), f"the range of {where} must go from low to high",
                            f"Write range: [{raw[1]}, {raw[0]}] or a single value: N.")
@@ -114,12 +119,21 @@ def read_amount(node, path: str, line: int, where: str, problems: Problems, unit
                            "Write value: 4 (digits only; the unit goes in 'unit:').")
             return None
         low, high = Decimal(str(raw)), None
+        if not _plausible(low):
+            problems.error(path, node.line_of("value"), f"the value of {where} must be a number from 0 to {MAX_NUMBER}",
+                           "Write the number of the source document, e.g. value: 4.")
+            return None
     unit = node.get("unit", unit)
     if not isinstance(unit, str) or not _ID.match(unit):
         problems.error(path, node.line_of("unit") if "unit" in node else line, f"{where} needs a unit",
                        f"Add unit: one of {', '.join(MEASURE_UNITS)}, or a counted noun such as session.")
         return None
     return Amount(low, high, unit)
+
+
+def _plausible(number: Decimal) -> bool:
+    """Finite, not negative, below MAX_NUMBER, at most six decimals: a number a page can show."""
+    return number.is_finite() and 0 <= number <= MAX_NUMBER and number == number.quantize(Decimal("0.000001"))
 
 
 def read_variants(raw: Node, where: str, statement: bool, documents, problems: Problems) -> tuple[Variant, ...]:

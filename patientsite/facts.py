@@ -18,10 +18,11 @@ from .config import Config
 from .decisions import (FACTS_FILE, Amount, Decision, Variant, mapping, read_amount, read_decision,
                         read_sources, read_variants, warn_unconfirmed)
 from .errors import Problem, Problems, suggest
+from .textfile import read_source
 from .words import MEASURE_UNITS, WORDS_FILE, Words, plural_categories, read_words
-from .yamlload import Node, Seq, check_keys, parse_yaml
+from .yamlload import Node, Seq, check_keys, check_types, parse_yaml
 
-_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*\Z")
 _OWN = ("value", "range", "items", "sources")   # what a fact with variants takes from them instead
 
 
@@ -120,13 +121,13 @@ def load_facts(config: Config) -> Facts:
     problems.raise_if_any()
     check_keys(data, {"documents", "facts", "corrections"}, FACTS_FILE,
                "facts.yaml", problems, required=("documents", "facts"))
-    documents = _documents(data.get("documents", Node()), problems)
-    node = data.get("facts") if isinstance(data.get("facts"), Node) else Node()
-    if "facts" in data and not isinstance(data["facts"], Node):
-        problems.error(FACTS_FILE, data.line_of("facts"), '"facts" must be a mapping of fact ids to facts',
-                       "Indent each fact id under facts:, one per line.")
+    sections = {key: mapping(data, key, FACTS_FILE, problems) if data.get(key) is not None else Node()
+                for key in ("documents", "facts", "corrections")}
+    sections = {key: Node() if value is None else value for key, value in sections.items()}
+    documents = _documents(sections["documents"], problems)
+    node = sections["facts"]
     facts = _facts(node, set(documents), {config.reviewer.id}, problems)
-    corrections = tuple(_corrections(data.get("corrections") or Node(), facts, documents, problems))
+    corrections = tuple(_corrections(sections["corrections"], facts, documents, problems))
     words = {}
     for language in config.languages:
         path = f"content/{language.code}/{WORDS_FILE}"
@@ -145,7 +146,10 @@ def _read(root: Path, rel: str, problems: Problems) -> Node | None:
     if not path.is_file():
         problems.error(rel, None, "file is missing", f"Create {rel} (see docs/content-format.md).")
         return None
-    data, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+    text = read_source(root, rel, problems)
+    if text is None:
+        return None
+    data, found = parse_yaml(text, rel)
     problems.errors.extend(found)
     if found:
         return None
@@ -163,6 +167,8 @@ def _documents(node: Node, problems: Problems) -> dict[str, Document]:
             continue
         check_keys(doc, {"file", "language", "title", "translation_of"}, FACTS_FILE, f'document "{doc_id}"',
                    problems, required=("file", "language", "title"))
+        check_types(doc, {"file": str, "language": str, "title": str, "translation_of": str}, FACTS_FILE,
+                    f'document "{doc_id}"', problems)
         original = str(doc["translation_of"]) if "translation_of" in doc else None
         result[str(doc_id)] = Document(str(doc_id), str(doc.get("file", "")), str(doc.get("language", "")),
                                        str(doc.get("title", "")), original)
@@ -199,7 +205,8 @@ def _facts(node: Node, documents: set, reviewers: set, problems: Problems) -> di
 
 def _fact(fact_id: str, raw: Node, line: int, documents: set, reviewers: set, problems: Problems) -> Fact | None:
     where = f'fact "{fact_id}"'
-    critical = bool(raw.get("critical", False))
+    check_types(raw, {"critical": bool}, FACTS_FILE, where, problems)
+    critical = raw.get("critical", False) is True
     reason = raw.get("not_on_pages", "")
     if "not_on_pages" in raw and (not isinstance(reason, str) or not reason.strip()):
         problems.error(FACTS_FILE, raw.line_of("not_on_pages"), f"the not_on_pages reason of {where} is empty",
@@ -276,6 +283,7 @@ def _items(raw: Node, fact_id: str, documents: set, problems: Problems) -> tuple
             if name == "sources":
                 continue
             if isinstance(value, Node):
+                check_keys(value, {"value", "range", "unit"}, FACTS_FILE, f'"{fact_id}: {item_id}.{name}"', problems)
                 amount = read_amount(value, FACTS_FILE, attrs.line_of(name), f'"{fact_id}: {item_id}.{name}"', problems)
                 if amount:
                     amounts.append((str(name), amount))
@@ -296,10 +304,11 @@ def _corrections(node: Node, facts: dict, documents: dict, problems: Problems):
             continue
         check_keys(raw, {"document", "says", "carried_as", "facts"}, FACTS_FILE, f'correction "{cor_id}"',
                    problems, required=("document", "says", "carried_as"))
-        if raw.get("document") not in documents:
+        check_types(raw, {"says": str, "carried_as": str, "facts": list}, FACTS_FILE, f'correction "{cor_id}"', problems)
+        if not isinstance(raw.get("document"), str) or raw["document"] not in documents:
             problems.error(FACTS_FILE, raw.line_of("document"), f'correction "{cor_id}" names an unknown document',
                            f"Use one of: {', '.join(documents)}.")
-        ids = tuple(str(f) for f in raw.get("facts") or ())
+        ids = tuple(str(f) for f in raw["facts"]) if isinstance(raw.get("facts"), list) else ()
         _known_facts(ids, raw, facts, problems)
         yield Correction(str(cor_id), str(raw.get("document")), str(raw.get("says", "")),
                          str(raw.get("carried_as", "")), ids, node.line_of(cor_id))

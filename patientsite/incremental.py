@@ -39,6 +39,7 @@ from .errors import BuildError, Problem, Problems
 from .facts import FACTS_FILE, Facts, load_facts
 from .model import Page, Site, check_titles, model_page
 from .pipeline import REPORT_PATH, BuildResult
+from .textfile import read_source
 from .render import page_renderers, render_pages, static_files, warn_unsafe_markup
 from .report import review_report
 from .status import TranslationCheck, judge_translations
@@ -174,8 +175,9 @@ def _load(last: LastBuild, plan: _Plan) -> _Loaded | None:
     texts, sources = {}, {}
     for rel in plan.pages:
         _, code, name = rel.split("/")
-        texts[rel] = (config.root / rel).read_text(encoding="utf-8")
-        sources[rel] = read_page(rel, name, texts[rel], code, problems)
+        texts[rel] = read_source(config.root, rel, problems)
+        if texts[rel] is not None:
+            sources[rel] = read_page(rel, name, texts[rel], code, problems)
     problems.raise_if_any()
     return _Loaded(facts, values, words, critical, texts, sources)
 

@@ -32,6 +32,7 @@ ALLOWED_ATTRIBUTES = {
     "td": _COMMON | {"colspan", "rowspan"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\s*(?:\(([^)\n]*)\)|\[[^\]\n]*\])|<\s*img\b[^>\n]*>?", re.IGNORECASE)
 _UNSAFE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 
 
@@ -71,3 +72,12 @@ def find_unsafe_markup(text: str) -> list[tuple[int, str]]:
         for match in _UNSAFE.finditer(line):
             found.append((number, match.group(0).strip()))
     return found
+
+
+def find_images(text: str) -> list[tuple[int, str]]:
+    """(line within text, the image as written) for every Markdown or HTML image: the sanitizer would
+    drop them, so they are refused."""
+    if "![" not in text and "<" not in text:
+        return []
+    return [(number, match.group(0)) for number, line in enumerate(text.splitlines(), start=1)
+            for match in _IMAGE.finditer(line)]

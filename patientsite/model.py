@@ -17,6 +17,7 @@ from .content import SourcePage
 from .errors import Problem, Problems, suggest
 from .facts import FACTS_FILE, WORDS_FILE, Facts
 from .i18n import CATALOG_FILE, Catalogs
+from .markdown import find_images
 from .shortcodes import Call, read_calls
 
 LIST_FUNCTIONS = {"fact_list", "fact_faq"}
@@ -83,7 +84,7 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
             if other is not None:
                 problems.error(source.src_path, source.line_of(field),
                                f'{field} "{source.key if field == "key" else source.slug}" is already used by {other.src_path}',
-                               f"Give each {config.language(source.language).name} page its own {field}.")
+                               f"Give each {source.language} page its own {field}.")
             else:
                 seen[value] = source
     _check_translations(config, by_language, problems)
@@ -93,7 +94,7 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
     check_titles(config, facts, built, problems)
     for language in config.languages:
         if "home" not in by_language[language.code] and by_language[language.code]:
-            problems.error(f"content/{language.code}/index.md", None, f"the {language.name} home page is missing",
+            problems.error(f"content/{language.code}/index.md", None, f"the {language.code} home page is missing",
                            "Create index.md with key: home.")
     problems.raise_if_any()
     order = {lang.code: i for i, lang in enumerate(config.languages)}
@@ -156,7 +157,7 @@ def _check_translations(config: Config, by_language: dict, problems: Problems) -
         for key in sorted(set(all_keys) - set(by_language[language.code])):
             original = by_language[source.code].get(key, all_keys[key])
             problems.error(f"content/{language.code}", None,
-                           f'no {language.name} translation of the page "{key}" ({original.src_path})',
+                           f'no {language.code} translation of the page "{key}" ({original.src_path})',
                            f"Translate {original.src_path} into content/{language.code}/ with key: {key}.")
 
 
@@ -166,6 +167,11 @@ def _scan(text: str, path: str, first_line: int, facts: Facts, keys: set,
     calls, mistakes = read_calls(text)
     for mistake in mistakes:
         problems.error(path, first_line + mistake.line - 1, mistake.message, mistake.hint)
+    for line, image in find_images(text):
+        shown = image if len(image) <= 60 else image[:57] + "..."
+        problems.error(path, first_line + line - 1, f"images are not supported yet; {shown} would be dropped "
+                       "from the page", "Remove it and say in words what it shows; ask the site's developers "
+                       "if the page needs a picture.")
     used, links = [], []
     for call in calls:
         line = first_line + call.line - 1

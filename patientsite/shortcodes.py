@@ -14,7 +14,11 @@ from typing import NamedTuple
 FUNCTIONS = ("fact", "fact_faq", "fact_list", "fact_table", "help_box", "link")
 BLOCK_FUNCTIONS = ("fact_faq", "fact_list", "fact_table", "help_box")
 NO_NAME_FUNCTIONS = ("help_box",)   # called with empty brackets
-_CALL = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+MAX_MISTAKES = 50       # per text: a page of a thousand broken calls needs only the first few shown
+# a call, a template tag or comment (refused), or an opening brace pair never closed; no match runs past
+# the next opening of its kind, so a page full of unclosed "{{" is read in linear time
+_CALL = re.compile(r"\{\{((?:(?!\{\{|\}\}).)*)\}\}|\{%(?:(?!\{%|%\}).)*%\}|\{#(?:(?!\{#|#\}).)*#\}|(\{\{|\{%|\{#)",
+                   re.S)
 _INNER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$", re.S)
 
 
@@ -40,8 +44,16 @@ def read_calls(text: str) -> tuple[tuple[Call, ...], tuple[Mistake, ...]]:
         return (), ()
     line, counted = 1, 0
     for match in _CALL.finditer(text):
+        if len(mistakes) >= MAX_MISTAKES:
+            mistakes.append(Mistake(line, "more mistakes follow in this text", "Fix the ones above, then build again."))
+            break
         line += text.count("\n", counted, match.start())
         counted = match.start()
+        if match.group(2) is not None:   # reported where it opened, not where a later call closes it
+            closing = {"{{": "}}", "{%": "%}", "{#": "#}"}[match.group(2)]
+            mistakes.append(Mistake(line, f'"{match.group(2)}" opened on this line is not closed with "{closing}"',
+                                    'Close the call on the same line: {{ fact("id") }}.'))
+            continue
         if match.group(1) is None:
             mistakes.append(Mistake(line, f'"{match.group(0)[:40]}" is not allowed in a page',
                                     'Pages only use calls such as {{ fact("id") }}.'))

@@ -11,9 +11,11 @@ from typing import Mapping
 
 from .config import Config
 from .errors import Problems, suggest
-from .yamlload import Node, check_keys
+from .shortcodes import BLOCK_FUNCTIONS, read_calls
+from .yamlload import Node, check_keys, check_types
 
 WORDS_FILE = "words.yaml"
+CLDR_CATEGORIES = {"zero", "one", "two", "few", "many", "other"}
 # Units Babel formats itself: (CLDR unit id, preferred length). Any other unit is a counted noun.
 MEASURE_UNITS = {
     "mm": ("length-millimeter", "short"), "ml": ("volume-milliliter", "short"),
@@ -55,20 +57,28 @@ def read_words(data: Node, path: str, facts: dict, documents: dict, language, co
     units, terms, labels, items, lines, texts = {}, {}, {}, {}, {}, {}
     titles = _titles(data, path, documents, lines, problems)
     needed = plural_categories(language)
-    for unit, forms in (data.get("units") or Node()).items():
-        line = data["units"].line_of(unit)
+    for section in ("units", "terms", "facts"):
+        if data.get(section) is not None and not isinstance(data[section], Node):
+            problems.error(path, data.line_of(section), f'"{section}" must be a mapping of names to words',
+                           f"Indent the entries of {section}: under it, one per line.")
+    sections = {s: data[s] if isinstance(data.get(s), Node) else Node() for s in ("units", "terms")}
+    for unit, forms in sections["units"].items():
+        line = sections["units"].line_of(unit)
         if not isinstance(forms, Node):
             problems.error(path, line, f'unit "{unit}" must list its forms', "Write {one: ..., other: ...}.")
             continue
         missing = [c for c in needed if not forms.get(c)]
         if missing:
             problems.error(path, line, f'unit "{unit}" lacks the plural form(s) {", ".join(missing)}',
-                           f"{language.name} needs the forms {', '.join(needed)} "
+                           f"{language.code} needs the forms {', '.join(needed)} "
                            "(e.g. Russian: 1 сеанс, 2 сеанса, 5 сеансов, 1,5 сеанса).")
+        check_keys(forms, CLDR_CATEGORIES, path, f'the unit "{unit}"', problems)
+        check_types(forms, dict.fromkeys(forms, str), path, f'the unit "{unit}"', problems)
         units[str(unit)] = MappingProxyType({str(k): str(v) for k, v in forms.items()})
-    for term, text in (data.get("terms") or Node()).items():
+    check_types(sections["terms"], dict.fromkeys(sections["terms"], str), path, "terms", problems)
+    for term, text in sections["terms"].items():
         terms[str(term)] = str(text)
-        lines[f"term:{term}"] = data["terms"].line_of(term)
+        lines[f"term:{term}"] = sections["terms"].line_of(term)
     given = data.get("facts") if isinstance(data.get("facts"), Node) else Node()
     for fact_id in given:
         if fact_id not in (facts if defined is None else defined):
@@ -82,7 +92,7 @@ def read_words(data: Node, path: str, facts: dict, documents: dict, language, co
                      else f"a label and, for every item, {', '.join(fact.word_fields)}")
         if raw is None:
             if not fact.not_on_pages:
-                problems.error(path, where_line, f'no {language.name} words for the fact "{fact.id}"',
+                problems.error(path, where_line, f'no {language.code} words for the fact "{fact.id}"',
                                f"Add {hint_what} under facts: (copy the entry from content/{config.source_language.code}/{WORDS_FILE}).")
             continue
         if fact.statement:
@@ -102,6 +112,8 @@ def read_words(data: Node, path: str, facts: dict, documents: dict, language, co
         if not isinstance(raw, Node) or not isinstance(raw.get("items"), Node):
             problems.error(path, where_line, f'the words for the list "{fact.id}" need label: and items:', "")
             continue
+        check_keys(raw, {"label", "items"}, path, f'the words for "{fact.id}"', problems, required=("label",))
+        check_types(raw, {"label": str}, path, f'the words for "{fact.id}"', problems)
         labels[fact.id] = str(raw.get("label", ""))
         for item in fact.items:
             given_item = raw["items"].get(item.id)
@@ -109,26 +121,29 @@ def read_words(data: Node, path: str, facts: dict, documents: dict, language, co
             lines[f"{fact.id}#{item.id}"] = line
             if not isinstance(given_item, Node):
                 problems.error(path, raw["items"].line if given_item is None else line,
-                               f'no {language.name} words for item "{item.id}" of "{fact.id}"',
+                               f'no {language.code} words for item "{item.id}" of "{fact.id}"',
                                f"Add {', '.join(fact.word_fields)} for it.")
                 continue
+            check_keys(given_item, set(fact.word_fields), path, f'item "{item.id}" of "{fact.id}"', problems)
+            check_types(given_item, dict.fromkeys(given_item, str), path, f'item "{item.id}" of "{fact.id}"', problems)
             for field_name in fact.word_fields:
                 if not str(given_item.get(field_name, "") or "").strip():
                     problems.error(path, line, f'item "{item.id}" of "{fact.id}" has no "{field_name}"',
-                                   f"Add {field_name}: with the {language.name} text.")
+                                   f"Add {field_name}: with the {language.code} text.")
             items[(fact.id, item.id)] = MappingProxyType({str(k): str(v) for k, v in given_item.items()})
+            _check_word_calls(items[(fact.id, item.id)], path, line, fact.id, problems)
         for item_id in raw["items"]:
             if item_id not in {i.id for i in fact.items}:
                 problems.error(path, raw["items"].line_of(item_id), f'words for an unknown item "{item_id}" of "{fact.id}"',
                                f"The items of this list are: {', '.join(i.id for i in fact.items)}.")
     used_units = {a.unit for f in facts.values() if not f.not_on_pages for a in f.amounts()} - set(MEASURE_UNITS)
     for unit in sorted(used_units - set(units)):
-        problems.error(path, data.line_of("units"), f'no {language.name} forms for the counted noun "{unit}"',
+        problems.error(path, data.line_of("units"), f'no {language.code} forms for the counted noun "{unit}"',
                        f"Add under units: {unit}: {{{', '.join(c + ': ...' for c in needed)}}}.")
     used_terms = {t for f in facts.values() for i in f.items for _, t in i.terms} | {config.reviewer.role,
                                                                                      config.reviewer.title}
     for term in sorted(used_terms - set(terms)):
-        problems.error(path, data.line_of("terms"), f'no {language.name} words for the term "{term}"',
+        problems.error(path, data.line_of("terms"), f'no {language.code} words for the term "{term}"',
                        f"Add under terms: {term}: ...")
     return Words(path, MappingProxyType(units), MappingProxyType(terms), MappingProxyType(labels),
                  MappingProxyType(items), MappingProxyType(lines), MappingProxyType(texts), MappingProxyType(titles))
@@ -161,3 +176,16 @@ def _titles(data: Node, path: str, documents: dict, lines: dict, problems: Probl
         else:
             titles[str(doc_id)] = title.strip()
     return titles
+
+
+def _check_word_calls(texts, path: str, line: int, fact_id: str, problems: Problems) -> None:
+    """A list item's words are text inside the list: they may show a number (fact) or a link, never a
+    block (fact_list, fact_faq, fact_table), so a list can neither show itself nor start a cycle."""
+    for text in texts.values():
+        for call in read_calls(text)[0] if "{" in text else ():
+            if call.function in BLOCK_FUNCTIONS:
+                problems.error(path, line + call.line - 1,
+                               f'the words of "{fact_id}" call {call.function}("{call.names[0] if call.names else ""}"): a list\'s '
+                               "words cannot show a list or table (a list showing itself, or a cycle of lists, "
+                               "would never end)",
+                               'Use fact("id") for a number here, and put the list or table on the page.')

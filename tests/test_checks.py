@@ -287,8 +287,8 @@ def test_russian_pages_must_carry_the_contraindications_warning(tmp_path):
 def test_missing_claims_list(tmp_path):
     report = checked(tmp_path, {"content/en/claims.yaml": None})
     assert errors(report, "claims") == [
-        "content/en/claims.yaml: the English list of forbidden claims is missing\n"
-        "    Copy content/it/claims.yaml here and put its phrases into English."]
+        "content/en/claims.yaml: the en list of forbidden claims is missing\n"
+        "    Copy content/it/claims.yaml here and translate its phrases."]
 
 
 @pytest.mark.parametrize("phrase, text, found", [

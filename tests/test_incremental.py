@@ -293,7 +293,7 @@ def test_the_preview_rebuilds_incrementally_and_says_so(tmp_path):
     rel, text = _body("en", "treatment.md", "## Details", "More.\n\n## Details")
     (root / rel).write_text(text, encoding="utf-8")
     assert preview.rebuild((rel,))
-    assert f"{rel} changed: built 1 page in " in printed[-1] and "wrote 1 file(s)" in printed[-1]
+    assert f"{rel} changed: built 1 page in " in printed[-1] and "wrote 1 file" in printed[-1]
     assert b"More." in (tmp_path / "served/en/the-treatment/index.html").read_bytes()
     build(root, tmp_path / "full", use_cache=False, jobs=1)
     assert tree_bytes(tmp_path / "served") == tree_bytes(tmp_path / "full")

@@ -31,8 +31,7 @@ SESSIONS_STATUS = "      status: confirmed\n      reviewer: test-reviewer\n     
 CASES = {
     "yaml-syntax": (
         {"content/facts.yaml": "documents:\n  doc-a: {file: a.txt\nfacts: {}\n"},
-        "error: content/facts.yaml:3:6: YAML syntax error: did not find expected ',' or '}'\n"
-        "    Check the indentation and the quotes on this line and the one before it; text with ':' or '#' needs quotes.",
+        "error: content/facts.yaml:2:10: YAML syntax error: a bracket opened here is never closed (the parser noticed on line 3)\n",
     ),
     "duplicate-key": (
         {"site.yaml": "base_url: https://a.example/\n" + __import__("sitefiles").SITE_YAML},
@@ -61,28 +60,28 @@ CASES = {
     ),
     "missing-words": (
         {"content/ru/words.yaml": __import__("sitefiles").WORDS["ru"].replace("  interval: интервал между сеансами\n", "")},
-        'error: content/ru/words.yaml:10: no Русский words for the fact "interval"\n'
+        'error: content/ru/words.yaml:10: no ru words for the fact "interval"\n'
         "    Add a label under facts: (copy the entry from content/it/words.yaml).",
     ),
     "missing-item-words": (
         {"content/en/words.yaml": __import__("sitefiles").WORDS["en"].replace("      allergy: {label: Allergy, reason: The substances are active.}\n", "")},
-        'error: content/en/words.yaml:21: no English words for item "allergy" of "contraindications"\n'
+        'error: content/en/words.yaml:21: no en words for item "allergy" of "contraindications"\n'
         "    Add label, reason for it.",
     ),
     "russian-plural-missing": (
         {"content/ru/words.yaml": __import__("sitefiles").WORDS["ru"].replace("few: сеанса, ", "")},
         'error: content/ru/words.yaml:2: unit "session" lacks the plural form(s) few\n'
-        "    Русский needs the forms few, many, one, other (e.g. Russian: 1 сеанс, 2 сеанса, 5 сеансов, 1,5 сеанса).",
+        "    ru needs the forms few, many, one, other (e.g. Russian: 1 сеанс, 2 сеанса, 5 сеансов, 1,5 сеанса).",
     ),
     "duplicate-slug": (
         {"content/it/contraindications.md": page_text("it", "contraindications.md").replace("slug: controindicazioni", "slug: il-trattamento")},
         'error: content/it/treatment.md:5: slug "il-trattamento" is already used by content/it/contraindications.md\n'
-        "    Give each Italiano page its own slug.",
+        "    Give each it page its own slug.",
     ),
     "duplicate-key-page": (
         {"content/en/contraindications.md": page_text("en", "contraindications.md").replace("key: contraindications", "key: treatment")},
         'error: content/en/treatment.md:4: key "treatment" is already used by content/en/contraindications.md\n'
-        "    Give each English page its own key.",
+        "    Give each en page its own key.",
     ),
     "slug-escapes": (
         {"content/ru/treatment.md": page_text("ru", "treatment.md").replace("slug: procedura", "slug: ../../etc")},
@@ -111,7 +110,7 @@ CASES = {
     ),
     "missing-translation": (
         {"content/ru/contraindications.md": None},
-        'error: content/ru: no Русский translation of the page "contraindications" (content/it/contraindications.md)\n'
+        'error: content/ru: no ru translation of the page "contraindications" (content/it/contraindications.md)\n'
         "    Translate content/it/contraindications.md into content/ru/ with key: contraindications.",
     ),
 }
