@@ -264,7 +264,7 @@ CASES.update({
     ),
     "reviewer-title-without-words": (
         _words("ru", "  doctor_title: д-р\n", ""),
-        'error: content/ru/words.yaml:3: no Русский words for the term "doctor_title"\n'
+        'error: content/ru/words.yaml:3: no ru words for the term "doctor_title"\n'
         "    Add under terms: doctor_title: ...",
     ),
 })
