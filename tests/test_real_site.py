@@ -151,3 +151,47 @@ def test_review_report_lists_every_disagreement(built, facts):
         if fact.not_on_pages:
             assert f"Reason: {fact.not_on_pages}" in report
     assert "doc-004 is a translation of doc-000, not a second source" in report
+
+
+SOURCE_WORDS = {"it": r"\bdocument[oi]\b", "en": r"\bdocuments?\b", "ru": r"\bдокумент"}
+
+
+class _BodyText(HTMLParser):
+    """The text of <main> outside the trust block (where a page names its sources)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0          # inside <main>
+        self.trust = 0          # inside the trust block
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "main":
+            self.depth += 1
+        if tag == "section" and (self.trust or "trust" in (dict(attrs).get("class") or "").split()):
+            self.trust += 1          # sections only: void elements have no end tag to count
+
+    def handle_endtag(self, tag):
+        if tag == "section" and self.trust:
+            self.trust -= 1
+        if tag == "main":
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth and not self.trust:
+            self.text.append(data)
+
+
+def test_page_bodies_never_compare_documents(built):
+    """The clinic speaks with one voice: the words for "document" appear only where a page names its
+    sources (the trust block), never in a page body; no internal document id is visible anywhere."""
+    for lang, pattern in SOURCE_WORDS.items():
+        for path in sorted((built / lang).rglob("*.html")):
+            html = path.read_text(encoding="utf-8")
+            reader = _BodyText()
+            reader.feed(html)
+            body = " ".join(reader.text)
+            assert body.strip(), path
+            found = re.findall(pattern, body, flags=re.IGNORECASE)
+            assert not found, f"{path.relative_to(built)}: {found}"
+            assert not re.search(r"doc-\d{3}", html), path
