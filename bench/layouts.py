@@ -78,7 +78,8 @@ def our_page(plan: PagePlan, lang: str) -> str:
 def _site_yaml() -> str:
     lines = ["base_url: https://clinic.example/", "clinic:", "  name: Clinica Benchmark",
              "  address: Via Esempio 1, Roma", "  phone: +39 06 0000 0000", "  email: info@clinic.example",
-             "reviewer:", "  name: Dott.ssa Anna Esempio", "  role: reviewer_role", "languages:"]
+             '  emergency_number: "112"', "reviewer:", "  id: anna-esempio", "  name: Anna Esempio",
+             "  title: doctor_title", "  role: reviewer_role", "languages:"]
     locales = {"it": "it_IT", "en": "en_GB", "ru": "ru_RU"}
     for lang in LANGUAGES:
         lines += [f"  - code: {lang}", f"    locale: {locales[lang]}", f"    name: {LANGUAGE_NAMES[lang]}",
@@ -116,9 +117,12 @@ def _words_yaml(lang: str) -> str:
     lines = ["units:"]
     for unit, forms in corpus.COUNTED.items():
         lines.append(f"  {unit}: {{" + ", ".join(f"{k}: {v}" for k, v in forms[lang].items()) + "}")
-    terms = {"it": ("frequente", "raro", "medico estetico"), "en": ("common", "rare", "aesthetic physician"),
-             "ru": ("часто", "редко", "врач-косметолог")}[lang]
-    lines += ["terms:", f"  common: {terms[0]}", f"  rare: {terms[1]}", f"  reviewer_role: {terms[2]}", "facts:"]
+    terms = {"it": ("frequente", "raro", "medico estetico", "Dott.ssa"), "en": ("common", "rare", "aesthetic physician", "Dr"),
+             "ru": ("часто", "редко", "врач-косметолог", "д-р")}[lang]
+    lines += ["terms:", f"  common: {terms[0]}", f"  rare: {terms[1]}", f"  reviewer_role: {terms[2]}",
+              f"  doctor_title: {terms[3]}", "sources:"]
+    lines += [f"  {doc}: Documento {doc} ({doc_lang})" for doc, doc_lang in DOCUMENTS.items()]
+    lines.append("facts:")
     for fact in corpus.number_facts():
         lines.append(f"  {fact.id}: {corpus.fact_label(fact.id, lang)}")
     for fact in corpus.list_facts():

@@ -1,23 +1,36 @@
 """The render cache: each output page stored under a digest of everything it is made from.
 
-A page's digest covers the generator's version, the templates, its language's UI strings, the
-site's configuration and structure (titles, URLs, navigation), the page itself, its translation
-notice, and the values and words of exactly the facts it shows. So a changed input always changes
-the digest of every page that depends on it, and of no other page: editing one fact re-renders only
-the pages that use it, in every language.
+A page's digest covers the generator's own code and the versions of the libraries that shape its
+output, the templates, its language's UI strings (the catalogue bytes read by the load stage, never
+read again), the site's configuration and structure (titles, URLs, navigation), the page itself, its
+translation notice, and the values and words of exactly the facts it shows. So a changed input always
+changes the digest of every page that depends on it, and of no other page.
+
+An entry is a header naming its digest and the sha256 of the page, then the page. An entry that is
+missing, short, altered, a symbolic link, a folder or unreadable is a miss: the page is rendered again
+and the entry rewritten. A cache that cannot be written is left alone: the build goes on without it
+and warns once. A damaged cache can never change the output.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import os
+import shutil
+import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .errors import Problem
 from .model import Page, Site
 
 CACHE_DIR = ".cache/pages"
+LIBRARIES = ("jinja2", "markdown", "babel", "nh3", "markupsafe", "pyyaml")   # they shape every page
+MAGIC = b"patientsite-page "
 
 
 def _digest(*parts) -> str:
@@ -36,25 +49,48 @@ def folder_digest(folder: Path) -> str:
     return sha.hexdigest()
 
 
+def code_digest(package: Path) -> str:
+    """The generator's code (every *.py of its package folder) and the versions of Python and of
+    the libraries that shape its output."""
+    sha = hashlib.sha256(f"{__version__} {sys.version_info[:3]}".encode())
+    for path in sorted(package.glob("*.py")):
+        sha.update(b"\x00" + path.name.encode() + b"\x00" + path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "absent"
+        sha.update(f"\x00{name}={version}".encode())
+    return sha.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def generator_digest() -> str:
+    """`code_digest` of this package, once per process: the code this process runs, even if the
+    files are edited while a preview runs."""
+    return code_digest(Path(__file__).resolve().parent)
+
+
 @dataclass(frozen=True)
 class SiteDigests:
     """What every page of a language depends on, computed once per build."""
 
     common: str                   # generator, templates, configuration, site structure, documents
-    language: dict                # language code -> its catalogue, units and terms
+    language: dict                # language code -> its catalogue, units, terms and document titles
+    templates: str                # the templates folder as it was before rendering
 
 
 def site_digests(site: Site, templates_dir: Path) -> SiteDigests:
     structure = tuple((p.language, p.key, p.url, p.title, p.nav, p.nav_title, p.reviewed) for p in site.pages)
-    common = _digest(__version__, folder_digest(templates_dir), site.config, structure,
-                     tuple(site.facts.documents.values()))
+    templates = folder_digest(templates_dir)
+    common = _digest(generator_digest(), templates, site.config, structure, tuple(site.facts.documents.values()))
     per_language = {}
     for language in site.config.languages:
         words = site.facts.words[language.code]
-        catalog = (site.config.root / site.catalogs.paths[language.code]).read_bytes()
-        per_language[language.code] = _digest(hashlib.sha256(catalog).hexdigest(), sorted(
-            (unit, sorted(forms.items())) for unit, forms in words.units.items()), sorted(words.terms.items()))
-    return SiteDigests(common, per_language)
+        per_language[language.code] = _digest(site.catalogs.digests[language.code], sorted(
+            (unit, sorted(forms.items())) for unit, forms in words.units.items()), sorted(words.terms.items()),
+            sorted(words.sources.items()))
+    return SiteDigests(common, per_language, templates)
 
 
 def page_digest(site: Site, page: Page, digests: SiteDigests, facts_shown, notice) -> str:
@@ -63,29 +99,84 @@ def page_digest(site: Site, page: Page, digests: SiteDigests, facts_shown, notic
     for fact_id in sorted(set(facts_shown)):
         fact = site.facts.facts[fact_id]
         item_words = tuple(sorted(words.items.get((fact_id, item.id), {}).items()) for item in fact.items)
-        shown.append((fact, words.labels.get(fact_id), item_words))
+        shown.append((fact, words.labels.get(fact_id), words.texts.get(fact_id), item_words))
     own = (page.src_path, page.title, page.description, page.body, page.reviewed, page.sources, page.nav,
            page.nav_title, page.url)
     return _digest(digests.common, digests.language[page.language], own, shown, notice)
 
 
-class RenderCache:
-    """Rendered pages on disk, by digest. Reading a missing or damaged entry is a miss."""
+def pack(digest: str, content: bytes) -> bytes:
+    """An entry: `patientsite-page <digest> <sha256 of content>\\n` then the content."""
+    return MAGIC + f"{digest} {hashlib.sha256(content).hexdigest()}\n".encode() + content
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+
+def unpack(digest: str, entry: bytes) -> bytes | None:
+    """The content of an entry if it is whole and is the entry of `digest`, else None."""
+    header, newline, content = entry.partition(b"\n")
+    if not newline or header != MAGIC + f"{digest} {hashlib.sha256(content).hexdigest()}".encode():
+        return None
+    return content
+
+
+class RenderCache:
+    """Rendered pages on disk, by digest. `read=False` (`--no-cache`): every page is rendered and
+    every entry written again, which repairs the cache."""
+
+    def __init__(self, folder: Path, name: str = CACHE_DIR, read: bool = True):
+        self.folder, self.name, self.read = folder, name, read
+        self.failure = ""         # why the cache could not be written; nothing more is tried
 
     def get(self, digest: str) -> bytes | None:
+        if not self.read:
+            return None
         try:
-            return (self.folder / digest[:2] / digest).read_bytes()
+            sub = os.open(self.folder / digest[:2], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return None                     # missing, a symbolic link, or no cache folder
+        try:
+            handle = os.open(digest, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=sub)
+        except OSError:
+            return None                     # missing, a symbolic link or unreadable (a fifo: not waited for)
+        finally:
+            os.close(sub)
+        try:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                return None
+            with os.fdopen(handle, "rb", closefd=False) as stream:
+                entry = stream.read()
         except OSError:
             return None
+        finally:
+            os.close(handle)
+        return unpack(digest, entry)
 
     def put(self, digest: str, content: bytes) -> None:
-        target = self.folder / digest[:2] / digest
-        if target.exists():
+        if self.failure:
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{digest}.{os.getpid()}.tmp")
-        temporary.write_bytes(content)
-        os.replace(temporary, target)
+        sub = self.folder / digest[:2]
+        target, temporary = sub / digest, sub / f".{digest}.{os.getpid()}.tmp"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if sub.is_symlink() or (sub.exists() and not sub.is_dir()):
+                sub.unlink()                # never write through a link or beside a stray file
+            sub.mkdir(exist_ok=True)
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(pack(digest, content))
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)       # a folder where an entry belongs
+            os.replace(temporary, target)
+        except OSError as exc:
+            self.failure = exc.strerror or str(exc)
+            try:
+                temporary.unlink()
+            except OSError:
+                pass
+
+    def warning(self) -> Problem | None:
+        """The one warning of a cache that could not be written, or None."""
+        if not self.failure:
+            return None
+        return Problem(self.name, None, None,
+                       f"the render cache cannot be written ({self.failure}); the site was built without it",
+                       f"Make {self.name} a writable folder, or delete it; the site itself is complete.")

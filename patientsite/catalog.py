@@ -1,5 +1,9 @@
 """`python build.py i18n extract|update`: keep every language's messages.po in step with the
-templates, with Babel's own extractor and catalogue merge (no hand-written parser)."""
+templates, with Babel's own extractor and catalogue merge (no hand-written parser).
+
+Nothing is written unless every template parses and every catalogue reads: a template with a syntax
+error would otherwise lose all its strings, and every translation of them would turn obsolete. A
+string that comes back to the templates gets back its obsolete (`#~`) translation."""
 
 from __future__ import annotations
 
@@ -8,11 +12,34 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
+from jinja2 import Environment, TemplateSyntaxError
 
 from .config import Config
-from .i18n import CATALOG_FILE, extract_messages, read_catalog
+from .errors import Problems
+from .i18n import CATALOG_FILE, catalog_problems, extract_messages, read_catalog
+from .posyntax import CatalogError
 
 TEMPLATE_FILE = "templates/messages.pot"
+TEMPLATE_SUFFIXES = (".html", ".xml")      # the files Babel extracts from (i18n.EXTRACT_METHODS)
+
+
+def check_templates(templates_dir: Path, problems: Problems) -> None:
+    """Every template the extractor reads must be UTF-8 and parse; each one that does not is an error
+    at its line (Babel's extractor would silently skip it)."""
+    env = Environment(extensions=["jinja2.ext.i18n"])     # parsed only, never rendered
+    for path in sorted(templates_dir.rglob("*")):
+        if path.suffix not in TEMPLATE_SUFFIXES or not path.is_file():
+            continue
+        rel = f"templates/{path.relative_to(templates_dir).as_posix()}"
+        data = path.read_bytes()
+        try:
+            env.parse(data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            problems.error(rel, data[: exc.start].count(b"\n") + 1, "the template is not UTF-8 text",
+                           "Save it as UTF-8, then run i18n again; no catalogue was changed.")
+        except TemplateSyntaxError as exc:
+            problems.error(rel, exc.lineno, f"the template cannot be parsed: {exc.message}",
+                           "Fix the template tag on this line, then run i18n again; no catalogue was changed.")
 
 
 def extract_template(config: Config, templates_dir: Path) -> Catalog:
@@ -31,25 +58,58 @@ def _po_bytes(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+def _checked_template(config: Config, templates_dir: Path, problems: Problems) -> Catalog:
+    check_templates(templates_dir, problems)
+    problems.raise_if_any()
+    return extract_template(config, templates_dir)
+
+
 def write_template(config: Config, templates_dir: Path) -> Path:
+    template = _checked_template(config, templates_dir, Problems("extracting the UI strings"))
     path = config.root / TEMPLATE_FILE
-    path.write_bytes(_po_bytes(extract_template(config, templates_dir)))
+    path.write_bytes(_po_bytes(template))
     return path
 
 
+def _obsolete_key(message) -> str | tuple[str, str]:
+    key = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+    return key if message.context is None else (key, message.context)
+
+
+def restore_obsolete(catalog: Catalog, template: Catalog) -> None:
+    """Bring back the obsolete (`#~`) entry of every template string the catalogue lacks, so the merge
+    keeps its translation."""
+    for message in template:
+        key = _obsolete_key(message)
+        if message.id and catalog.get(message.id, message.context) is None and key in catalog.obsolete:
+            catalog[message.id] = catalog.obsolete.pop(key)
+
+
 def update_catalogs(config: Config, templates_dir: Path) -> list[tuple[str, int, int]]:
-    """Merge the templates' strings into each messages.po; return (path, new, untranslated)."""
+    """Merge the templates' strings into each messages.po; return (path, new, untranslated). Raises
+    BuildError, writing nothing, when a template or a catalogue cannot be read."""
+    problems = Problems("updating the UI string catalogues")
+    check_templates(templates_dir, problems)
+    catalogs = {}
+    for language in config.languages:
+        rel = f"content/{language.code}/{CATALOG_FILE}"
+        path = config.root / rel
+        if path.is_file():
+            try:
+                catalogs[language.code] = read_catalog(path, language)
+            except CatalogError as exc:
+                catalog_problems(rel, exc, problems)
+    problems.raise_if_any()
     template = extract_template(config, templates_dir)
     results = []
     for language in config.languages:
         rel = f"content/{language.code}/{CATALOG_FILE}"
         path = config.root / rel
-        if path.is_file():
-            catalog = read_catalog(path, language)
-            before = {m.id for m in catalog if m.id}
-        else:
+        catalog = catalogs.get(language.code)
+        if catalog is None:
             catalog = Catalog(locale=language.locale, project="patient-information site", fuzzy=False)
-            before = set()
+        restore_obsolete(catalog, template)
+        before = {m.id for m in catalog if m.id}      # a restored translation is not new
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
         catalog.revision_date = catalog.creation_date = template.creation_date.replace(year=2026, month=1, day=1,
                                                                                        hour=0, minute=0)

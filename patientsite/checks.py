@@ -12,7 +12,7 @@ warnings too. One summary table at the end, and each page's readability scores.
 | structured data  | structured.py    | JSON-LD parses and matches the visible page                   |
 | readability      | readability.py   | each language's formula and target; long sentences           |
 | claims           | claims.py        | forbidden promotional wording; required warnings              |
-| consistency      | consistency.py   | typed numbers against facts; facts missing in a translation   |
+| consistency      | consistency.py   | typed numbers against facts; facts missing in a translation; facts on no page |
 """
 
 from __future__ import annotations
@@ -25,14 +25,15 @@ from pathlib import Path
 
 from . import claims as claims_
 from . import consistency, links, readability, structured
-from .errors import Problem, Problems
+from .errors import Problem, Problems, count
 from .htmldoc import Document, parse_html
 from .model import Page, Site
 from .review import next_review
 
 CHECKS = ("build", "links", "search engines", "trust block", "structured data", "readability", "claims",
           "consistency")
-TRUST_PARTS = {"warning": "contraindications warning", "disclaimer": "disclaimer", "reviewer-name": "reviewer's name",
+TRUST_PARTS = {"warning": "contraindications warning", "disclaimer": "disclaimer",
+               "reviewer-title": "reviewer's title", "reviewer-name": "reviewer's name",
                "reviewer-role": "reviewer's role", "reviewed": "last-reviewed date", "next-review": "next-review date",
                "sources": "list of sources", "contact": "clinic's contact"}
 
@@ -68,7 +69,7 @@ class Locator:
     def _text(self, rel: str) -> str:
         if rel not in self.texts:
             path = self.site.config.root / rel
-            self.texts[rel] = path.read_text(encoding="utf-8") if path.is_file() else ""
+            self.texts[rel] = path.read_text(encoding="utf-8-sig", errors="replace") if path.is_file() else ""
         return self.texts[rel]
 
     def __call__(self, output_path: str, snippet: str, html_line: int | None,
@@ -100,6 +101,7 @@ def check_site(site: Site, files: dict[str, bytes], build_warnings=()) -> Report
     for path, doc in sorted(docs.items()):
         _check_claims(site, path, doc, rules, locate, report.problems["claims"])
     consistency.check_translations(site, docs, report.problems["consistency"])
+    consistency.check_coverage(site, docs, report.problems["consistency"])
     for page in site.pages:
         doc = docs.get(page.output_path)
         if doc is None:
@@ -137,8 +139,9 @@ def _check_trust(site: Site, docs: dict[str, Document], problems: Problems) -> N
             first_order = (order, where)
         elif order != first_order[0]:
             wrong(f"differs from the one on {first_order[1]}: {order} against {first_order[0]}")
-        role = site.facts.words[page.language].terms.get(config.reviewer.role, "")
-        expected = {"reviewer-name": config.reviewer.name, "reviewer-role": role}
+        words = site.facts.words[page.language]
+        expected = {"reviewer-name": config.reviewer.name, "reviewer-role": words.terms.get(config.reviewer.role, ""),
+                    "reviewer-title": words.terms.get(config.reviewer.title, "")}
         for name, value in expected.items():
             if name in parts and parts[name].text() != value:
                 wrong(f"names {parts[name].text()!r}, not {value!r}")
@@ -147,9 +150,10 @@ def _check_trust(site: Site, docs: dict[str, Document], problems: Problems) -> N
             if name in parts and parts[name].attrs.get("datetime") != value.isoformat():
                 wrong(f"shows the {TRUST_PARTS[name]} {parts[name].attrs.get('datetime')!r}, not {value.isoformat()}")
         if "sources" in parts:
-            shown = [li.attrs.get("data-source") for li in parts["sources"].find_all("li")]
-            if shown != list(page.sources):
-                wrong(f"lists the sources {shown}, not {list(page.sources)}")
+            shown = [li.text() for li in parts["sources"].find_all("li")]
+            titles = [words.sources.get(doc, doc) for doc in page.sources]
+            if shown != titles:
+                wrong(f"lists the sources {shown}, not {titles}")
         if "contact" in parts:
             contact = parts["contact"]
             hrefs = {a.attrs.get("href", "") for a in contact.find_all("a")}
@@ -170,6 +174,7 @@ def _visible(site: Site, page: Page, docs: dict[str, Document]) -> dict:
     doc = docs[page.output_path]
     reviewed = doc.find(data_trust="reviewed")
     reviewer = doc.find(data_trust="reviewer-name")
+    title = doc.find(data_trust="reviewer-title")
     critical = structured.contraindication_facts(site)
 
     def contraindications(d: Document) -> list[str] | None:
@@ -189,6 +194,7 @@ def _visible(site: Site, page: Page, docs: dict[str, Document]) -> dict:
            if e.tag == "section" and any(a.attrs.get("data-fact") in structured.faq_facts(site, page) for a in e.ancestors())]
     return {"lang": doc.lang, "reviewed": reviewed.attrs.get("datetime") if reviewed is not None else None,
             "reviewer": reviewer.text() if reviewer is not None else None,
+            "reviewer_title": title.text() if title is not None else None,
             "contraindications": shown, "faq": faq or None}
 
 
@@ -286,6 +292,6 @@ def run(args, root: Path) -> int:
     print(summary(report))
     failed = report.failed(args.strict)
     verdict = "FAILED" if failed else "passed"
-    print(f"\nCheck {verdict}: {len(report.errors())} errors, {len(report.warnings())} warnings"
+    print(f"\nCheck {verdict}: {count(len(report.errors()), 'error')}, {count(len(report.warnings()), 'warning')}"
           + (" (--strict: warnings fail too)" if args.strict else ""))
     return 1 if failed else 0

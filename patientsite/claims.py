@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from .config import Config
 from .errors import Problems
-from .yamlload import Node, check_keys, parse_yaml
+from .textfile import read_source
+from .yamlload import Node, check_keys, check_types, parse_yaml
 
 CLAIMS_FILE = "claims.yaml"
 
@@ -54,11 +55,14 @@ def load_claims(config: Config) -> tuple[dict[str, tuple[Rule, ...]], Problems]:
         rel = f"content/{language.code}/{CLAIMS_FILE}"
         path = config.root / rel
         if not path.is_file():
-            problems.error(rel, None, f"the {language.name} list of forbidden claims is missing",
-                           f"Copy content/{config.source_language.code}/{CLAIMS_FILE} here and put its "
-                           f"phrases into {language.name}.")
+            problems.error(rel, None, f"the {language.code} list of forbidden claims is missing",
+                           f"Copy content/{config.source_language.code}/{CLAIMS_FILE} here and translate its "
+                           "phrases.")
             continue
-        data, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+        text = read_source(config.root, rel, problems)
+        if text is None:
+            continue
+        data, found = parse_yaml(text, rel)
         problems.errors.extend(found)
         if found:
             continue
@@ -79,6 +83,7 @@ def load_claims(config: Config) -> tuple[dict[str, tuple[Rule, ...]], Problems]:
                     continue
                 check_keys(raw, {"why", "phrases"}, rel, f'the rule "{rule_id}"', problems,
                            required=("why", "phrases"))
+                check_types(raw, {"why": str}, rel, f'the rule "{rule_id}"', problems)
                 phrases = raw.get("phrases") or []
                 if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
                     problems.error(rel, raw.line_of("phrases"), f'the phrases of "{rule_id}" must be a list of text',

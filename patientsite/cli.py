@@ -43,6 +43,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):   # a console that is not UTF-8 shows "?" for what it lacks
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     parser, modules = _parser()
     known = set(modules)
     if not any(arg in known for arg in argv) and not {"-h", "--help"} & set(argv):

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from .errors import Problems
-from .facts import Amount, Fact
+from .facts import FACTS_FILE, Amount, Fact
 from .htmldoc import Document, Element
 from .i18n import format_amount
 from .model import Page, Site
@@ -124,3 +124,14 @@ def check_translations(site: Site, docs: dict[str, Document], problems: Problems
                                f"but not by this {names[code]} page",
                                "Translations must carry the same facts: use the same fact calls as "
                                f"{by_language[other].src_path}.")
+
+
+def check_coverage(site: Site, docs: dict[str, Document], problems: Problems) -> None:
+    """Every fact reaches patients on some page, or says (`not_on_pages:`) why it does not: the review
+    report names those for the doctor."""
+    shown = set().union(*(shown_facts(doc) for doc in docs.values()))
+    for fact in site.facts.facts.values():
+        if fact.id not in shown and not fact.not_on_pages:
+            problems.error(FACTS_FILE, fact.line, f'the fact "{fact.id}" is shown on no page',
+                           f'Show it on a page with {{{{ {"fact_list" if fact.is_list else "fact"}("{fact.id}") }}}}, '
+                           'or add not_on_pages: "the reason" so the review report names it for the doctor.')

@@ -19,6 +19,12 @@ class Problem:
     message: str
     hint: str = ""
 
+    def __post_init__(self) -> None:
+        # lines count from 1: "line 0" (a line before the first) is no line at all
+        if self.line is not None and (not isinstance(self.line, int) or self.line < 1):
+            object.__setattr__(self, "line", None)
+            object.__setattr__(self, "column", None)
+
     @property
     def location(self) -> str:
         where = self.path
@@ -35,16 +41,25 @@ class Problem:
         return text
 
 
+MAX_SHOWN = 200     # problems printed per stage; all of them stay in BuildError.problems
+
+
 class BuildError(Exception):
     """A stage found problems in the user's files; `problems` holds all of them."""
 
     def __init__(self, stage: str, problems: list[Problem] | tuple[Problem, ...]):
         self.stage = stage
         self.problems = tuple(sorted(set(problems), key=_order))
-        count = len(self.problems)
-        noun = "error" if count == 1 else "errors"
-        body = "\n".join(f"error: {p}" for p in self.problems)
-        super().__init__(f"{count} {noun} while {stage}:\n{body}")
+        total = len(self.problems)
+        body = "\n".join(f"error: {p}" for p in self.problems[:MAX_SHOWN])
+        if total > MAX_SHOWN:
+            body += f"\n... and {count(total - MAX_SHOWN, 'more error')}: fix these first, then build again."
+        super().__init__(f"{count(total, 'error')} while {stage}:\n{body}")
+
+
+def count(number: int, noun: str, plural: str = "") -> str:
+    """'1 error', '2 errors' ('1 unit is', '2 units are' with nouns of their own: count(n, "unit is", "units are'))."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _order(p: Problem) -> tuple:
@@ -85,3 +100,15 @@ def suggest(name: str, known) -> str:
 
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return f'did you mean "{close[0]}"? ' if close else ""
+
+
+_INVISIBLE = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown(value) -> str:
+    """A value as a message shows it: control characters written as escapes (\\n, \\x00), so a newline
+    in a slug is visible and cannot break the message's lines."""
+    import re
+
+    return re.sub("[\x00-\x1f\x7f-\x9f\u2028\u2029]",
+                  lambda m: _INVISIBLE.get(m.group(), f"\\u{ord(m.group()):04x}"), str(value))

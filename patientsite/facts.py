@@ -1,38 +1,29 @@
 """Language-neutral facts (`content/facts.yaml`) and each language's words for them.
 
-A number or a list lives once, in `facts.yaml`; `content/<lang>/words.yaml` gives only words:
-labels, item texts, the forms of counted nouns (`units`) and the words for terms.
+A number, a list or a statement lives once, in `facts.yaml`; `content/<lang>/words.yaml` gives only
+words: labels, item texts, statements' texts, the forms of counted nouns (`units`), the words for
+terms and the titles of the source documents. Where the sources disagree, a fact carries their
+`variants` and the clinic's `decision` (decisions.py).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
 from .config import Config
+from .decisions import (FACTS_FILE, Amount, Decision, Variant, mapping, read_amount, read_decision,
+                        read_sources, read_variants, warn_unconfirmed)
 from .errors import Problem, Problems, suggest
+from .textfile import read_source
 from .words import MEASURE_UNITS, WORDS_FILE, Words, plural_categories, read_words
-from .yamlload import Node, Seq, check_keys, parse_yaml
+from .yamlload import Node, Seq, check_keys, check_types, parse_yaml
 
-FACTS_FILE = "content/facts.yaml"
-_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class Amount:
-    """A number or a range of numbers with a unit."""
-
-    low: Decimal
-    high: Decimal | None
-    unit: str
-
-    @property
-    def numbers(self) -> tuple[Decimal, ...]:
-        return (self.low,) if self.high is None else (self.low, self.high)
+_ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*\Z")
+_OWN = ("value", "range", "items", "sources")   # what a fact with variants takes from them instead
 
 
 @dataclass(frozen=True)
@@ -47,19 +38,27 @@ class Item:
 @dataclass(frozen=True)
 class Fact:
     id: str
-    amount: Amount | None            # a number fact
+    amount: Amount | None            # a number fact (where the sources disagree: the decided number)
     items: tuple[Item, ...]          # a list fact
     word_fields: tuple[str, ...]
     critical: bool
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]         # with variants: the union of the variants' sources
     line: int
+    statement: bool = False          # a statement: its words (label, text) are in words.yaml
+    variants: tuple[Variant, ...] = ()
+    decision: Decision | None = None
+    not_on_pages: str = ""           # why the fact is not shown to patients ("" when it is)
 
     @property
     def is_list(self) -> bool:
-        return self.amount is None
+        return self.amount is None and not self.statement
+
+    @property
+    def kind(self) -> str:
+        return "statement" if self.statement else "list" if self.is_list else "number"
 
     def amounts(self):
-        """Every number of the fact: its own, or its items'."""
+        """Every number the pages show: its own, or its items'."""
         if self.amount is not None:
             yield self.amount
         for item in self.items:
@@ -79,14 +78,7 @@ class Document:
     file: str
     language: str
     title: str
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    id: str
-    facts: tuple[str, ...]
-    note: str
-    line: int
+    translation_of: str | None = None   # a translation is never a second source
 
 
 @dataclass(frozen=True)
@@ -103,10 +95,23 @@ class Correction:
 class Facts:
     documents: Mapping[str, Document]
     facts: Mapping[str, Fact]
-    disagreements: tuple[Disagreement, ...]
     corrections: tuple[Correction, ...]
     words: Mapping[str, Words]
     warnings: tuple[Problem, ...] = ()
+
+    @property
+    def disagreements(self) -> tuple[Fact, ...]:
+        """Every fact whose sources disagree: the facts with variants, in file order."""
+        return tuple(f for f in self.facts.values() if f.variants)
+
+    def original(self, doc_id: str) -> str:
+        """The document a translation translates; any other document itself."""
+        doc = self.documents.get(doc_id)
+        return doc.translation_of if doc is not None and doc.translation_of else doc_id
+
+    def originals(self, doc_ids) -> tuple[str, ...]:
+        """The distinct source documents behind `doc_ids`: a translation counts as its original."""
+        return tuple(sorted({self.original(d) for d in doc_ids}))
 
 
 def load_facts(config: Config) -> Facts:
@@ -114,20 +119,25 @@ def load_facts(config: Config) -> Facts:
     problems = Problems("reading the facts")
     data = _read(config.root, FACTS_FILE, problems)
     problems.raise_if_any()
-    check_keys(data, {"documents", "facts", "disagreements", "corrections"}, FACTS_FILE,
+    check_keys(data, {"documents", "facts", "corrections"}, FACTS_FILE,
                "facts.yaml", problems, required=("documents", "facts"))
-    documents = _documents(data.get("documents", Node()), problems)
-    facts = _facts(data.get("facts", Node()), set(documents), problems)
-    disagreements = tuple(_disagreements(data.get("disagreements") or Node(), facts, problems))
-    corrections = tuple(_corrections(data.get("corrections") or Node(), facts, documents, problems))
+    sections = {key: mapping(data, key, FACTS_FILE, problems) if data.get(key) is not None else Node()
+                for key in ("documents", "facts", "corrections")}
+    sections = {key: Node() if value is None else value for key, value in sections.items()}
+    documents = _documents(sections["documents"], problems)
+    node = sections["facts"]
+    facts = _facts(node, set(documents), {config.reviewer.id}, problems)
+    corrections = tuple(_corrections(sections["corrections"], facts, documents, problems))
     words = {}
     for language in config.languages:
         path = f"content/{language.code}/{WORDS_FILE}"
         raw = _read(config.root, path, problems)
         if raw is not None:
-            words[language.code] = read_words(raw, path, facts, language, config, problems)
+            words[language.code] = read_words(raw, path, facts, documents, language, config, problems,
+                                              defined=set(node))
     problems.raise_if_any()
-    return Facts(MappingProxyType(documents), MappingProxyType(facts), disagreements, corrections,
+    warn_unconfirmed(facts, config.reviewer.name, problems)
+    return Facts(MappingProxyType(documents), MappingProxyType(facts), corrections,
                  MappingProxyType(words), problems.warnings_tuple())
 
 
@@ -136,7 +146,10 @@ def _read(root: Path, rel: str, problems: Problems) -> Node | None:
     if not path.is_file():
         problems.error(rel, None, "file is missing", f"Create {rel} (see docs/content-format.md).")
         return None
-    data, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+    text = read_source(root, rel, problems)
+    if text is None:
+        return None
+    data, found = parse_yaml(text, rel)
     problems.errors.extend(found)
     if found:
         return None
@@ -146,108 +159,117 @@ def _read(root: Path, rel: str, problems: Problems) -> Node | None:
     return data
 
 
-def _mapping(parent: Node, key, path: str, problems: Problems) -> Node | None:
-    value = parent.get(key)
-    if isinstance(value, Node):
-        return value
-    problems.error(path, parent.line_of(key), f'"{key}" must be a mapping of keys to values',
-                   "Indent its keys under it, one per line.")
-    return None
-
-
 def _documents(node: Node, problems: Problems) -> dict[str, Document]:
     result = {}
     for doc_id in node:
-        doc = _mapping(node, doc_id, FACTS_FILE, problems)
+        doc = mapping(node, doc_id, FACTS_FILE, problems)
         if doc is None:
             continue
-        check_keys(doc, {"file", "language", "title"}, FACTS_FILE, f'document "{doc_id}"', problems,
-                   required=("file", "language", "title"))
+        check_keys(doc, {"file", "language", "title", "translation_of"}, FACTS_FILE, f'document "{doc_id}"',
+                   problems, required=("file", "language", "title"))
+        check_types(doc, {"file": str, "language": str, "title": str, "translation_of": str}, FACTS_FILE,
+                    f'document "{doc_id}"', problems)
+        original = str(doc["translation_of"]) if "translation_of" in doc else None
         result[str(doc_id)] = Document(str(doc_id), str(doc.get("file", "")), str(doc.get("language", "")),
-                                       str(doc.get("title", "")))
+                                       str(doc.get("title", "")), original)
+    for doc in list(result.values()):
+        original = result.get(doc.translation_of or "")
+        if doc.translation_of is not None and (original is None or original.translation_of or original is doc):
+            others = [d for d in result if d != doc.id]
+            problems.error(FACTS_FILE, node[doc.id].line_of("translation_of"),
+                           f'document "{doc.id}" is a translation of "{doc.translation_of}", which is not '
+                           "an original document listed here",
+                           f"{suggest(doc.translation_of, others)}Name the original document it translates "
+                           "(one that is not itself a translation).")
+            result[doc.id] = Document(doc.id, doc.file, doc.language, doc.title)   # no second error for it
     return result
 
 
-def _sources(node: Node, documents: set, problems: Problems, where: str) -> tuple[str, ...]:
-    raw = node.get("sources")
-    if raw is None:
-        return ()
-    if not isinstance(raw, Seq):
-        problems.error(FACTS_FILE, node.line_of("sources"), f"sources of {where} must be a list",
-                       "Write sources: [doc-000, doc-004].")
-        return ()
-    for index, doc in enumerate(raw):
-        if doc not in documents:
-            problems.error(FACTS_FILE, raw.line_of(index), f'{where} cites an unknown document "{doc}"',
-                           f"{suggest(str(doc), documents)}Documents are listed under 'documents:'.")
-    return tuple(str(doc) for doc in raw)
+_COMMON = {"critical", "not_on_pages"}
 
 
-def _amount(node, path: str, line: int, where: str, problems: Problems) -> Amount | None:
-    if "range" in node:
-        raw = node["range"]
-        if (not isinstance(raw, Seq) or len(raw) != 2
-                or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in raw)):
-            problems.error(path, node.line_of("range"), f"the range of {where} must be two numbers",
-                           "Write range: [3, 4].")
-            return None
-        low, high = (Decimal(str(x)) for x in raw)
-        if low >= high:
-            problems.error(path, node.line_of("range"), f"the range of {where} must go from low to high",
-                           f"Write range: [{raw[1]}, {raw[0]}] or a single value: N.")
-            return None
-    else:
-        raw = node.get("value")
-        if not isinstance(raw, (int, float)) or isinstance(raw, bool):
-            problems.error(path, node.line_of("value"), f"the value of {where} must be a number",
-                           "Write value: 4 (digits only; the unit goes in 'unit:').")
-            return None
-        low, high = Decimal(str(raw)), None
-    unit = node.get("unit")
-    if not isinstance(unit, str) or not _ID.match(unit):
-        problems.error(path, node.line_of("unit") if "unit" in node else line, f"{where} needs a unit",
-                       f"Add unit: one of {', '.join(MEASURE_UNITS)}, or a counted noun such as session.")
-        return None
-    return Amount(low, high, unit)
-
-
-def _facts(node: Node, documents: set, problems: Problems) -> dict[str, Fact]:
+def _facts(node: Node, documents: set, reviewers: set, problems: Problems) -> dict[str, Fact]:
     result = {}
     for fact_id in node:
         line = node.line_of(fact_id)
         if not isinstance(fact_id, str) or not _ID.match(fact_id):
             problems.error(FACTS_FILE, line, f'fact id "{fact_id}" may only use a-z, 0-9 and ". _ -"', "")
             continue
-        raw = _mapping(node, fact_id, FACTS_FILE, problems)
-        if raw is None:
-            continue
-        where = f'fact "{fact_id}"'
-        kinds = [k for k in ("value", "range", "items") if k in raw]
-        if len(kinds) != 1:
-            problems.error(FACTS_FILE, line, f"{where} must have exactly one of value, range or items",
-                           "A number fact has value: or range: with unit:; a list fact has items:.")
-            continue
-        sources = _sources(raw, documents, problems, where)
-        if not sources:
-            problems.error(FACTS_FILE, line, f"{where} names no source document",
-                           "Add sources: [doc-...] naming the document(s) it comes from.")
-        if kinds[0] == "items":
-            check_keys(raw, {"items", "words", "critical", "sources"}, FACTS_FILE, where, problems)
-            fields = raw.get("words") or Seq(["label"])
-            items = _items(raw, fact_id, documents, problems)
-            result[fact_id] = Fact(fact_id, None, items, tuple(str(f) for f in fields),
-                                   bool(raw.get("critical", False)), sources, line)
-        else:
-            check_keys(raw, {"value", "range", "unit", "critical", "sources"}, FACTS_FILE, where, problems)
-            amount = _amount(raw, FACTS_FILE, line, where, problems)
-            if amount is not None:
-                result[fact_id] = Fact(fact_id, amount, (), ("label",), bool(raw.get("critical", False)),
-                                       sources, line)
+        raw = mapping(node, fact_id, FACTS_FILE, problems)
+        if raw is not None:
+            fact = _fact(fact_id, raw, line, documents, reviewers, problems)
+            if fact is not None:
+                result[fact_id] = fact
     return result
 
 
+def _fact(fact_id: str, raw: Node, line: int, documents: set, reviewers: set, problems: Problems) -> Fact | None:
+    where = f'fact "{fact_id}"'
+    check_types(raw, {"critical": bool}, FACTS_FILE, where, problems)
+    critical = raw.get("critical", False) is True
+    reason = raw.get("not_on_pages", "")
+    if "not_on_pages" in raw and (not isinstance(reason, str) or not reason.strip()):
+        problems.error(FACTS_FILE, raw.line_of("not_on_pages"), f"the not_on_pages reason of {where} is empty",
+                       'Say in one line why patients are not shown it: not_on_pages: "...".')
+    reason = str(reason or "").strip()
+    if "statement" in raw and raw["statement"] is not True:
+        problems.error(FACTS_FILE, raw.line_of("statement"), f"statement: of {where} must be true",
+                       "Write statement: true for a fact that is words, not a number or a list; else remove the line.")
+    statement = raw.get("statement") is True
+    if "variants" in raw:
+        check_keys(raw, {"variants", "decision", "unit", "statement", *_OWN, *_COMMON}, FACTS_FILE, where, problems)
+        own = [k for k in _OWN if k in raw]
+        if own:
+            problems.error(FACTS_FILE, raw.line_of(own[0]), f"{where} has both variants and its own {', '.join(own)}",
+                           "With variants, each source's value and sources go in its variant and the published "
+                           f"value in decision:; remove {', '.join(own)} here, or remove variants:.")
+        variants = read_variants(raw, where, statement, documents, problems)
+        if "decision" not in raw:
+            problems.error(FACTS_FILE, raw.line_of("variants"), f"{where} has variants but no decision",
+                           "Add decision: with the value the clinic publishes (for a statement, its words go in "
+                           "words.yaml), status: proposed, reviewer:, date: and rationale:.")
+            return None
+        decision = read_decision(raw, where, statement, len(variants), reviewers, problems)
+        if decision is None or (decision.amount is None and not statement):
+            return None
+        sources = tuple(sorted({doc for variant in variants for doc in variant.sources}))
+        return Fact(fact_id, decision.amount, (), ("label", "text") if statement else ("label",), critical,
+                    sources, line, statement, variants, decision, reason)
+    if "decision" in raw:
+        read_decision(raw, where, statement, 0, reviewers, problems)   # nothing to decide: an error
+    kinds = [k for k in ("value", "range", "items") if k in raw]
+    if statement and kinds:
+        problems.error(FACTS_FILE, raw.line_of(kinds[0]), f"{where} is a statement but has {kinds[0]}:",
+                       f"A statement's words are in words.yaml (label:, text:); remove {kinds[0]}: here, "
+                       "or remove statement: true.")
+        return None
+    if not statement and len(kinds) != 1:
+        problems.error(FACTS_FILE, line, f"{where} must have exactly one of value, range or items",
+                       "A number fact has value: or range: with unit:; a list fact has items:; "
+                       "a statement has statement: true.")
+        return None
+    sources = read_sources(raw, documents, problems, where)
+    if not sources:
+        problems.error(FACTS_FILE, line, f"{where} names no source document",
+                       "Add sources: [doc-...] naming the document(s) it comes from.")
+    if statement:
+        check_keys(raw, {"statement", "sources", "decision", *_COMMON}, FACTS_FILE, where, problems)
+        return Fact(fact_id, None, (), ("label", "text"), critical, sources, line, True, not_on_pages=reason)
+    if kinds[0] == "items":
+        check_keys(raw, {"items", "words", "sources", "decision", *_COMMON}, FACTS_FILE, where, problems)
+        fields = raw.get("words") or Seq(["label"])
+        items = _items(raw, fact_id, documents, problems)
+        return Fact(fact_id, None, items, tuple(str(f) for f in fields), critical, sources, line,
+                    not_on_pages=reason)
+    check_keys(raw, {"value", "range", "unit", "sources", "decision", *_COMMON}, FACTS_FILE, where, problems)
+    amount = read_amount(raw, FACTS_FILE, line, where, problems)
+    if amount is None:
+        return None
+    return Fact(fact_id, amount, (), ("label",), critical, sources, line, not_on_pages=reason)
+
+
 def _items(raw: Node, fact_id: str, documents: set, problems: Problems) -> tuple[Item, ...]:
-    items = _mapping(raw, "items", FACTS_FILE, problems)
+    items = mapping(raw, "items", FACTS_FILE, problems)
     result = []
     for item_id in items or ():
         line = items.line_of(item_id)
@@ -261,7 +283,8 @@ def _items(raw: Node, fact_id: str, documents: set, problems: Problems) -> tuple
             if name == "sources":
                 continue
             if isinstance(value, Node):
-                amount = _amount(value, FACTS_FILE, attrs.line_of(name), f'"{fact_id}: {item_id}.{name}"', problems)
+                check_keys(value, {"value", "range", "unit"}, FACTS_FILE, f'"{fact_id}: {item_id}.{name}"', problems)
+                amount = read_amount(value, FACTS_FILE, attrs.line_of(name), f'"{fact_id}: {item_id}.{name}"', problems)
                 if amount:
                     amounts.append((str(name), amount))
             elif isinstance(value, str) and _ID.match(value):
@@ -269,33 +292,23 @@ def _items(raw: Node, fact_id: str, documents: set, problems: Problems) -> tuple
             else:
                 problems.error(FACTS_FILE, attrs.line_of(name), f'"{item_id}.{name}" of "{fact_id}" is neither a term nor a number',
                                "Write a term id (frequency: common) or a number ({range: [1, 2], unit: week}).")
-        sources = _sources(attrs, documents, problems, f'item "{item_id}" of "{fact_id}"')
+        sources = read_sources(attrs, documents, problems, f'item "{item_id}" of "{fact_id}"')
         result.append(Item(str(item_id), tuple(terms), tuple(amounts), sources, line))
     return tuple(result)
 
 
-def _disagreements(node: Node, facts: dict, problems: Problems):
-    for dis_id in node:
-        raw = _mapping(node, dis_id, FACTS_FILE, problems)
-        if raw is None:
-            continue
-        check_keys(raw, {"facts", "note"}, FACTS_FILE, f'disagreement "{dis_id}"', problems, required=("facts", "note"))
-        ids = tuple(str(f) for f in raw.get("facts") or ())
-        _known_facts(ids, raw, facts, problems)
-        yield Disagreement(str(dis_id), ids, str(raw.get("note", "")), node.line_of(dis_id))
-
-
 def _corrections(node: Node, facts: dict, documents: dict, problems: Problems):
     for cor_id in node:
-        raw = _mapping(node, cor_id, FACTS_FILE, problems)
+        raw = mapping(node, cor_id, FACTS_FILE, problems)
         if raw is None:
             continue
         check_keys(raw, {"document", "says", "carried_as", "facts"}, FACTS_FILE, f'correction "{cor_id}"',
                    problems, required=("document", "says", "carried_as"))
-        if raw.get("document") not in documents:
+        check_types(raw, {"says": str, "carried_as": str, "facts": list}, FACTS_FILE, f'correction "{cor_id}"', problems)
+        if not isinstance(raw.get("document"), str) or raw["document"] not in documents:
             problems.error(FACTS_FILE, raw.line_of("document"), f'correction "{cor_id}" names an unknown document',
                            f"Use one of: {', '.join(documents)}.")
-        ids = tuple(str(f) for f in raw.get("facts") or ())
+        ids = tuple(str(f) for f in raw["facts"]) if isinstance(raw.get("facts"), list) else ()
         _known_facts(ids, raw, facts, problems)
         yield Correction(str(cor_id), str(raw.get("document")), str(raw.get("says", "")),
                          str(raw.get("carried_as", "")), ids, node.line_of(cor_id))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -25,6 +26,7 @@ from babel.units import format_unit
 from .config import Config, Language
 from .errors import Problems
 from .facts import MEASURE_UNITS, Amount, Words
+from .posyntax import CatalogError, check_syntax, decode
 
 CATALOG_FILE = "messages.po"
 NBSP = "\u00a0"
@@ -69,6 +71,7 @@ class Catalogs:
     msgids: frozenset
     paths: Mapping[str, str]
     warnings: tuple = ()          # translations that contain markup (shown escaped, as text)
+    digests: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # language -> sha256 of the bytes read
 
 
 def extract_messages(templates_dir: Path) -> tuple[tuple, ...]:
@@ -124,16 +127,32 @@ def markup_in(message) -> str:
     return ""
 
 
+def parse_catalog(data: bytes, language: Language) -> Catalog:
+    """A catalogue from its bytes; a malformed one raises CatalogError naming every bad line."""
+    text = decode(data).replace("\r\n", "\n")      # a BOM and CRLF line ends simply work
+    problems = check_syntax(text)
+    if problems:
+        raise CatalogError(problems)
+    try:
+        return read_po(io.BytesIO(text.encode("utf-8")), locale=language.locale, abort_invalid=True)
+    except PoFileError as exc:      # Babel counts lines from 0
+        raise CatalogError([((exc.lineno or 0) + 1, str(exc), "Check the msgid/msgstr lines.")]) from None
+
+
 def read_catalog(path: Path, language: Language) -> Catalog:
-    with path.open("rb") as handle:
-        return read_po(handle, locale=language.locale, abort_invalid=True)
+    return parse_catalog(path.read_bytes(), language)
+
+
+def catalog_problems(rel: str, exc: CatalogError, problems: Problems) -> None:
+    for line, message, hint in exc.problems:
+        problems.error(rel, line, f"the catalogue cannot be read: {message}", hint)
 
 
 def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
     """Read every language's messages.po; each template string must be translated in full."""
     problems = Problems("reading the UI string catalogues")
     wanted = template_messages(templates_dir)
-    translations, paths = {}, {}
+    translations, paths, digests = {}, {}, {}
     for language in config.languages:
         rel = f"content/{language.code}/{CATALOG_FILE}"
         paths[language.code] = rel
@@ -142,12 +161,13 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
             problems.error(rel, None, "the UI string catalogue is missing",
                            "Run: python build.py i18n update")
             continue
+        data = path.read_bytes()       # read once: the render cache keys on exactly these bytes
         try:
-            catalog = read_catalog(path, language)
-        except (PoFileError, ValueError) as exc:
-            problems.error(rel, getattr(exc, "lineno", None), f"the catalogue cannot be read: {exc}",
-                           "Check the quotes of the msgid/msgstr lines.")
+            catalog = parse_catalog(data, language)
+        except CatalogError as exc:
+            catalog_problems(rel, exc, problems)
             continue
+        digests[language.code] = hashlib.sha256(data).hexdigest()
         for msgid, (tpath, tline) in wanted.items():
             key = msgid[0] if isinstance(msgid, tuple) else msgid
             message = catalog.get(key)
@@ -173,4 +193,4 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
         translations[language.code] = Translations(buffer)
     problems.raise_if_any()
     return Catalogs(MappingProxyType(translations), frozenset(wanted), MappingProxyType(paths),
-                    problems.warnings_tuple())
+                    problems.warnings_tuple(), MappingProxyType(digests))

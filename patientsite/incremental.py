@@ -11,7 +11,7 @@ changed) and decides:
   build's checks), restate their translation units, and re-render them and every translation whose
   out-of-date notice changed;
 - facts.yaml or a words.yaml with the same fact ids, kinds, criticality, word fields, documents,
-  counted nouns and terms: reload the facts and re-render exactly the pages that show a changed fact
+  counted nouns, terms and document titles: reload the facts and re-render exactly the pages that show a changed fact
   (its value where they use it; its words where they show its label or list, and a contraindication
   in every page's structured data), in the languages the change touches;
 - a translations.lock: read it again and re-render the pages whose out-of-date notice changed;
@@ -37,8 +37,9 @@ from . import review, structured
 from .content import SourcePage, read_page
 from .errors import BuildError, Problem, Problems
 from .facts import FACTS_FILE, Facts, load_facts
-from .model import Page, Site, model_page
+from .model import Page, Site, check_titles, model_page
 from .pipeline import REPORT_PATH, BuildResult
+from .textfile import read_source
 from .render import page_renderers, render_pages, static_files, warn_unsafe_markup
 from .report import review_report
 from .status import TranslationCheck, judge_translations
@@ -174,8 +175,9 @@ def _load(last: LastBuild, plan: _Plan) -> _Loaded | None:
     texts, sources = {}, {}
     for rel in plan.pages:
         _, code, name = rel.split("/")
-        texts[rel] = (config.root / rel).read_text(encoding="utf-8")
-        sources[rel] = read_page(rel, name, texts[rel], code, problems)
+        texts[rel] = read_source(config.root, rel, problems)
+        if texts[rel] is not None:
+            sources[rel] = read_page(rel, name, texts[rel], code, problems)
     problems.raise_if_any()
     return _Loaded(facts, values, words, critical, texts, sources)
 
@@ -186,7 +188,7 @@ def _model(last: LastBuild, loaded: _Loaded, by_path: Mapping[str, int]) -> tupl
     old = last.site
     remodel = {by_path[rel] for rel in loaded.sources}
     if loaded.facts is not old.facts:    # a page's facts and sources depend on the facts and its lists' words
-        lists = {fact_id for fact_id, fact in loaded.facts.facts.items() if fact.is_list}
+        lists = {fact_id for fact_id, fact in loaded.facts.facts.items() if fact.is_list or fact.statement}
         remodel |= {i for i, page in enumerate(old.pages) if not loaded.values.isdisjoint(page.facts_used)
                     or not (loaded.words[page.language] & lists).isdisjoint(page.facts_used)}
     problems = Problems("assembling the site")
@@ -199,6 +201,7 @@ def _model(last: LastBuild, loaded: _Loaded, by_path: Mapping[str, int]) -> tupl
                                   old.catalogs, old.templates, keys[page.language], problems)
         if _shown_elsewhere(pages[index]) != _shown_elsewhere(page):
             return None
+    check_titles(old.config, loaded.facts, [pages[i] for i in sorted(remodel)], problems)
     problems.raise_if_any()
     return _with_pages(old, loaded.facts, pages), remodel
 
@@ -296,11 +299,14 @@ def _shown_elsewhere(page: Page) -> tuple:
 
 
 def _words_shown(site: Site, page: Page):
-    """The facts whose words (labels, item texts) a page shows: those it uses, but for the ones its
-    text only calls by fact(), for their value (all, when it shows a list: its words may call any)."""
-    if any(site.facts.facts[fact_id].is_list for fact_id in page.facts_used):
+    """The facts whose words (labels, item texts, statements' texts) a page shows: those it uses, but
+    for the number facts its text only calls by fact(), for their value (all, when it shows a list:
+    its words may call any)."""
+    facts = site.facts.facts
+    if any(facts[fact_id].is_list for fact_id in page.facts_used):
         return page.facts_used
-    value_only = ({name for call in page.calls if call.function == "fact" for name in call.names}
+    value_only = ({name for call in page.calls if call.function == "fact" for name in call.names
+                   if name in facts and not facts[name].statement}
                   - {name for call in page.calls if call.function != "fact" for name in call.names})
     return set(page.facts_used) - value_only
 
@@ -320,10 +326,12 @@ def _changed_facts(old: Facts, new: Facts) -> tuple[frozenset[str], dict[str, fr
     changed = {}
     for code, words in new.words.items():
         was = old.words[code]
-        if dict(was.units) != dict(words.units) or dict(was.terms) != dict(words.terms):
+        if (dict(was.units) != dict(words.units) or dict(was.terms) != dict(words.terms)
+                or dict(was.sources) != dict(words.sources)):
             return None
         in_words = {fact_id for fact_id, fact in new.facts.items()
-                    if was.labels.get(fact_id) != words.labels.get(fact_id) or any(
+                    if was.labels.get(fact_id) != words.labels.get(fact_id)
+                    or was.texts.get(fact_id) != words.texts.get(fact_id) or any(
                         was.items.get((fact_id, item)) != words.items.get((fact_id, item))
                         for item in {i.id for i in fact.items} | {i.id for i in old.facts[fact_id].items})}
         changed[code] = frozenset(in_words)
@@ -332,7 +340,8 @@ def _changed_facts(old: Facts, new: Facts) -> tuple[frozenset[str], dict[str, fr
 
 def _shown(fact) -> tuple:
     """What of a fact a page shows (not the line it is defined on)."""
-    return (fact.amount, fact.sources, tuple((i.id, i.terms, i.amounts, i.sources) for i in fact.items))
+    return (fact.amount, fact.sources, tuple((i.id, i.terms, i.amounts, i.sources) for i in fact.items),
+            fact.not_on_pages)
 
 
 def _unsafe_markup(pages, known: Mapping[str, tuple[Problem, ...]]) -> dict[str, tuple[Problem, ...]]:

@@ -9,7 +9,7 @@ import nh3
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "div", "dl", "dt", "em", "h2",
+    "a", "abbr", "aside", "b", "blockquote", "br", "caption", "code", "dd", "div", "dl", "dt", "em", "h2",
     "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "section", "small", "span", "strong", "sub",
     "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }
@@ -19,6 +19,7 @@ ALLOWED_ATTRIBUTES = {
     "a": _COMMON | {"href", "hreflang", "title"},
     "abbr": _COMMON | {"title"},
     "span": _COMMON | {"data-fact"},
+    "aside": _COMMON | {"role", "data-help"},     # the "When to get help" box
     "div": _COMMON | {"data-fact", "data-item"},
     "section": _COMMON | {"data-fact", "data-item", "aria-labelledby"},
     "ul": _COMMON | {"data-fact"},
@@ -37,6 +38,7 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _URL_START = r"(?:\]\(\s*<?|^\s*\[[^\]\n]+\]:\s*<?|<|\b[a-z:-]+\s*=\s*[\"']?\s*)"
 _UNSAFE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\son[a-z]+\s*=|(?P<url>(?:java|vb)script\s*:)"
                      rf"|{_URL_START}(?P<data>data\s*:)", re.IGNORECASE | re.MULTILINE)
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\s*(?:\(([^)\n]*)\)|\[[^\]\n]*\])|<\s*img\b[^>\n]*>?", re.IGNORECASE)
 
 
 def make_markdown() -> _markdown.Markdown:
@@ -76,3 +78,12 @@ def find_unsafe_markup(text: str) -> list[tuple[int, str]]:
             what = match.group("url") or match.group("data") or match.group(0)
             found.append((number, re.sub(r"\s+", "", what) if what[-1] == ":" else what.strip()))
     return found
+
+
+def find_images(text: str) -> list[tuple[int, str]]:
+    """(line within text, the image as written) for every Markdown or HTML image: the sanitizer would
+    drop them, so they are refused."""
+    if "![" not in text and "<" not in text:
+        return []
+    return [(number, match.group(0)) for number, line in enumerate(text.splitlines(), start=1)
+            for match in _IMAGE.finditer(line)]

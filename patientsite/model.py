@@ -17,6 +17,7 @@ from .content import SourcePage
 from .errors import Problem, Problems, suggest
 from .facts import FACTS_FILE, WORDS_FILE, Facts
 from .i18n import CATALOG_FILE, Catalogs
+from .markdown import find_images
 from .shortcodes import Call, read_calls
 
 LIST_FUNCTIONS = {"fact_list", "fact_faq"}
@@ -83,16 +84,17 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
             if other is not None:
                 problems.error(source.src_path, source.line_of(field),
                                f'{field} "{source.key if field == "key" else source.slug}" is already used by {other.src_path}',
-                               f"Give each {config.language(source.language).name} page its own {field}.")
+                               f"Give each {source.language} page its own {field}.")
             else:
                 seen[value] = source
     _check_translations(config, by_language, problems)
     templates = _template_closure(templates_dir, "page.html")
     built = [model_page(source, config, facts, catalogs, templates, set(by_language[source.language]), problems)
              for source in pages]
+    check_titles(config, facts, built, problems)
     for language in config.languages:
         if "home" not in by_language[language.code] and by_language[language.code]:
-            problems.error(f"content/{language.code}/index.md", None, f"the {language.name} home page is missing",
+            problems.error(f"content/{language.code}/index.md", None, f"the {language.code} home page is missing",
                            "Create index.md with key: home.")
     problems.raise_if_any()
     order = {lang.code: i for i, lang in enumerate(config.languages)}
@@ -116,10 +118,10 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
         if doc not in facts.documents:
             problems.error(source.src_path, source.line_of("sources"), f'unknown source document "{doc}"',
                            f"{suggest(doc, facts.documents)}Documents are listed in {FACTS_FILE}.")
-    sources = set(source.sources)
+    sources = set(facts.originals(source.sources))     # a translation is not a second source
     for fact_id in facts_used:
         if fact_id in facts.facts:
-            sources.update(facts.facts[fact_id].all_sources())
+            sources.update(facts.originals(facts.facts[fact_id].all_sources()))
     url = f"{language.prefix}/" + (f"{source.slug}/" if source.slug else "")
     inputs = (source.src_path, FACTS_FILE, f"content/{language.code}/{WORDS_FILE}",
               catalogs.paths.get(language.code, f"content/{language.code}/{CATALOG_FILE}"), "site.yaml",
@@ -133,6 +135,21 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
         reviewed_line=source.line_of("reviewed"), source=source)
 
 
+def check_titles(config: Config, facts: Facts, pages, problems: Problems) -> None:
+    """Every document a page lists among its sources has a title in the page's language."""
+    for language in config.languages:
+        words = facts.words.get(language.code)
+        used = sorted({doc for page in pages if page.language == language.code for doc in page.sources
+                       if doc in facts.documents})
+        for doc in used if words is not None else ():
+            if doc not in words.sources:
+                problems.error(words.path, words.lines.get("section:sources", 1),
+                               f'no {language.name} title for the source document "{doc}"',
+                               f"Add under sources: {doc}: \"...\" (the title patients read, with the "
+                               f"language of the document: {facts.documents[doc].title}, "
+                               f"{facts.documents[doc].language}).")
+
+
 def _check_translations(config: Config, by_language: dict, problems: Problems) -> None:
     source = config.source_language
     all_keys = {key: page for pages in by_language.values() for key, page in pages.items()}
@@ -140,7 +157,7 @@ def _check_translations(config: Config, by_language: dict, problems: Problems) -
         for key in sorted(set(all_keys) - set(by_language[language.code])):
             original = by_language[source.code].get(key, all_keys[key])
             problems.error(f"content/{language.code}", None,
-                           f'no {language.name} translation of the page "{key}" ({original.src_path})',
+                           f'no {language.code} translation of the page "{key}" ({original.src_path})',
                            f"Translate {original.src_path} into content/{language.code}/ with key: {key}.")
 
 
@@ -150,6 +167,11 @@ def _scan(text: str, path: str, first_line: int, facts: Facts, keys: set,
     calls, mistakes = read_calls(text)
     for mistake in mistakes:
         problems.error(path, first_line + mistake.line - 1, mistake.message, mistake.hint)
+    for line, image in find_images(text):
+        shown = image if len(image) <= 60 else image[:57] + "..."
+        problems.error(path, first_line + line - 1, f"images are not supported yet; {shown} would be dropped "
+                       "from the page", "Remove it and say in words what it shows; ask the site's developers "
+                       "if the page needs a picture.")
     used, links = [], []
     for call in calls:
         line = first_line + call.line - 1
@@ -164,22 +186,31 @@ def _scan(text: str, path: str, first_line: int, facts: Facts, keys: set,
             if fact is None:
                 problems.error(path, line, f'unknown fact "{value}"',
                                f"{suggest(value, facts.facts)}Facts are defined in {FACTS_FILE}.")
+            elif fact.not_on_pages:
+                problems.error(path, line, f'"{value}" is marked not_on_pages ({FACTS_FILE}:{fact.line}): '
+                               "no page may show it",
+                               f"Remove this call, or remove not_on_pages: from the fact in {FACTS_FILE}.")
             elif fact.is_list != (call.function in LIST_FUNCTIONS):
                 right = "fact_list" if fact.is_list else "fact"
-                problems.error(path, line, f'"{value}" is a {"list" if fact.is_list else "number"}; use {right}()',
+                problems.error(path, line, f'"{value}" is a {fact.kind}; use {right}()',
                                f'Write {{{{ {right}("{value}") }}}}.')
+            elif fact.statement and call.function == "fact_table":
+                problems.error(path, line, f'"{value}" is a statement; fact_table() shows numbers',
+                               f'Write {{{{ fact("{value}") }}}} in the text instead.')
             used.append(value)
     return tuple(used), tuple(links)
 
 
 def _words_facts(facts: Facts, language: Language, fact_id: str, keys: set,
                  problems: Problems) -> tuple[str, ...]:
-    """Facts used inside a list's item words (answers of the FAQ may cite numbers)."""
+    """Facts used inside a list's item words (answers of the FAQ may cite numbers) or a statement's text."""
     fact = facts.facts.get(fact_id)
     words = facts.words.get(language.code)
-    if fact is None or not fact.is_list or words is None:
+    if fact is None or words is None:
         return ()
     found: list[str] = []
+    if fact.statement and "{" in words.texts.get(fact_id, ""):
+        found.extend(_scan(words.texts[fact_id], words.path, words.lines.get(fact_id, 1), facts, keys, problems)[0])
     for item in fact.items:
         for field, text in words.items.get((fact_id, item.id), {}).items():
             if "{" in text:
@@ -209,4 +240,4 @@ def _template_closure(templates_dir: Path, name: str) -> tuple[str, ...]:
     return tuple(f"templates/{t}" for t in sorted(set(seen)))
 
 
-__all__ = ["Page", "Site", "assemble_site", "model_page", "Problem", "Call"]
+__all__ = ["Page", "Site", "assemble_site", "check_titles", "model_page", "Problem", "Call"]

@@ -16,7 +16,8 @@ from .cache import CACHE_DIR, RenderCache
 from .render import render_site
 from .report import review_report
 from .status import check_translations
-from .write import check_output_folder, output_lock, write_file, write_site
+from .textfile import check_templates
+from .write import check_output_folder, disk_errors, output_lock, write_file, write_site
 
 REPORT_PATH = "reports/review.md"
 
@@ -36,6 +37,7 @@ def load_site(root: Path) -> Site:
     """Stages load + model: everything checked, nothing rendered."""
     templates = root / "templates"
     config = load_config(root)
+    check_templates(templates)
     facts = load_facts(config)
     pages = load_content(config)
     catalogs = load_catalogs(config, templates)
@@ -44,9 +46,11 @@ def load_site(root: Path) -> Site:
 
 def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0) -> BuildResult:
     """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds.
-    With `use_cache`, pages whose inputs did not change come from `.cache/` (byte-identical)."""
+    With `use_cache`, pages whose inputs did not change come from `.cache/` (byte-identical); without,
+    every page is rendered and the cache rewritten. A cache that cannot be written only warns."""
     started = time.perf_counter()
-    check_output_folder(out, root)             # refused before any work, and again before the swap
+    with disk_errors(out):                     # an output folder that cannot even be listed
+        check_output_folder(out, root)         # refused before any work, and again before the swap
     with output_lock(out):
         return _build(root, out, started, use_cache, jobs)
 
@@ -54,7 +58,7 @@ def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0) -> Bu
 def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int) -> BuildResult:
     site = load_site(root)
     translations = check_translations(site, root / "templates")  # stale critical words fail here
-    cache = RenderCache(root / CACHE_DIR) if use_cache else None
+    cache = RenderCache(root / CACHE_DIR, read=use_cache)   # --no-cache: render all, rewrite every entry
     output = render_site(site, root / "templates", translations.notices, cache=cache, jobs=jobs)
     write_site(output.files, out)
     write_file(root / REPORT_PATH, review_report(site))

@@ -9,6 +9,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -16,8 +17,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError,
-                    select_autoescape)
+import jinja2
+import markupsafe
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound,
+                    TemplateSyntaxError, select_autoescape)
 from markupsafe import Markup, escape
 
 from . import markdown as md_
@@ -25,7 +28,7 @@ from . import review, structured
 from .config import Language
 from .errors import Problem, Problems
 from .i18n import format_amount, format_long_date
-from .cache import RenderCache, page_digest, site_digests
+from .cache import RenderCache, folder_digest, page_digest, site_digests
 from .model import Page, Site
 from .shortcodes import expand, read_calls
 
@@ -65,8 +68,12 @@ def install_escaped_gettext(env: Environment, translations) -> None:
         newstyle=True)
 
 
-_PLACEHOLDER_P = re.compile(r"<p>FACT(BLOCK)(\d+)X</p>")
-_PLACEHOLDER = re.compile(r"FACT(BLOCK|V)(\d+)X")
+# Placeholders for fact values and blocks, put in before Markdown and filled after it. They are made of
+# private-use characters, which textfile.read_source refuses in every content file: no page or word
+# can forge one (the text "FACTV0X" in a page is shown as it is).
+OPEN, CLOSE = "\ue000", "\ue001"
+_PLACEHOLDER_P = re.compile(f"<p>{OPEN}(B)(\\d+){CLOSE}</p>")
+_PLACEHOLDER = re.compile(f"{OPEN}([BTV])(\\d+){CLOSE}")   # T: a statement's words, inline
 
 
 def relative_url(from_url: str, to_url: str) -> str:
@@ -115,12 +122,16 @@ class _PageRenderer:
     def _functions(self, page: Page, blocks: list[str]) -> dict:
         def fact(fact_id: str) -> str:
             # a placeholder Markdown leaves alone; the value's HTML replaces it after Markdown
-            return f"FACTV{self.fact_ids[fact_id]}X"
+            if self.site.facts.facts[fact_id].statement:
+                text = self._inline(page, self.words.texts[fact_id], blocks)
+                blocks.append(f'<span class="fact-statement" data-fact="{escape(fact_id)}">{text}</span>')
+                return f"{OPEN}T{len(blocks) - 1}{CLOSE}"
+            return f"{OPEN}V{self.fact_ids[fact_id]}{CLOSE}"
 
         def block(template: str, **context) -> str:
             html = self.env.get_template(template).render(**context, **self._common(page))
             blocks.append(html)
-            return f"FACTBLOCK{len(blocks) - 1}X"
+            return f"{OPEN}B{len(blocks) - 1}{CLOSE}"
 
         def fact_list(fact_id: str) -> str:
             return block("facts/list.html", fact=self._list(page, fact_id, blocks))
@@ -130,13 +141,23 @@ class _PageRenderer:
 
         def fact_table(fact_ids) -> str:
             rows = [{"id": f, "label": self.words.labels[f], "value": Markup(self.value(f)),
-                     "sources": self.site.facts.facts[f].sources} for f in fact_ids]
+                     "sources": self.titles(self.site.facts.facts[f].all_sources())} for f in fact_ids]
             return block("facts/table.html", rows=rows)
+
+        def help_box() -> str:
+            clinic = self.site.config.clinic
+            phone = Markup('<a href="tel:{}">{}</a>').format(clinic.phone.replace(" ", ""), clinic.phone)
+            return block("facts/help.html", phone=phone, emergency=clinic.emergency_number)
 
         def link(key: str) -> str:
             return relative_url(page.url, self.site.page(self.language.code, key).url)
 
-        return {"fact": fact, "fact_list": fact_list, "fact_faq": fact_faq, "fact_table": fact_table, "link": link}
+        return {"fact": fact, "fact_list": fact_list, "fact_faq": fact_faq, "fact_table": fact_table,
+                "help_box": help_box, "link": link}
+
+    def titles(self, doc_ids) -> list[str]:
+        """The titles patients read for these documents: originals only, in this language's words."""
+        return [self.words.sources[doc] for doc in self.site.facts.originals(doc_ids)]
 
     def _list(self, page: Page, fact_id: str, blocks: list[str]) -> dict:
         fact = self.site.facts.facts[fact_id]
@@ -172,10 +193,10 @@ class _PageRenderer:
         """Put the fact values and blocks in place of their placeholders (blocks may hold values)."""
         def replace(match) -> str:
             kind, index = match.group(1), int(match.group(2))
-            return blocks[index] if kind == "BLOCK" else self.value(self.fact_order[index])
+            return self.value(self.fact_order[index]) if kind == "V" else blocks[index]
 
         for _depth in range(3):
-            if "FACT" not in html:
+            if OPEN not in html:
                 break
             html = _PLACEHOLDER_P.sub(replace, html)
             html = _PLACEHOLDER.sub(replace, html)
@@ -210,12 +231,12 @@ class _PageRenderer:
         context = dict(
             self._common(page), body=self.body(page), config=config, clinic=config.clinic,
             reviewer=config.reviewer, reviewer_role=self.words.terms[config.reviewer.role],
+            reviewer_title=self.words.terms[config.reviewer.title],
             canonical=config.base_url + page.url, x_default=config.base_url + x_default.url,
             alternates=alternates, hreflangs=[(lang.code, config.base_url + p.url) for lang, p, _ in alternates],
             nav=[(p, relative_url(page.url, p.url)) for p in self.nav],
             home_url=relative_url(page.url, site.home(self.language.code).url),
-            sources=[site.facts.documents[d] for d in page.sources],
-            language_names={lang.code: lang.name for lang in config.languages}, translation_notice=notice,
+            sources=self.titles(page.sources), translation_notice=notice,
             next_review=review.next_review(page.reviewed, config), json_ld=functools.partial(self.json_ld, page),
         )
         return self.env.get_template("page.html").render(context).encode("utf-8")
@@ -224,7 +245,9 @@ class _PageRenderer:
         """The page's structured data (structured.py), with list words as plain text."""
         lists = {fact_id: self._plain_list(page, fact_id) for fact_id in structured.json_ld_facts(self.site, page)}
         therapy = Markup(therapy).unescape()    # a translation, escaped as text for HTML; JSON has its own
-        return structured.json_ld(self.site, page, therapy, self.words.terms[self.site.config.reviewer.role], lists)
+        reviewer = self.site.config.reviewer
+        return structured.json_ld(self.site, page, therapy, self.words.terms[reviewer.role],
+                                  self.words.terms[reviewer.title], lists)
 
     def _plain_list(self, page: Page, fact_id: str) -> list[dict]:
         """A list fact's item words as plain text: the same on every page, so made once."""
@@ -288,21 +311,22 @@ def warn_unsafe_markup(page: Page, problems: Problems) -> None:
 
 def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache | None, jobs: int,
                   problems: Problems) -> tuple[list[tuple[str, bytes]], int, dict]:
-    """Every page: from the cache where its digest is known, else rendered (on all cores when many)."""
+    """Every page: from the cache where a whole entry for its digest is found, else rendered (on all
+    cores when many). The rendered pages are stored only when the build has no error and the
+    templates are the ones the digests were made of (a template saved while rendering is not cached)."""
     files, todo, digests = [], [], {}
-    if cache is not None:
-        common = site_digests(site, templates_dir)
-        for index, page in enumerate(site.pages):
+    common = site_digests(site, templates_dir) if cache is not None else None
+    for index, page in enumerate(site.pages):
+        if common is not None:
             shown = page.facts_used + structured.json_ld_facts(site, page)
             digests[index] = page_digest(site, page, common, shown, notices.get((page.language, page.key)))
-            content = cache.get(digests[index])
-            if content is None:
-                todo.append(index)
-            else:
-                files.append((page.output_path, content))
-    else:
-        todo = list(range(len(site.pages)))
+        content = cache.get(digests[index]) if cache is not None else None
+        if content is None:
+            todo.append(index)
+        else:
+            files.append((page.output_path, content))
     seconds: dict[str, float] = {}
+    fresh = []
     for rendered, errors, warnings, spent in render_pages(site, templates_dir, notices, todo, jobs):
         problems.errors.extend(errors)
         problems.warnings.extend(warnings)
@@ -310,8 +334,13 @@ def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache |
             seconds[language] = seconds.get(language, 0.0) + value
         for index, content in rendered:
             files.append((site.pages[index].output_path, content))
-            if cache is not None and not errors:
-                cache.put(digests[index], content)
+            fresh.append((index, content))
+    if cache is not None and not problems.errors and folder_digest(templates_dir) == common.templates:
+        for index, content in fresh:
+            cache.put(digests[index], content)
+        warning = cache.warning()
+        if warning is not None:
+            problems.warnings.append(warning)
     return files, len(todo), seconds
 
 
@@ -327,7 +356,7 @@ def render_pages(site: Site, templates_dir: Path, notices, indices, jobs: int = 
         chunks = [indices[start::jobs * 4] for start in range(min(jobs * 4, len(indices)))]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                                 initargs=(site, templates_dir, notices, renderers)) as pool:
+                                 initargs=(os.getpid(), site, templates_dir, notices, renderers)) as pool:
             return list(pool.map(_render_in_worker, chunks))
     return [_render_pages(site, templates_dir, notices, indices, renderers)]
 
@@ -355,14 +384,50 @@ def _render_pages(site: Site, templates_dir: Path, notices, indices, renderers=N
 _worker_input: tuple = ()
 
 
-def _start_worker(site: Site, templates_dir: Path, notices, renderers=None) -> None:
+def _start_worker(parent: int, site: Site, templates_dir: Path, notices, renderers=None) -> None:
     global _worker_input  # one process, one build: set once when the pool forks
-    _worker_input = (site, templates_dir, notices, renderers)
+    _die_with(parent)
+    _worker_input = (parent, site, templates_dir, notices, renderers)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Ask the kernel to kill this worker when the build that forked it dies (Linux), and leave at
+    once if it is already gone (it died before the request was made: the worker's parent is init)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):     # not Linux: the parent check before each chunk still holds
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _render_in_worker(indices) -> tuple[list, list, list, dict]:
-    site, templates_dir, notices, renderers = _worker_input
+    parent, site, templates_dir, notices, renderers = _worker_input
+    if os.getppid() != parent:      # the build is gone: nobody will read the result
+        os._exit(1)
     return _render_pages(site, templates_dir, notices, indices, renderers)
+
+
+_TEMPLATE_LIBRARIES = tuple(os.path.dirname(module.__file__) + os.sep for module in (jinja2, markupsafe))
+
+
+def _is_template(filename: str) -> bool:
+    return filename.endswith((".html", ".xml"))
+
+
+def _raised_by_template(tb) -> bool:
+    """Whether the innermost frame is a template's own code or Jinja's (an operator, a call, a filter):
+    the template did something wrong. Deeper in the generator's own code it is the generator's bug."""
+    last = None
+    while tb is not None:
+        last, tb = tb.tb_frame.f_code.co_filename, tb.tb_next
+    return last is not None and (_is_template(last) or last.startswith(_TEMPLATE_LIBRARIES))
 
 
 class _located:
@@ -375,11 +440,22 @@ class _located:
         return self
 
     def __exit__(self, kind, exc, tb) -> bool:
-        if exc is None or not isinstance(exc, (TemplateError, KeyError, TypeError, ValueError)):
+        if exc is None or not isinstance(exc, Exception):
             return False
         path, line = self._where(exc, tb)
+        if isinstance(exc, TemplateNotFound):
+            name = exc.name if isinstance(exc.name, str) else str(exc)
+            if line is None:    # loaded by the build itself: one message for the file, not one per page
+                self.problems.error(f"templates/{name}", None, "this template is missing; the build renders with it",
+                                    f"Restore templates/{name} (e.g. from version control).")
+            else:
+                self.problems.error(path, line, f'the template "{name}" used on this line is missing',
+                                    f"Create templates/{name}, or correct the name on this line.")
+            return True
         if line is None and not isinstance(exc, TemplateError):
             return False  # raised by the generator's own code, not by a template: a bug to report as such
+        if not isinstance(exc, TemplateError) and not _raised_by_template(tb):
+            return False  # the generator's own code failed while a template called it: a bug
         message = exc.message if isinstance(exc, TemplateError) and exc.message else str(exc)
         hint = ("Check the template tags and names on this line; unknown names are errors, never blanks."
                 if path.startswith("templates/") else "Check the fact functions and braces on this line.")
@@ -392,7 +468,7 @@ class _located:
         found: tuple[str, int | None] = (self.page.src_path if self.page else "templates", None)
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
-            if filename.endswith(".html") or filename.endswith(".xml"):
+            if _is_template(filename):
                 found = (self._rel(filename), tb.tb_lineno)
             tb = tb.tb_next
         return found

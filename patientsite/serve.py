@@ -14,23 +14,21 @@ from __future__ import annotations
 
 import errno
 import gc
-import html
 import logging
-import mimetypes
 import os
-import posixpath
 import signal
 import stat
+import sys
 import tempfile
 import time
 import traceback
 from pathlib import Path
 from typing import Callable
-from urllib.parse import quote
 
 from . import incremental
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, count
 from .pipeline import build
+from .server import PreviewApp, bind, error_page, preview_server, source_excerpt  # noqa: F401
 
 WATCHED = ("content", "templates", "site.yaml")
 # A save is seen within POLL_SECONDS and built once nothing changed for QUIET_SECONDS (looked at again
@@ -38,7 +36,6 @@ WATCHED = ("content", "templates", "site.yaml")
 # 10 ms).
 POLL_SECONDS = 0.1
 QUIET_SECONDS = 0.05         # a burst of saves is over when nothing changed for this long
-CONTEXT_LINES = 3
 
 
 # -- the build and its outcome ------------------------------------------------------------------
@@ -50,6 +47,7 @@ class Preview:
         self.failure: BuildError | None = None
         self.warnings: tuple[Problem, ...] = ()      # the last ones printed: each is said once
         self.last: incremental.LastBuild | None = None   # the last good build, to rebuild from
+        self.base_url = ""          # the published site's address (its 404 page links to it)
 
     def rebuild(self, changed: tuple[str, ...] = (), signatures: dict | None = None) -> bool:
         """Build into `out`; keep the last good site and remember the problems if it fails.
@@ -72,13 +70,13 @@ class Preview:
             self.failure = None
             for warning in warnings if warnings != self.warnings else ():
                 self.echo(f"warning: {warning}")
-            same = f"; {len(warnings)} warning(s) as before" if warnings == self.warnings != () else ""
+            same = f"; {count(len(warnings), 'warning')} as before" if warnings == self.warnings != () else ""
             self.warnings = warnings
             self.echo(f"[{stamp}] {cause}built {built} in {(time.perf_counter() - started) * 1000:.0f} ms"
                       f"{files}{same}" + ("; fixed" if previous else ""))
             return True
         if previous is not None and str(previous) == str(self.failure):
-            self.echo(f"[{stamp}] {cause}the build still fails with the same {len(self.failure.problems)} error(s)")
+            self.echo(f"[{stamp}] {cause}the build still fails with the same {count(len(self.failure.problems), 'error')}")
         else:
             self.echo(f"[{stamp}] {cause}the build failed; the browser shows the errors until they are fixed\n"
                       f"{self.failure}")
@@ -99,11 +97,15 @@ class Preview:
                 done = None
             if done is not None:
                 self.last = done.last
-                count = len(done.rendered)
-                return (f"{count} page{'s' if count != 1 else ''}", f", wrote {len(done.written)} file(s)",
+                self.base_url = done.last.site.config.base_url
+                return (count(len(done.rendered), "page"), f", wrote {count(len(done.written), 'file')}",
                         done.last.warnings)
         self.last = None
+        # the last build's objects were frozen (below): unfrozen, the collector can free their cycles
+        # (compiled templates, catalogues); frozen, each full rebuild would keep ~200 KB for ever
+        gc.unfreeze()
         result = build(self.root, self.out)
+        self.base_url = result.site.config.base_url
         if snapshot(self.root, [self.root / name for name in WATCHED]) == signatures:
             try:
                 self.last = incremental.remember(result, signatures)
@@ -113,89 +115,7 @@ class Preview:
             # which would otherwise stall rebuilds for tens of milliseconds as it grows
             gc.collect()
             gc.freeze()
-        return f"{len(result.files)} files", "", result.warnings
-
-
-# -- answering the browser ----------------------------------------------------------------------
-class PreviewApp:
-    """A WSGI app: the built files, or the error page for every HTML page while the build fails."""
-
-    def __init__(self, preview: Preview):
-        self.preview = preview
-
-    def __call__(self, environ, start_response):
-        status, headers, body = self.respond(environ.get("PATH_INFO") or "/")
-        start_response(status, headers + [("Content-Length", str(len(body))), ("Cache-Control", "no-store")])
-        return [body]
-
-    def respond(self, raw_path: str) -> tuple[str, list[tuple[str, str]], bytes]:
-        path = raw_path.encode("latin-1", "replace").decode("utf-8", "replace")
-        rel = posixpath.normpath("/" + path).lstrip("/")     # never above the output folder
-        out = self.preview.out
-        target = out / rel if rel not in ("", ".") else out
-        if target.is_dir():
-            if not path.endswith("/"):
-                return "301 Moved Permanently", [("Location", quote(path + "/"))], b""
-            target = target / "index.html"
-        is_page = target.suffix == ".html" or not target.is_file()
-        if self.preview.failure is not None and is_page:
-            return "500 Build Failed", [("Content-Type", "text/html; charset=utf-8")], \
-                error_page(self.preview.failure, self.preview.root).encode("utf-8")
-        if target.is_file():
-            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            if kind.startswith("text/") or kind.endswith(("xml", "javascript", "json")):
-                kind += "; charset=utf-8"
-            return "200 OK", [("Content-Type", kind)], target.read_bytes()
-        missing = out / "404.html"
-        body = missing.read_bytes() if missing.is_file() else b"<!DOCTYPE html><html><head><title>Not found</title></head><body>Not found</body></html>"
-        return "404 Not Found", [("Content-Type", "text/html; charset=utf-8")], body
-
-
-def source_excerpt(root: Path, problem: Problem) -> list[tuple[int, str, bool]]:
-    """(line number, text, is the problem's line) for the lines around a problem, or []."""
-    if problem.line is None:
-        return []
-    path = (root / problem.path).resolve()
-    if not path.is_file() or not path.is_relative_to(root.resolve()):
-        return []
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    first, last = max(1, problem.line - CONTEXT_LINES), min(len(lines), problem.line + CONTEXT_LINES)
-    return [(n, lines[n - 1], n == problem.line) for n in range(first, last + 1)]
-
-
-_STYLE = """
-body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#fff8f6;color:#1d1d1d}
-header{background:#b3261e;color:#fff;padding:1rem 2rem}header h1{margin:0;font-size:1.4rem}
-main{padding:1rem 2rem;max-width:60rem}section{margin:0 0 2rem}
-h2{font:600 1.05rem ui-monospace,monospace;margin:0 0 .3rem}.message{font-size:1.1rem;margin:.2rem 0}
-.hint{margin:.2rem 0;color:#444}pre{background:#fff;border:1px solid #e0c9c5;padding:.5rem 0;overflow:auto}
-pre span{display:block;padding:0 1rem}pre .here{background:#fde2df;font-weight:bold}
-.n{display:inline-block;min-width:3em;color:#888;user-select:none}
-"""
-
-
-def error_page(failure: BuildError, root: Path) -> str:
-    """The page every HTML request gets while the build fails (the preview only; never published)."""
-    sections = []
-    for problem in failure.problems:
-        rows = []
-        for number, text, here in source_excerpt(root, problem):
-            mark = ' class="here"' if here else ""
-            rows.append(f'<span{mark}><span class="n">{number}</span>'
-                        f"{html.escape(text) or ' '}</span>")
-            if here and problem.column:
-                rows.append(f'<span class="here"><span class="n"></span>{" " * (problem.column - 1)}^</span>')
-        sections.append(
-            f'<section class="problem"><h2>{html.escape(problem.location)}</h2>'
-            f'<p class="message">{html.escape(problem.message)}</p>'
-            + (f'<p class="hint">{html.escape(problem.hint)}</p>' if problem.hint else "")
-            + (f"<pre>{''.join(rows)}</pre>" if rows else "") + "</section>")
-    count = len(failure.problems)
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Build failed</title>'
-            f"<style>{_STYLE}</style></head><body>"
-            f"<header><h1>The site could not be built: {count} error{'s' if count != 1 else ''} while "
-            f"{html.escape(failure.stage)}</h1></header><main>{''.join(sections)}"
-            "<p>Fix the file and save it: this page reloads by itself.</p></main></body></html>\n")
+        return count(len(result.files), "file"), "", result.warnings
 
 
 # -- watching the files ---------------------------------------------------------------------------
@@ -298,7 +218,15 @@ def make_watcher(root: Path, on_change: Callable[[tuple[str, ...]], None], quiet
 
 # -- the command ------------------------------------------------------------------------------------
 def add_arguments(parser) -> None:
-    parser.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default: 8000)")
+    parser.add_argument("--port", type=_port, default=8000, help="the port on 127.0.0.1 (default: 8000)")
+
+
+def _port(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a port: give a number from 1 to 65535, e.g. 8001')
+    return int(text)
 
 
 def _stop(signum, frame):
@@ -318,39 +246,45 @@ QUIET_LOGS = {"livereload": _warnings_only, "tornado.access": _nothing}
 
 
 def run(args, root: Path) -> int:
-    from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
     def echo(text: str) -> None:
         print(text, flush=True)
 
-    with tempfile.TemporaryDirectory(prefix="patientsite-preview-") as folder:
-        preview = Preview(root, Path(folder) / "site", echo)
+    try:
+        sockets = bind(args.port)
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
+            raise
+        what = "already in use (another preview?)" if exc.errno == errno.EADDRINUSE else "not open to this user"
+        print(f"error: 127.0.0.1:{args.port}: port {args.port} is {what}; choose another one: "
+              f"python build.py serve --port {args.port + 1 if args.port < 65535 else 8000}", file=sys.stderr)
+        return 1
+    try:
+        with tempfile.TemporaryDirectory(prefix="patientsite-preview-") as folder:
+            preview = Preview(root, Path(folder) / "site", echo)
 
-        def on_change(changed: tuple[str, ...]) -> None:
-            ok = preview.rebuild(changed, watcher.seen)      # what the watcher has just seen
-            css_only = ok and all(p.endswith(".css") for p in changed)
-            LiveReloadHandler.reload_waiters(changed[0] if css_only else "*")
+            def on_change(changed: tuple[str, ...]) -> None:
+                ok = preview.rebuild(changed, watcher.seen)      # what the watcher has just seen
+                css_only = ok and all(p.endswith(".css") for p in changed)
+                LiveReloadHandler.reload_waiters(changed[0] if css_only else "*")
 
-        watcher = make_watcher(root, on_change)
-        preview.rebuild()
-        server = Server(app=PreviewApp(preview), watcher=watcher)
-        for name, keep in QUIET_LOGS.items():
-            logging.getLogger(name).addFilter(keep)
-        previous = signal.signal(signal.SIGTERM, _stop)
-        echo(f"Preview: http://127.0.0.1:{args.port}/ (every language; press Ctrl+C to stop)")
-        echo(f"Watching {', '.join(WATCHED)}: saving a file rebuilds the site and reloads the browser.")
-        try:
-            server.serve(port=args.port, host="127.0.0.1", debug=False)
-        except OSError as exc:
-            if exc.errno != errno.EADDRINUSE:
-                raise
-            raise BuildError("starting the preview", [Problem(
-                f"127.0.0.1:{args.port}", None, None, "this port is already in use",
-                f"Stop the other preview, or choose another port: python build.py serve --port {args.port + 1}")])
-        finally:
-            signal.signal(signal.SIGTERM, previous)
+            watcher = make_watcher(root, on_change)
+            preview.rebuild()
+            server = preview_server(PreviewApp(preview), watcher, sockets, args.port)
             for name, keep in QUIET_LOGS.items():
-                logging.getLogger(name).removeFilter(keep)
+                logging.getLogger(name).addFilter(keep)
+            previous = signal.signal(signal.SIGTERM, _stop)
+            echo(f"Preview: http://127.0.0.1:{args.port}/ (every language; press Ctrl+C to stop)")
+            echo(f"Watching {', '.join(WATCHED)}: saving a file rebuilds the site and reloads the browser.")
+            try:
+                server.serve(port=args.port, host="127.0.0.1", debug=False)
+            finally:
+                signal.signal(signal.SIGTERM, previous)
+                for name, keep in QUIET_LOGS.items():
+                    logging.getLogger(name).removeFilter(keep)
+    finally:
+        for sock in sockets:
+            sock.close()
     echo("Preview stopped.")
     return 0

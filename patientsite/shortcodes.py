@@ -11,9 +11,14 @@ import functools
 import re
 from typing import NamedTuple
 
-FUNCTIONS = ("fact", "fact_faq", "fact_list", "fact_table", "link")
-BLOCK_FUNCTIONS = ("fact_faq", "fact_list", "fact_table")
-_CALL = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+FUNCTIONS = ("fact", "fact_faq", "fact_list", "fact_table", "help_box", "link")
+BLOCK_FUNCTIONS = ("fact_faq", "fact_list", "fact_table", "help_box")
+NO_NAME_FUNCTIONS = ("help_box",)   # called with empty brackets
+MAX_MISTAKES = 50       # per text: a page of a thousand broken calls needs only the first few shown
+# a call, a template tag or comment (refused), or an opening brace pair never closed; no match runs past
+# the next opening of its kind, so a page full of unclosed "{{" is read in linear time
+_CALL = re.compile(r"\{\{((?:(?!\{\{|\}\}).)*)\}\}|\{%(?:(?!\{%|%\}).)*%\}|\{#(?:(?!\{#|#\}).)*#\}|(\{\{|\{%|\{#)",
+                   re.S)
 _INNER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$", re.S)
 
 
@@ -38,8 +43,16 @@ def _read_calls(text: str) -> tuple[tuple[Call, ...], tuple[Mistake, ...]]:
         return (), ()
     line, counted = 1, 0
     for match in _CALL.finditer(text):
+        if len(mistakes) >= MAX_MISTAKES:
+            mistakes.append(Mistake(line, "more mistakes follow in this text", "Fix the ones above, then build again."))
+            break
         line += text.count("\n", counted, match.start())
         counted = match.start()
+        if match.group(2) is not None:   # reported where it opened, not where a later call closes it
+            closing = {"{{": "}}", "{%": "%}", "{#": "#}"}[match.group(2)]
+            mistakes.append(Mistake(line, f'"{match.group(2)}" opened on this line is not closed with "{closing}"',
+                                    'Close the call on the same line: {{ fact("id") }}.'))
+            continue
         if match.group(1) is None:
             mistakes.append(Mistake(line, f'"{match.group(0)[:40]}" is not allowed in a page',
                                     'Pages only use calls such as {{ fact("id") }}.'))
@@ -54,7 +67,14 @@ def _read_calls(text: str) -> tuple[tuple[Call, ...], tuple[Mistake, ...]]:
             mistakes.append(Mistake(line, f'unknown name "{function}"',
                                     f"{_suggest(function)}Pages may use: {', '.join(FUNCTIONS)}."))
             continue
-        names = _names(args, function)
+        if function in NO_NAME_FUNCTIONS:
+            names = () if args is not None and not args.strip() else None
+            if names is None:
+                mistakes.append(Mistake(line, f"{function}() takes nothing between its brackets",
+                                        f"Write {{{{ {function}() }}}}."))
+                continue
+        else:
+            names = _names(args, function)
         if names is None:
             example = ' or fact_table(["a", "b"])' if function == "fact_table" else ""
             mistakes.append(Mistake(line, f"{function}() needs one quoted name",
@@ -79,8 +99,11 @@ def expand(text: str, calls: tuple[Call, ...], functions: dict) -> str:
     parts, position = [], 0
     for call in calls:
         parts.append(text[position:call.start])
-        argument = list(call.names) if call.function == "fact_table" else call.names[0]
-        parts.append(str(functions[call.function](argument)))
+        if call.function in NO_NAME_FUNCTIONS:
+            parts.append(str(functions[call.function]()))
+        else:
+            argument = list(call.names) if call.function == "fact_table" else call.names[0]
+            parts.append(str(functions[call.function](argument)))
         position = call.end
     parts.append(text[position:])
     return "".join(parts)

@@ -8,6 +8,7 @@ import argparse
 import datetime
 import difflib
 import json
+import re
 import shlex
 import sys
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from .config import Config, load_config
-from .errors import BuildError, Problem, Problems, suggest
+from .errors import BuildError, Problem, Problems, count, suggest
 from .translation import (FUZZY, KIND_NAMES, KINDS, MISSING, STALE, STATUSES, UNTRACKED, LanguageState,
                           LockEntry, TranslationStatus, UnitState, assess_translations, lock_text)
 from .write import write_file
@@ -43,18 +44,18 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
     notices = {}
     source = site.config.source_language.code
     for state in status.languages[1:]:
-        code, name = state.language.code, state.language.name
+        code = state.language.code
         stale_units = {unit.key: unit for unit in state.units if unit.status == STALE}
         stale_words = {unit_id for kind, unit_id in stale_units if kind == "words"}
         for unit in state.units:
             if unit.source.critical and unit.status in (STALE, MISSING):
                 what = "were translated from an older Italian text" if unit.status == STALE else "are incomplete"
-                problems.error(unit.path, unit.line, f'the {name} words for the critical fact "{unit.source.id}" {what}',
+                problems.error(unit.path, unit.line, f'the {code} words for the critical fact "{unit.source.id}" {what}',
                                f"Critical text is never published out of date. See what changed: python build.py "
                                f"status; update the words here, then run: {mark_command(state, unit)}")
         for page in (p for p in site.pages if p.language == code):
             shown = [stale_units[("words", f)] for f in page.facts_used
-                     if f in stale_words and site.facts.facts[f].is_list]
+                     if f in stale_words and (site.facts.facts[f].is_list or site.facts.facts[f].statement)]
             stale = [u for u in [stale_units.get(("page", page.key)), *shown] if u is not None]
             if stale:
                 notices[(code, page.key)] = site.page(source, page.key).reviewed
@@ -62,11 +63,11 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
                                  else f'the Italian words of "{u.source.id}" changed' for u in stale)
                 problems.warn(page.src_path, None, f"published with an out-of-date notice: {what} since this "
                               "translation was marked current", f"Update the translation, then run: {mark_command(state, *stale)}")
-        untracked = sum(1 for u in state.units if u.status == UNTRACKED)
+        untracked = [u for u in state.units if u.status == UNTRACKED]
         if state.lock.exists and untracked:
-            problems.warn(state.lock.path, None, f"{untracked} {name} units are not tracked yet",
-                          f"See them with python build.py status; once checked, run: "
-                          f"python build.py status --mark-current {code} all")
+            problems.warn(state.lock.path, None, f"{count(len(untracked), 'unit')} of {code} {_are(len(untracked))} "
+                          f"not tracked yet: {_names(untracked)}",
+                          f"Check them, then run: {untracked_command(state)}")
     problems.raise_if_any()
     return TranslationCheck(MappingProxyType(notices), problems.warnings_tuple())
 
@@ -81,15 +82,17 @@ class MarkResult:
     warnings: tuple[str, ...]
 
 
-def mark_current(config: Config, templates_dir: Path, code: str, targets, today: datetime.date) -> MarkResult:
-    """Record the current Italian source of the chosen units in the language's lock file."""
+def mark_current(config: Config, templates_dir: Path, code: str, targets, today: datetime.date,
+                 force: bool = False) -> MarkResult:
+    """Record the current Italian source of the chosen units in the language's lock file. A group
+    (all, pages, words, ui) marks stale units only with `force`: each is a translation to check."""
     languages = [lang.code for lang in config.languages if not lang.source]
     if code not in languages:
         raise BuildError("marking translations current", [Problem(
             "site.yaml", None, None, f'"{code}" is not a translated language',
             f"{suggest(code, languages)}Translated languages: {', '.join(languages)}.")])
     state = assess_translations(config, templates_dir).language(code)
-    chosen = _resolve(state, targets)
+    chosen = _resolve(state, targets, force)
     entries = {key: entry for key, entry in state.lock.entries.items() if state.find(*key)}
     marked, unchanged, skipped, warnings = [], [], [], []
     for unit in chosen:
@@ -100,18 +103,18 @@ def mark_current(config: Config, templates_dir: Path, code: str, targets, today:
         same = old is not None and old.hash == unit.source.hash
         (unchanged if same else marked).append(unit)
         if unit.status == STALE and old.translation == unit.translation.hash:
-            warnings.append(f"{unit.path} has not changed since it was last marked current, although the Italian "
-                            "has: check that the translation was updated")
+            warnings.append(f"{_where(unit)}: the {code} translation of {_label(unit)} has not changed since it was "
+                            "last marked current, although the Italian has: check that the translation was updated")
         entries[unit.key] = LockEntry(unit.source.hash, unit.source.text, old.marked if same else today,
                                       unit.translation.hash)
     text = lock_text(state.language, config.source_language, entries)
     path = config.root / state.lock.path
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+    if not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text:
         write_file(path, text)
     return MarkResult(state.lock.path, tuple(marked), tuple(unchanged), tuple(skipped), tuple(warnings))
 
 
-def _resolve(state: LanguageState, targets) -> list[UnitState]:
+def _resolve(state: LanguageState, targets, force: bool = False) -> list[UnitState]:
     problems = Problems("marking translations current")
     chosen: dict[tuple[str, str], UnitState] = {}
     where = f"content/{state.language.code}"
@@ -119,6 +122,14 @@ def _resolve(state: LanguageState, targets) -> list[UnitState]:
         kind, _, name = target.partition(":")
         if target in GROUPS:
             found = [u for u in state.units if u.source.kind in GROUPS[target]]
+            stale = [u for u in found if u.status == STALE]
+            if stale and not force:
+                problems.error(where, None, f'"{target}" would mark {count(len(stale), "stale unit")} of '
+                               f"{state.language.code} current without a look: {_names(stale)}",
+                               f"Update each translation and mark it by name: {mark_command(state, *stale)}; or, "
+                               f"if every one is already up to date, add --force: python build.py status "
+                               f"--mark-current {state.language.code} {target} --force")
+                continue
         elif kind in KINDS and name:
             found = [u for u in state.units if u.key == (kind, name)]
         else:
@@ -132,7 +143,7 @@ def _resolve(state: LanguageState, targets) -> list[UnitState]:
                            "Say which one: " + " or ".join(f"{u.source.kind}:{target}" for u in found) + ".")
         elif target not in GROUPS and found[0].status in (MISSING, FUZZY):
             unit = found[0]
-            problems.error(unit.path, unit.line, f'the {state.language.name} translation of "{target}" cannot be '
+            problems.error(unit.path, unit.line, f'the {state.language.code} translation of "{target}" cannot be '
                            f"marked current: {unit.detail}", "Translate it first; python build.py status lists what is missing.")
         else:
             chosen.update((u.key, u) for u in found)
@@ -153,13 +164,33 @@ def changed_sections(old: str, new: str) -> list[str]:
     return [h for h in dict.fromkeys([*before, *after]) if before.get(h) != after.get(h)]
 
 
+HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+
+
 def source_diff(unit: UnitState) -> str:
+    """What changed in the Italian since the translation was marked current, each part headed by the
+    file and line where it is now (`@@ content/it/treatment.md:12 @@`)."""
     if unit.entry is None:
         return ""
-    return "\n".join(difflib.unified_diff(
-        unit.entry.source.splitlines(), unit.source.text.splitlines(), lineterm="", n=2,
-        fromfile=f"{unit.source.path} (when marked current, {unit.entry.marked.isoformat()})",
-        tofile=f"{unit.source.path} (now)"))
+    lines = list(difflib.unified_diff(unit.entry.source.splitlines(), unit.source.text.splitlines(), lineterm="",
+                                      n=2, fromfile=f"{unit.source.path} (when marked current, "
+                                      f"{unit.entry.marked.isoformat()})", tofile=f"{unit.source.path} (now)"))
+    for index, line in enumerate(lines):
+        hunk = HUNK.match(line)
+        if hunk:
+            lines[index] = f"@@ {unit.source.path}" + _first_change(unit, lines, index, int(hunk.group(1))) + " @@"
+    return "\n".join(lines)
+
+
+def _first_change(unit: UnitState, lines: list[str], header: int, start: int) -> str:
+    """':LINE', the file line of the first changed line of the hunk whose header is at `header`."""
+    number = start
+    for line in lines[header + 1:]:
+        if line.startswith(("+", "-")):
+            break
+        number += 1
+    where = unit.source.file_line(max(number, 1)) if unit.source.lines else None
+    return f":{where}" if where else ""
 
 
 def mark_command(state: LanguageState, *units: UnitState) -> str:
@@ -170,6 +201,23 @@ def mark_command(state: LanguageState, *units: UnitState) -> str:
         same = sum(1 for u in state.units if u.source.id == unit_id)
         targets.append(shlex.quote(unit_id if kind != "ui" and same == 1 else f"{kind}:{unit_id}"))
     return f"python build.py status --mark-current {state.language.code} {' '.join(targets)}"
+
+
+def untracked_command(state: LanguageState) -> str:
+    """What marks a language's untracked units current: `all` unless that would also mark stale units."""
+    untracked = [u for u in state.units if u.status == UNTRACKED]
+    if any(u.status == STALE for u in state.units):
+        return mark_command(state, *untracked)
+    return f"python build.py status --mark-current {state.language.code} all"
+
+
+def _are(number: int) -> str:
+    return "is" if number == 1 else "are"
+
+
+def _names(units, most: int = 10) -> str:
+    names = [_label(u) for u in units]
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _label(unit: UnitState) -> str:
@@ -214,9 +262,11 @@ def _details(state: LanguageState, diffs: bool) -> list[str]:
         if diffs:
             out.extend("           " + line for line in source_diff(unit).splitlines())
         out.append(f"           when updated: {mark_command(state, unit)}")
+    for unit in (u for u in state.units if u.status == UNTRACKED):
+        out.append(f"  untracked {_label(unit):<33} {_where(unit)}")
     if untracked:
-        out.append(f"  {untracked} units are untracked (no record of the Italian they were made from); once checked, "
-                   f"run: python build.py status --mark-current {code} all")
+        out.append(f"  {count(untracked, 'unit')} {_are(untracked)} untracked (no record of the Italian "
+                   f"{'it was' if untracked == 1 else 'they were'} made from); once checked, run: {untracked_command(state)}")
     return out
 
 
@@ -256,6 +306,8 @@ def add_arguments(parser) -> None:
                         help="exit with 1 if any unit is one of: missing, stale, fuzzy, untracked "
                              "(comma-separated; missing includes fuzzy)")
     parser.add_argument("--json", action="store_true", help="print the status as JSON (for CI)")
+    parser.add_argument("--force", action="store_true",
+                        help="with --mark-current and a group (all, pages, words, ui): mark stale units too")
     parser.add_argument("--no-diff", action="store_true", help="do not show what changed in the Italian")
     parser.add_argument("--mark-current", nargs="+", action=_MarkAction, metavar=("LANG", "UNIT"),
                         help="record that LANG's translation of UNIT (a page key, a fact id, pages, words, ui "
@@ -266,11 +318,12 @@ def run(args, root: Path) -> int:
     config = load_config(root)
     templates = root / "templates"
     if args.mark_current:
-        result = mark_current(config, templates, args.mark_current[0], args.mark_current[1:], datetime.date.today())
+        result = mark_current(config, templates, args.mark_current[0], args.mark_current[1:], datetime.date.today(),
+                              args.force)
         for unit in result.marked:
             print(f"marked current: {_label(unit)} ({unit.path})")
         if result.unchanged:
-            print(f"already current: {len(result.unchanged)} unit(s)")
+            print(f"already current: {count(len(result.unchanged), 'unit')}")
         if result.skipped:
             print(f"skipped, not translated yet: {', '.join(_label(u) for u in result.skipped)}")
         for warning in result.warnings:
@@ -282,7 +335,7 @@ def run(args, root: Path) -> int:
           else format_status(status, diffs=not args.no_diff), end="" if not args.json else "\n")
     failing = [u for state in status.languages for u in state.units if u.status in args.fail_on]
     if failing:
-        print(f"status: {len(failing)} unit(s) are {' or '.join(sorted({u.status for u in failing}))}",
+        print(f"status: {count(len(failing), 'unit')} {_are(len(failing))} {' or '.join(sorted({u.status for u in failing}))}",
               file=sys.stderr)
         return 1
     return 0

@@ -35,7 +35,7 @@ def json_ld_facts(site: Site, page: Page) -> tuple[str, ...]:
     return contraindication_facts(site) + faq_facts(site, page)
 
 
-def json_ld(site: Site, page: Page, therapy: str, role: str, lists: dict) -> Markup:
+def json_ld(site: Site, page: Page, therapy: str, role: str, title: str, lists: dict) -> Markup:
     """The page's JSON-LD, safe inside <script type="application/ld+json">.
 
     `lists` maps each of `json_ld_facts` to its items' word fields as plain text."""
@@ -46,7 +46,8 @@ def json_ld(site: Site, page: Page, therapy: str, role: str, lists: dict) -> Mar
         "@type": "MedicalWebPage", "@id": url, "url": url, "name": page.title,
         "description": page.description, "inLanguage": page.language,
         "lastReviewed": page.reviewed.isoformat(),
-        "reviewedBy": {"@type": "Person", "name": config.reviewer.name, "jobTitle": role},
+        "reviewedBy": {"@type": "Person", "name": config.reviewer.name, "honorificPrefix": title,
+                       "jobTitle": role},
         "publisher": {"@id": config.base_url + "#clinic"},
         "about": {"@id": url + "#therapy"},
     }
@@ -75,7 +76,7 @@ def json_ld(site: Site, page: Page, therapy: str, role: str, lists: dict) -> Mar
 
 def check_structured(path: str, doc, visible: dict, problems: Problems) -> None:
     """`doc` is the built page (htmldoc.Document); `visible` what the page shows: lang, reviewed,
-    reviewer, contraindications (list of names, or None when the page shows none) and
+    reviewer, reviewer_title, contraindications (list of names, or None when the page shows none) and
     faq (list of (question, answer), or None)."""
     blocks = [s for s in doc.find_all("script") if s.attrs.get("type") == "application/ld+json"]
     if not blocks:
@@ -116,6 +117,8 @@ def check_structured(path: str, doc, visible: dict, problems: Problems) -> None:
         reviewer = node.get("reviewedBy") or {}
         if "reviewedBy" in node and reviewer.get("name") != visible["reviewer"]:
             differs("reviewer", reviewer.get("name"), visible["reviewer"])
+        if "reviewedBy" in node and reviewer.get("honorificPrefix") != visible["reviewer_title"]:
+            differs("reviewer's title", reviewer.get("honorificPrefix"), visible["reviewer_title"])
     therapies = by_type.get("MedicalTherapy", [])
     if len(therapies) != 1:
         problems.error(path, line, f"the JSON-LD has {len(therapies)} MedicalTherapy nodes, not one", "")

@@ -24,7 +24,8 @@ from .content import split_front_matter
 from .errors import Problems
 from .facts import FACTS_FILE, WORDS_FILE
 from .i18n import CATALOG_FILE, read_catalog, template_messages, unusable
-from .yamlload import Node, parse_yaml
+from .textfile import read_source
+from .yamlload import Node, Seq, check_keys, parse_yaml
 
 LOCK_FILE = "translations.lock"
 KINDS = ("page", "words", "ui")
@@ -47,6 +48,14 @@ class Unit:
     problem: str = ""           # why the unit is incomplete ("" when complete)
     fuzzy: bool = False
     data: object = field(default=None, compare=False, repr=False)
+    lines: tuple = field(default=(), compare=False, repr=False)   # the file line of each line of `text` (0: none)
+
+    def file_line(self, number: int) -> int | None:
+        """The file line that line `number` (1-based) of `text` comes from, or the nearest one before it."""
+        for index in range(min(number, len(self.lines)) - 1, -1, -1):
+            if self.lines[index]:
+                return self.lines[index]
+        return self.line
 
     @property
     def hash(self) -> str:
@@ -140,11 +149,13 @@ def _words_text(value) -> str:
 def read_units(config: Config, language: Language, templates_dir: Path,
                critical: frozenset = frozenset()) -> dict[tuple[str, str], Unit]:
     """Every unit in one language's folder; raise BuildError if a file cannot be read at all."""
-    problems = Problems(f"reading the {language.name} translation")
+    problems = Problems(f"reading the {language.code} translation")
     units: dict[tuple[str, str], Unit] = {}
     folder = config.root / "content" / language.code
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
-        unit = page_unit(f"content/{language.code}/{path.name}", path.read_text(encoding="utf-8"), problems)
+        rel = f"content/{language.code}/{path.name}"
+        text = read_source(config.root, rel, problems)
+        unit = None if text is None else page_unit(rel, text, problems)
         if unit is not None:
             units.setdefault(unit_key(unit), unit)
     units.update(read_words_units(config, language, critical, problems))
@@ -155,30 +166,75 @@ def read_units(config: Config, language: Language, templates_dir: Path,
 
 def read_words_units(config: Config, language: Language, critical: frozenset,
                      problems: Problems) -> dict[tuple[str, str], Unit]:
-    """The units of one language's words.yaml: each term, counted noun and fact's words."""
+    """The units of one language's words.yaml: each term, counted noun, fact's words and source title."""
     units = {}
     words_rel = f"content/{language.code}/{WORDS_FILE}"
     words = _read_yaml(config.root, words_rel, problems)
     if isinstance(words, Node):
-        for section, prefix in (("terms", "term:"), ("units", "unit:"), ("facts", "")):
+        for section, prefix in (("terms", "term:"), ("units", "unit:"), ("facts", ""), ("sources", "source:")):
             node = words.get(section)
             for name, value in node.items() if isinstance(node, Node) else ():
                 unit_id = f"{prefix}{name}"
-                units[("words", unit_id)] = Unit("words", unit_id, _words_text(value), words_rel,
-                                                 node.line_of(name), unit_id in critical, data=_plain(value))
+                text = _words_text(value)
+                units[("words", unit_id)] = Unit("words", unit_id, text, words_rel, node.line_of(name),
+                                                 unit_id in critical, data=_plain(value),
+                                                 lines=_words_lines(text, value, node.line_of(name)))
     return units
 
 
 def page_unit(rel: str, text: str, problems: Problems) -> Unit | None:
     """A page file's unit: its title, description, menu title and body (None without a key)."""
-    front_text, body, _ = split_front_matter(text)
+    front_text, body, body_line = split_front_matter(text)
     front, found = parse_yaml(front_text or "", rel, line_offset=1)
     problems.errors.extend(found)
     if not isinstance(front, Node) or not isinstance(front.get("key"), str):
         return None
-    head = [f"{name}: {' '.join(str(front[name]).split())}" for name in PAGE_FIELDS
-            if str(front.get(name) or "").strip()]
-    return Unit("page", front["key"], normal_text("\n".join(head) + "\n\n" + body), rel, None)
+    names = [name for name in PAGE_FIELDS if str(front.get(name) or "").strip()]
+    head = [f"{name}: {' '.join(str(front[name]).split())}" for name in names]
+    text = normal_text("\n".join(head) + "\n\n" + body)
+    return Unit("page", front["key"], text, rel, None, lines=_page_lines(
+        [front.line_of(name) for name in names], body, body_line))
+
+
+def _page_lines(head: list[int], body: str, body_line: int) -> tuple[int, ...]:
+    """The file line of each line of a page's canonical text (`normal_text` of head, blank, body)."""
+    body_lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    pairs = [("x", line) for line in head]       # a head line is never empty
+    pairs += [("", 0)] + [(text.rstrip(), body_line + n) for n, text in enumerate(body_lines)]
+    while pairs and not pairs[0][0]:
+        pairs.pop(0)
+    while pairs and not pairs[-1][0]:
+        pairs.pop()
+    return tuple(line for _, line in pairs)
+
+
+def _words_lines(text: str, value, line: int) -> tuple[int, ...]:
+    """The file line of each line of a fact's canonical words text: the keys and list items are
+    matched with the file's (the canonical text is sorted); other lines get 0."""
+    count = text.count("\n")
+    if not isinstance(value, (Node, Seq)):
+        return (line,) * count
+    canonical, problems = parse_yaml(text, "")
+    found = [0] * count
+
+    def walk(canon, real) -> None:
+        if isinstance(canon, Node) and isinstance(real, Node):
+            for key in canon:
+                if key in real:
+                    _put(found, canon.line_of(key), real.line_of(key))
+                    walk(canon[key], real[key])
+        elif isinstance(canon, Seq) and isinstance(real, Seq):
+            for index in range(min(len(canon), len(real))):
+                _put(found, canon.line_of(index), real.line_of(index))
+                walk(canon[index], real[index])
+    if not problems:
+        walk(canonical, value)
+    return tuple(found)
+
+
+def _put(found: list, canonical_line: int, file_line: int) -> None:
+    if 0 < canonical_line <= len(found):
+        found[canonical_line - 1] = file_line
 
 
 def unit_key(unit: Unit) -> tuple[str, str]:
@@ -189,7 +245,10 @@ def _read_yaml(root: Path, rel: str, problems: Problems):
     path = root / rel
     if not path.is_file():
         return None
-    data, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+    text = read_source(root, rel, problems)
+    if text is None:
+        return None
+    data, found = parse_yaml(text, rel)
     problems.errors.extend(found)
     return data if not found else None
 
@@ -234,6 +293,8 @@ def words_gap(source: Unit, translation: Unit, language: Language) -> str:
     want, have = source.data, translation.data
     if isinstance(want, str):
         return "" if isinstance(have, str) and have.strip() else "needs a line of text"
+    if not isinstance(want, dict):     # the Italian itself is broken: reported by the build, not here
+        return ""
     if not isinstance(have, dict):
         return "needs the same fields as the Italian (label:, items:)"
     for name, value in want.items():
@@ -264,6 +325,8 @@ def read_lock(config: Config, language: Language) -> Lock:
     entries = {}
     if not problems.errors and not isinstance(data, Node):
         problems.error(rel, 1, "the lock file must be a mapping", hint)
+    if isinstance(data, Node):
+        check_keys(data, set(KINDS), rel, "the lock file", problems)
     for kind in KINDS if isinstance(data, Node) else ():
         section = data.get(kind) or Node()
         if not isinstance(section, Node):
@@ -271,7 +334,9 @@ def read_lock(config: Config, language: Language) -> Lock:
             continue
         for unit_id, raw in section.items():
             ok = isinstance(raw, Node) and all(isinstance(raw.get(k), str) for k in ("hash", "source", "translation"))
-            if not ok or not isinstance(raw.get("marked"), datetime.date):
+            if isinstance(raw, Node):
+                check_keys(raw, {"hash", "source", "marked", "translation"}, rel, f'the entry "{unit_id}"', problems)
+            if not ok or not isinstance(raw.get("marked"), datetime.date) or isinstance(raw["marked"], datetime.datetime):
                 problems.error(rel, section.line_of(unit_id), f'the entry "{unit_id}" is damaged', hint)
                 continue
             entries[(kind, str(unit_id))] = LockEntry(raw["hash"], raw["source"], raw["marked"], raw["translation"])
@@ -325,7 +390,7 @@ def reassess_translations(status: TranslationStatus, config: Config, locks=()) -
     critical = frozenset(fact_id for fact_id, is_critical in fact_ids.items() if is_critical)
 
     def read_again(state: LanguageState, mine) -> dict:
-        problems = Problems(f"reading the {state.language.name} translation")
+        problems = Problems(f"reading the {state.language.code} translation")
         units = {u.key: mine(u) for u in state.units if mine(u) is not None and u.source.kind != "words"}
         units.update(read_words_units(config, state.language, critical, problems))
         problems.raise_if_any()
@@ -373,7 +438,7 @@ def _source_state(source: Language, sources: dict, fact_ids: dict, wanted_ui: se
     words_path = f"content/{source.code}/{WORDS_FILE}"
     for fact_id in sorted(set(fact_ids) - {unit_id for kind, unit_id in sources if kind == "words"}):
         found.append(UnitState(MISSING, Unit("words", fact_id, "", words_path, None, fact_ids[fact_id]), None, None,
-                               f"no {source.name} words"))
+                               f"no {source.code} words"))
     for msgid in sorted(wanted_ui - {unit_id for kind, unit_id in sources if kind == "ui"}):
         found.append(UnitState(MISSING, Unit("ui", msgid, "", f"content/{source.code}/{CATALOG_FILE}", None),
                                None, None, "not in the catalogue"))
@@ -382,8 +447,8 @@ def _source_state(source: Language, sources: dict, fact_ids: dict, wanted_ui: se
 
 def _state(source: Unit, translation: Unit | None, entry: LockEntry | None, language: Language) -> UnitState:
     if translation is None:
-        detail = {"page": f"no {language.name} page with key: {source.id}",
-                  "words": f"no {language.name} words",
+        detail = {"page": f"no {language.code} page with key: {source.id}",
+                  "words": f"no {language.code} words",
                   "ui": "not in the catalogue"}[source.kind]
         return UnitState(MISSING, source, None, entry, detail)
     problem = translation.problem or (words_gap(source, translation, language) if source.kind == "words" else "")

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import Problems
+from .errors import BuildError, Problems
 
 MARKER = ".patientsite-output"        # written into every output folder: "this build made it"
 MARKER_TEXT = b"This folder is made by the patient-information site build; each build replaces it whole.\n"
@@ -56,7 +56,7 @@ def check_output_folder(out: Path, root: Path | None = None) -> None:
         problems.error(shown, None, "the output path is a file, not a folder", hint)
     elif out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
         problems.error(shown, None, f"the output folder holds files this build did not make (no {MARKER} in it)",
-                       hint)
+                       hint + " A site/ made by a version of this tool from before the marker: delete it once.")
     if root is not None:
         root = root.resolve()
         inside = [root / name for name in PROTECTED]
@@ -71,9 +71,10 @@ def output_lock(out: Path, wait: float | None = None):
     """One build at a time per output folder: a second build waits up to `wait` seconds for the first
     to finish, then gives up with a clear message (an flock: released when the process ends)."""
     wait = LOCK_WAIT_SECONDS if wait is None else wait
-    out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.parent / f".{out.name}.lock"
-    handle = open(lock_path, "a+b")
+    with disk_errors(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+b")
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -110,16 +111,48 @@ def write_site(files, out: Path) -> None:
             problems.error(str(building), None, "a file or folder by this name, not made by the build, "
                            "is in the way", "Move it away; the build uses this name for the site it is making.")
             problems.raise_if_any()
-    building.mkdir()
-    (building / MARKER).write_bytes(MARKER_TEXT)      # first, so a killed build's leftover is known as ours
-    made = set()
-    for path, content in files:
-        target = building / path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(content)
-    publish(building, out)
+    with disk_errors(out):
+        building.mkdir()
+    try:
+        with disk_errors(out):
+            (building / MARKER).write_bytes(MARKER_TEXT)   # first, so a killed build's leftover is known as ours
+            made = set()
+            for path, content in files:
+                target = building / path
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                target.write_bytes(content)
+            publish(building, out)
+    except BuildError:
+        shutil.rmtree(building, ignore_errors=True)   # the half-written site; `out` is the previous one
+        raise
+
+
+_DISK_REASONS = {
+    errno.ENOSPC: ("the disk is full", "Free some space on the disk, then build again."),
+    errno.EDQUOT: ("your disk quota is used up", "Free some space (or ask for a larger quota), then build again."),
+    errno.EACCES: ("you have no permission to write here",
+                   "Give your user write permission on this folder, or choose another one with --out."),
+    errno.EPERM: ("the system does not allow writing here",
+                  "Give your user write permission on this folder, or choose another one with --out."),
+    errno.EROFS: ("the disk is read-only", "Choose a folder on a writable disk with --out."),
+}
+
+
+@contextlib.contextmanager
+def disk_errors(where: Path):
+    """Turn a failed write (full disk, no permission, read-only disk) into a BuildError naming the path
+    and what to do; the caller cleans up, so the previous site stays as it was."""
+    try:
+        yield
+    except OSError as exc:
+        reason, hint = _DISK_REASONS.get(exc.errno, (exc.strerror or str(exc), "Check the disk and the folder, "
+                                                     "then build again."))
+        problems = Problems("writing the site")
+        problems.error(str(exc.filename or where), None, f"cannot write: {reason}",
+                       hint + " The previous site is unchanged.")
+        raise BuildError(problems.stage, problems.errors) from None
 
 
 def publish(building: Path, out: Path) -> None:
@@ -173,7 +206,12 @@ def _discard(folder: Path) -> None:
 
 def write_file(path: Path, content: str) -> None:
     """Write one file (a report) atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(content, encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        with disk_errors(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(content, encoding="utf-8")
+            os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink(missing_ok=True)

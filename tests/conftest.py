@@ -35,4 +35,4 @@ def pytest_configure(config):
 def fixed_today(monkeypatch):
     """Review dates are judged against a fixed day, so the suite gives the same result next year."""
     if "PATIENTSITE_TODAY" not in __import__("os").environ:
-        monkeypatch.setenv("PATIENTSITE_TODAY", "2026-11-24")
+        monkeypatch.setenv("PATIENTSITE_TODAY", "2026-11-28")

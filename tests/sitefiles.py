@@ -14,8 +14,11 @@ clinic:
   address: 1 Test Street
   phone: +39 000 000
   email: info@clinic.example
+  emergency_number: "112"
 reviewer:
-  name: Dr Test
+  id: test-reviewer
+  name: Tess Test
+  title: doctor_title
   role: reviewer_role
 languages:
   - code: it
@@ -39,9 +42,32 @@ documents:
   doc-b: {file: b.txt, language: ru, title: Документ Б}
 facts:
   course.sessions:
-    range: [10, 12]
     unit: session
-    sources: [doc-a]
+    variants:
+      - range: [10, 14]
+        sources: [doc-a]
+        says: da 10 a 14 sedute
+      - range: [8, 12]
+        sources: [doc-b]
+        says: от 8 до 12 сеансов
+    decision:
+      range: [10, 12]
+      status: confirmed
+      reviewer: test-reviewer
+      date: 2026-11-20
+      rationale: The documents overlap on 10-12 sessions.
+  procedure.pain:
+    statement: true
+    variants:
+      - says: senza dolore
+        sources: [doc-a]
+      - says: может быть больно
+        sources: [doc-b]
+    decision:
+      status: confirmed
+      reviewer: test-reviewer
+      date: 2026-11-20
+      rationale: Pain is a common side effect.
   course.sessions.short:
     range: [2, 4]
     unit: session
@@ -71,10 +97,6 @@ facts:
       gallstones:
         frequency: rare
         sources: [doc-a]
-disagreements:
-  course-length:
-    facts: [course.sessions, course.sessions.short]
-    note: The documents give different course lengths.
 corrections:
   cubes:
     document: doc-a
@@ -90,7 +112,12 @@ units:
 terms:
   rare: raro
   reviewer_role: medico estetico
+  doctor_title: Dott.ssa
+sources:
+  doc-a: Documento A (in italiano)
+  doc-b: Documento B (in russo)
 facts:
+  procedure.pain: {label: dolore, text: Può fare un po' male.}
   course.sessions: sedute per ciclo
   course.sessions.short: sedute per ciclo (documento B)
   point.volume: volume per punto
@@ -109,7 +136,12 @@ units:
 terms:
   rare: rare
   reviewer_role: aesthetic physician
+  doctor_title: Dr
+sources:
+  doc-a: Document A (in Italian)
+  doc-b: Document B (in Russian)
 facts:
+  procedure.pain: {label: pain, text: It can hurt a little.}
   course.sessions: sessions per course
   course.sessions.short: sessions per course (document B)
   point.volume: volume per point
@@ -128,7 +160,12 @@ units:
 terms:
   rare: редко
   reviewer_role: врач-косметолог
+  doctor_title: д-р
+sources:
+  doc-a: Документ А (на итальянском)
+  doc-b: Документ Б (на русском)
 facts:
+  procedure.pain: {label: боль, text: Может быть немного больно.}
   course.sessions: сеансов на курс
   course.sessions.short: сеансов на курс (документ Б)
   point.volume: объём на точку
@@ -158,7 +195,7 @@ PAGES = {
 BODIES = {
     "index.md": "Welcome. [{{ link('treatment') }}]({{ link('treatment') }})\n",
     "treatment.md": ("A course: {{ fact(\"course.sessions\") }}; another: {{ fact('course.sessions.short') }}.\n\n"
-                     "Per point {{ fact('point.volume') }}, every {{ fact('interval') }}.\n\n"
+                     "Per point {{ fact('point.volume') }}, every {{ fact('interval') }}. {{ fact('procedure.pain') }}\n\n"
                      "{{ fact('one.session') }} / {{ fact('five.sessions') }}\n\n## Details\n\n"
                      "{{ fact_table(['course.sessions', 'point.volume']) }}\n"),
     "contraindications.md": "## List\n\n{{ fact_list('contraindications') }}\n",

@@ -39,8 +39,10 @@ def test_the_same_input_builds_byte_identical_output(site_root, tmp_path, capsys
 def test_review_report_lists_disagreements_and_corrections(site_root, tmp_path, capsys):
     build(site_root, tmp_path / "site", capsys)
     report = (site_root / "reports/review.md").read_text()
-    assert "### course-length (content/facts.yaml:39)" in report
-    assert "- `course.sessions`: it: 10–12\u00a0sedute; en: 10–12\u00a0sessions; ru: 10–12\u00a0сеансов. Source: doc-a (a.txt)." in report
+    assert "### course.sessions (content/facts.yaml:5)" in report
+    assert ('- 10–14 sedute: "da 10 a 14 sedute" (content/facts.yaml:8). Source: doc-a «Documento A» (a.txt, it).'
+            in report)
+    assert "- Decision: it: 10–12 sedute; en: 10–12 sessions; ru: 10–12 сеансов" in report
     assert "- It says: 10-20 cubes" in report
     assert not (tmp_path / "site" / "reports").exists()
 

@@ -16,6 +16,9 @@ EDITS = {
     "fact used in list words": ({"content/facts.yaml": FACTS_YAML.replace("range: [7, 30]", "range: [7, 31]")}, 6),
     # contraindications are in every page's JSON-LD, so their words touch every page of the language
     "fact words": ({"content/ru/words.yaml": WORDS["ru"].replace("Аллергия", "Аллергия на компоненты")}, 3),
+    "statement words": ({"content/en/words.yaml": WORDS["en"].replace("It can hurt a little.", "It may hurt.")}, 1),
+    "decided value": ({"content/facts.yaml": FACTS_YAML.replace("      range: [10, 12]", "      range: [10, 13]")}, 3),
+    "source title": ({"content/it/words.yaml": WORDS["it"].replace("Documento B (in russo)", "Documento B")}, 3),
     "unit forms": ({"content/en/words.yaml": WORDS["en"].replace("other: sessions", "other: visits")}, 3),
     "template": ({"templates/facts/table.html": None}, 9),
     "site.yaml": ({"site.yaml": SITE_YAML.replace("Test Clinic", "Clinica Prova")}, 9),

@@ -128,8 +128,16 @@ def test_trust_block_without_next_review_date(tmp_path):
 
 def test_trust_block_with_the_wrong_reviewer(tmp_path):
     report = checked(tmp_path, _template(old="{{ reviewer.name }}", new="Dr Nobody"))
-    assert "ru/index.html: the trust block names 'Dr Nobody', not 'Dr Test'\n" \
+    assert "ru/index.html: the trust block names 'Dr Nobody', not 'Tess Test'\n" \
            "    templates/page.html shows the trust block." in errors(report, "trust block")
+
+
+def test_trust_block_with_the_wrong_reviewer_title(tmp_path):
+    report = checked(tmp_path, _template(old="{{ reviewer_title }}", new="Prof."))
+    assert "ru/index.html: the trust block names 'Prof.', not 'д-р'\n" \
+           "    templates/page.html shows the trust block." in errors(report, "trust block")
+    assert "ru/index.html:13: the JSON-LD reviewer's title is 'д-р' but the page shows 'Prof.'" in \
+        [f.split("\n")[0] for f in errors(report, "structured data")]
 
 
 def test_page_without_sources(tmp_path):
@@ -182,7 +190,8 @@ def test_json_ld_says_what_the_page_shows(tmp_path):
     checked(tmp_path)
     graph = {node["@type"]: node for node in _json_ld(tmp_path, "ru/procedura/index.html")}
     page = graph["MedicalWebPage"]
-    assert (page["inLanguage"], page["lastReviewed"], page["reviewedBy"]["name"]) == ("ru", "2026-11-20", "Dr Test")
+    assert (page["inLanguage"], page["lastReviewed"], page["reviewedBy"]["name"]) == ("ru", "2026-11-20", "Tess Test")
+    assert (page["reviewedBy"]["honorificPrefix"], page["reviewedBy"]["jobTitle"]) == ("д-р", "врач-косметолог")
     assert graph["MedicalTherapy"]["name"] == "Мезотерапия"
     assert [c["name"] for c in graph["MedicalTherapy"]["contraindication"]] == ["Аллергия", "Желчные камни"]
 
@@ -206,7 +215,8 @@ def test_json_ld_that_contradicts_the_page(tmp_path):
         "en/contraindications/index.html:13: the JSON-LD lastReviewed date is '2020-01-01' but the page shows '2026-11-20'",
         "en/contraindications/index.html:13: the JSON-LD list of contraindications is ['Nothing'] but the page shows "
         "['Allergy', 'Gallstones']",
-        "en/contraindications/index.html:13: the JSON-LD reviewer is 'Dr X' but the page shows 'Dr Test'",
+        "en/contraindications/index.html:13: the JSON-LD reviewer is 'Dr X' but the page shows 'Tess Test'",
+        "en/contraindications/index.html:13: the JSON-LD reviewer's title is None but the page shows 'Dr'",
     ]
 
 
@@ -277,8 +287,8 @@ def test_russian_pages_must_carry_the_contraindications_warning(tmp_path):
 def test_missing_claims_list(tmp_path):
     report = checked(tmp_path, {"content/en/claims.yaml": None})
     assert errors(report, "claims") == [
-        "content/en/claims.yaml: the English list of forbidden claims is missing\n"
-        "    Copy content/it/claims.yaml here and put its phrases into English."]
+        "content/en/claims.yaml: the en list of forbidden claims is missing\n"
+        "    Copy content/it/claims.yaml here and translate its phrases."]
 
 
 @pytest.mark.parametrize("phrase, text, found", [

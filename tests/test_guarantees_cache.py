@@ -1,8 +1,8 @@
 """Guarantees of the render cache (cache.py): a page's digest changes with everything the page is made
 from (the generator, templates, configuration, site structure, documents, its language's catalogue,
 units and terms, the page itself, its translation notice, and the value, label, item words and sources
-of exactly the facts it shows) and with nothing else; an entry is stored once, whole, and read back as
-stored; a missing entry is a miss."""
+of exactly the facts it shows) and with nothing else; an entry is stored whole and read back as
+stored; a missing, damaged or foreign entry is a miss."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def test_a_template_changes_every_digest(tmp_path, base, what):
 
 
 def test_the_generators_version_changes_every_digest(tmp_path, base, monkeypatch):
-    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    monkeypatch.setattr(cache, "generator_digest", lambda: "another generator")
     assert changed(tmp_path, base, {}) == ALL
 
 
@@ -184,21 +184,32 @@ def test_the_folder_digest_covers_names_contents_and_subfolders(tmp_path):
 
 
 # -- the store ---------------------------------------------------------------------------------------------
-def test_an_entry_is_stored_once_and_read_back(tmp_path):
+def test_an_entry_is_stored_whole_and_read_back(tmp_path):
     store = RenderCache(tmp_path / "pages")
     digest = "ab" + "0" * 62
     assert store.get(digest) is None
     store.put(digest, b"page one")
-    assert (tmp_path / "pages" / "ab" / digest).read_bytes() == b"page one"
+    assert (tmp_path / "pages" / "ab" / digest).read_bytes() == cache.pack(digest, b"page one")
     assert store.get(digest) == b"page one"
-    store.put(digest, b"something else")
-    assert store.get(digest) == b"page one"
+    store.put(digest, b"page one, again")          # written again (a --no-cache build repairs)
+    assert store.get(digest) == b"page one, again"
     store.put("cd" + "1" * 62, b"")
     assert store.get("cd" + "1" * 62) == b""
     store.put("ab" + "3" * 62, b"page two")            # a second entry in the same folder
-    assert store.get("ab" + "3" * 62) == b"page two" and store.get(digest) == b"page one"
+    assert store.get("ab" + "3" * 62) == b"page two" and store.get(digest) == b"page one, again"
     assert sorted(p.name for p in (tmp_path / "pages").rglob("*")) == sorted(
         ["ab", "cd", digest, "cd" + "1" * 62, "ab" + "3" * 62])
+    assert RenderCache(tmp_path / "pages", read=False).get(digest) is None
+
+
+def test_a_damaged_or_foreign_entry_is_a_miss(tmp_path):
+    store = RenderCache(tmp_path / "pages")
+    digest, other = "ab" + "0" * 62, "ab" + "1" * 62
+    store.put(digest, b"page one")
+    path = tmp_path / "pages" / "ab" / digest
+    for damaged in (path.read_bytes()[:-1], path.read_bytes() + b"x", b"", cache.pack(other, b"page one")):
+        path.write_bytes(damaged)
+        assert store.get(digest) is None
 
 
 def test_an_unreadable_entry_is_a_miss(tmp_path):

@@ -20,7 +20,7 @@ UNITS = {
 
 
 def words(code):
-    return Words(f"content/{code}/words.yaml", UNITS[code], {}, {}, {}, {})
+    return Words(f"content/{code}/words.yaml", UNITS[code], {}, {}, {}, {}, {}, {})
 
 
 def fmt(language, low, high, unit):

@@ -293,7 +293,7 @@ def test_the_preview_rebuilds_incrementally_and_says_so(tmp_path):
     rel, text = _body("en", "treatment.md", "## Details", "More.\n\n## Details")
     (root / rel).write_text(text, encoding="utf-8")
     assert preview.rebuild((rel,))
-    assert f"{rel} changed: built 1 page in " in printed[-1] and "wrote 1 file(s)" in printed[-1]
+    assert f"{rel} changed: built 1 page in " in printed[-1] and "wrote 1 file" in printed[-1]
     assert b"More." in (tmp_path / "served/en/the-treatment/index.html").read_bytes()
     build(root, tmp_path / "full", use_cache=False, jobs=1)
     assert tree_bytes(tmp_path / "served") == tree_bytes(tmp_path / "full")
@@ -337,3 +337,24 @@ def test_a_bug_in_the_incremental_rebuild_falls_back_to_the_full_build(tmp_path,
     assert preview.rebuild((rel,))
     assert "ZeroDivisionError" in printed[-2] and f"{rel} changed: built 14 files" in printed[-1]
     assert b"More." in (tmp_path / "served/en/the-treatment/index.html").read_bytes()
+
+
+@pytest.mark.parametrize("name, rel, edit, pages", [
+    ("a decided number", "content/facts.yaml", ("      range: [10, 12]\n", "      range: [10, 13]\n"), PAGES["treatment"]),
+    ("a variant (no page shows it)", "content/facts.yaml", ("range: [10, 14]", "range: [9, 14]"), ()),
+    ("a decision's status (a warning, no page)", "content/facts.yaml",
+     ("      status: confirmed\n      reviewer: test-reviewer\n      date: 2026-11-20\n      rationale: Pain",
+      "      status: proposed\n      reviewer: test-reviewer\n      date: 2026-11-20\n      rationale: Pain"), ()),
+    ("a statement's words", "content/en/words.yaml", ("It can hurt a little.", "It may hurt a little."),
+     ("en/the-treatment/index.html",)),
+])
+def test_a_decision_edit_renders_exactly_the_pages_that_show_it(tmp_path, name, rel, edit, pages):
+    session = Session(tmp_path)
+    done = session.rebuild(session.replace(rel, *edit))
+    assert sorted(done.rendered) == sorted(pages)
+    session.assert_as_full_build()
+
+
+def test_a_source_title_edit_rebuilds_the_site(tmp_path):
+    session = Session(tmp_path)
+    assert session.rebuild(session.replace("content/en/words.yaml", "Document B (in Russian)", "Document B")) is None

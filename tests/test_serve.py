@@ -17,7 +17,7 @@ from patientsite.errors import BuildError, Problem
 from patientsite.serve import Preview, PreviewApp, error_page, make_watcher
 
 REPO = Path(__file__).resolve().parent.parent
-BROKEN_RANGE = ("    range: [10, 12]\n", "    range: [10, 12\n")   # content/facts.yaml line 6
+BROKEN_RANGE = ("      - range: [10, 14]\n", "      - range: [10, 14\n")   # content/facts.yaml line 8
 
 
 @pytest.fixture
@@ -47,16 +47,16 @@ def test_a_failed_build_keeps_the_last_site_and_shows_the_error_on_every_page(pr
     facts.write_text(facts.read_text().replace(*BROKEN_RANGE))
     assert not state.rebuild(("content/facts.yaml",))
     assert printed[-1].startswith("[") and "content/facts.yaml changed: the build failed; the browser shows the " \
-        "errors until they are fixed\n1 error while reading the facts:\nerror: content/facts.yaml:7:" in printed[-1]
+        "errors until they are fixed\n1 error while reading the facts:\nerror: content/facts.yaml:6:" in printed[-1]
     app = PreviewApp(state)
     for path in ("/", "/it/", "/en/the-treatment/", "/ru/missing/"):
         status, headers, body = app.respond(path)
-        assert status == "500 Build Failed" and b"content/facts.yaml:7:" in body
+        assert status == "500 Build Failed" and b"content/facts.yaml:6:" in body
     assert app.respond("/static/style.css")[0] == "200 OK"     # the last good site's files
     assert (state.out / "en/the-treatment/index.html").is_file()
 
     assert not state.rebuild(("content/it/index.md",))           # the same error: said once, not again
-    assert "the build still fails with the same 1 error(s)" in printed[-1] and "error:" not in printed[-1]
+    assert "the build still fails with the same 1 error" in printed[-1] and "error:" not in printed[-1]
 
     facts.write_text(facts.read_text().replace(BROKEN_RANGE[1], BROKEN_RANGE[0]))
     assert state.rebuild(("content/facts.yaml",))
@@ -171,10 +171,10 @@ def test_a_translator_previews_edits_and_errors_in_a_real_browser(site_root, tmp
 
             facts = site_root / "content/facts.yaml"
             facts.write_text(facts.read_text().replace(*BROKEN_RANGE))
-            _wait_for(lambda: "content/facts.yaml:7:" in page.inner_text("h2"), "the error page")
+            _wait_for(lambda: "content/facts.yaml:6:" in page.inner_text("h2"), "the error page")
             text = page.inner_text("body")
             assert "The site could not be built: 1 error while reading the facts" in text
-            assert "YAML syntax error" in text and "range: [10, 12" in text
+            assert "YAML syntax error" in text and "range: [10, 14" in text
             _connected(page)
 
             facts.write_text(facts.read_text().replace(BROKEN_RANGE[1], BROKEN_RANGE[0]))
@@ -187,7 +187,7 @@ def test_a_translator_previews_edits_and_errors_in_a_real_browser(site_root, tmp
         log.close()
     printed = (tmp_path / "serve.log").read_text()
     assert printed.count("content/en/treatment.md changed: built") == 1, printed      # one rebuild per burst
-    assert printed.count("error: content/facts.yaml:7:") == 1, printed                 # the error, once
+    assert printed.count("error: content/facts.yaml:6:") == 1, printed                 # the error, once
     assert printed.count("content/facts.yaml changed: built") == 1 and "; fixed" in printed
     assert "Traceback" not in printed and printed.endswith("Preview stopped.\n")
 
@@ -200,9 +200,10 @@ def test_a_port_in_use_is_a_plain_error(site_root, capsys):
         sock.listen()
         port = sock.getsockname()[1]
         code = main(["--root", str(site_root), "serve", "--port", str(port)])
-    err = capsys.readouterr().err
-    assert code == 1 and f"error: 127.0.0.1:{port}: this port is already in use" in err
-    assert f"python build.py serve --port {port + 1}" in err
+    out, err = capsys.readouterr()
+    assert out == ""           # no URL, no build: nothing happens on a port the preview cannot have
+    assert code == 1 and err == (f"error: 127.0.0.1:{port}: port {port} is already in use (another preview?); "
+                                 f"choose another one: python build.py serve --port {port + 1}\n")
 
 
 def test_warnings_are_said_once_not_on_every_rebuild(preview, capsys):
@@ -218,5 +219,5 @@ def test_warnings_are_said_once_not_on_every_rebuild(preview, capsys):
     warned = [line for line in printed if line.startswith("warning:")]
     assert len(warned) == 2 and "published with an out-of-date notice" in warned[0]
     assert state.rebuild(("content/it/index.md",))
-    assert printed[-1].endswith("; 2 warning(s) as before") and len(printed) == len(warned) + 3
+    assert printed[-1].endswith("; 2 warnings as before") and len(printed) == len(warned) + 3
     assert b"translation-notice" in PreviewApp(state).respond("/en/the-treatment/")[2]

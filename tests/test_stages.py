@@ -43,8 +43,8 @@ def test_config_rejects_unknown_locale_and_two_sources(tmp_path):
     with pytest.raises(BuildError) as caught:
         load_config(root)
     text = str(caught.value)
-    assert 'site.yaml:17: unknown Babel locale "xx_YY"' in text
-    assert "site.yaml:11: exactly one language must be the source language (found 2)" in text
+    assert 'site.yaml:20: unknown Babel locale "xx_YY"' in text
+    assert "site.yaml:14: exactly one language must be the source language (found 2)" in text
 
 
 def test_facts_are_typed_and_words_are_per_language(site_root):
@@ -56,7 +56,9 @@ def test_facts_are_typed_and_words_are_per_language(site_root):
     assert facts.facts["contraindications"].items[1].terms == (("frequency", "rare"),)
     assert facts.words["ru"].units["session"]["few"] == "сеанса"
     assert facts.words["en"].items[("contraindications", "allergy")]["reason"] == "The substances are active."
-    assert [d.id for d in facts.disagreements] == ["course-length"]
+    assert [f.id for f in facts.disagreements] == ["course.sessions", "procedure.pain"]
+    assert facts.facts["procedure.pain"].statement and facts.words["en"].texts["procedure.pain"] == "It can hurt a little."
+    assert facts.words["ru"].sources == {"doc-a": "Документ А (на итальянском)", "doc-b": "Документ Б (на русском)"}
 
 
 def test_pages_are_read_with_their_front_matter(site_root):

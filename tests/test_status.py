@@ -54,7 +54,7 @@ def test_editing_an_italian_page_makes_its_translations_stale_until_marked(site_
     edit(site_root, TREATMENT_IT, "## Details\n", "## Details\n\nChiedere al medico prima della seduta.\n")
 
     code, out, err = cli(site_root, "status", "--fail-on", "stale", capsys=capsys)
-    assert code == 1 and "status: 2 unit(s) are stale" in err
+    assert code == 1 and "status: 2 units are stale" in err
     assert "en English    pages              2      1        0      0          0" in out
     assert "ru Русский    pages              2      1        0      0          0" in out
     assert "  stale    page treatment" in out and 'Italian changed in: "Details"' in out
@@ -99,8 +99,8 @@ def test_marking_an_unchanged_translation_warns(site_root, capsys):
     edit(site_root, TREATMENT_IT, "## Details", "## Dettagli")
     code, out, err = cli(site_root, "status", "--mark-current", "en", "treatment", capsys=capsys)
     assert code == 0 and "marked current: page treatment" in out
-    assert ("warning: content/en/treatment.md has not changed since it was last marked current, although the "
-            "Italian has: check that the translation was updated") in err
+    assert ("warning: content/en/treatment.md: the en translation of page treatment has not changed since it was "
+            "last marked current, although the Italian has: check that the translation was updated") in err
 
 
 def test_stale_critical_words_fail_the_build_until_updated_and_marked(site_root, tmp_path, capsys):
@@ -108,11 +108,11 @@ def test_stale_critical_words_fail_the_build_until_updated_and_marked(site_root,
     edit(site_root, "content/it/words.yaml", "reason: Le sostanze sono attive.", "reason: Le sostanze sono molto attive.")
     code, _, err = cli(site_root, "build", "--out", str(tmp_path / "site"), capsys=capsys)
     assert code == 1 and not (tmp_path / "site").exists()
-    assert ('error: content/en/words.yaml:13: the English words for the critical fact "contraindications" were '
+    assert ('error: content/en/words.yaml:18: the en words for the critical fact "contraindications" were '
             "translated from an older Italian text\n    Critical text is never published out of date. See what "
             "changed: python build.py status; update the words here, then run: "
             "python build.py status --mark-current en words:contraindications") in err
-    assert 'error: content/ru/words.yaml:13: the Русский words for the critical fact "contraindications"' in err
+    assert 'error: content/ru/words.yaml:18: the ru words for the critical fact "contraindications"' in err
     code, out, _ = cli(site_root, "status", capsys=capsys)
     assert "stale    words contraindications" in out and "CRITICAL: the build fails until this is fixed" in out
     assert "-    reason: Le sostanze sono attive.\n           +    reason: Le sostanze sono molto attive." in out
@@ -146,17 +146,29 @@ def test_stale_list_words_put_a_notice_on_the_pages_showing_them(site_root, tmp_
     assert "translation-notice" not in (tmp_path / "site/en/the-treatment/index.html").read_text()
 
 
+def test_stale_statement_words_put_a_notice_on_the_pages_showing_them(site_root, tmp_path, capsys):
+    mark_all(site_root, capsys)
+    edit(site_root, "content/it/words.yaml", "text: Può fare un po' male.", "text: Può fare male per qualche giorno.")
+    code, _, err = cli(site_root, "build", "--out", str(tmp_path / "site"), capsys=capsys)
+    assert code == 0
+    assert ('warning: content/ru/treatment.md: published with an out-of-date notice: the Italian words of '
+            '"procedure.pain" changed since this translation was marked current\n    Update the translation, '
+            "then run: python build.py status --mark-current ru procedure.pain") in err
+    assert "translation-notice" in (tmp_path / "site/ru/procedura/index.html").read_text()
+    assert "translation-notice" not in (tmp_path / "site/ru/protivopokazaniya/index.html").read_text()
+
+
 def test_missing_translations_are_listed_even_though_the_build_fails(site_root, capsys):
     (site_root / "content/en/treatment.md").unlink()
     edit(site_root, "content/en/words.yaml", "allergy: {label: Allergy, reason: The substances are active.}",
          "allergy: {label: Allergy}")
     code, out, err = cli(site_root, "status", "--fail-on", "missing", capsys=capsys)
-    assert code == 1 and "status: 2 unit(s) are missing" in err
-    assert "  missing  page treatment                     content/it/treatment.md  no English page with key: treatment" in out
-    assert ('  missing  words contraindications            content/en/words.yaml:13  item "allergy" has no "reason"'
+    assert code == 1 and "status: 2 units are missing" in err
+    assert "  missing  page treatment                     content/it/treatment.md  no en page with key: treatment" in out
+    assert ('  missing  words contraindications            content/en/words.yaml:18  item "allergy" has no "reason"'
             "  CRITICAL: the build fails until this is fixed") in out
     code, _, err = cli(site_root, "status", "--mark-current", "en", "treatment", capsys=capsys)
-    assert code == 1 and ('the English translation of "treatment" cannot be marked current: no English page '
+    assert code == 1 and ('the en translation of "treatment" cannot be marked current: no en page '
                           "with key: treatment") in err
     code, out, _ = cli(site_root, "status", "--mark-current", "en", "all", capsys=capsys)
     assert code == 0 and "skipped, not translated yet: page treatment, words contraindications" in out
@@ -179,7 +191,7 @@ def test_ui_strings_fuzzy_plural_and_stale(site_root, capsys):
     assert code == 1 and 'content/ru/messages.po:' in err
     assert 'the UI string "%(count)s page" is not translated in all 3 plural forms' in err
     assert 'content/en/messages.po:' in err and 'the translation of "Phone" is marked fuzzy' in err
-    edit(site_root, "content/ru/messages.po", 'msgstr[1] "%(count)s страницы"',
+    edit(site_root, "content/ru/messages.po", 'msgstr[1] "%(count)s страницы"\nmsgstr[2] ""',
          'msgstr[1] "%(count)s страницы"\nmsgstr[2] "%(count)s страниц"')
     mark_all(site_root, capsys)
     edit(site_root, "content/it/messages.po", 'msgstr "Telefono"', 'msgstr "Telefono della clinica"')
@@ -243,6 +255,6 @@ def test_the_italian_source_row_shows_its_own_gaps(site_root, capsys):
     edit(site_root, "content/it/messages.po", 'msgstr "Telefono"', 'msgstr ""')
     code, out, _ = cli(site_root, "status", "--fail-on", "missing", capsys=capsys)
     assert code == 1
-    assert "it Italiano   fact words         9      -        1      0          -" in out
-    assert "  missing  words interval                     content/it/words.yaml  no Italiano words" in out
+    assert "it Italiano   fact words        13      -        1      0          -" in out
+    assert "  missing  words interval                     content/it/words.yaml  no it words" in out
     assert '  missing  UI "Phone"                         content/it/messages.po:' in out and "not translated" in out
