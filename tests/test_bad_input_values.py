@@ -58,7 +58,7 @@ def test_a_reviewed_year_out_of_range_names_its_line(previous, year):
 @pytest.mark.parametrize("rel,old,new", [
     ("content/facts.yaml", "    range: [10, 12]\n", "    value: 2026-02-30\n"),
     ("content/en/words.yaml", "  interval: interval between sessions", "  interval: 2026-02-30"),
-    ("site.yaml", "  name: Dr Test", "  name: 2026-02-30"),
+    ("site.yaml", "  name: Tess Test", "  name: 2026-02-30"),
 ])
 def test_an_impossible_date_in_any_yaml_file_names_its_line(previous, rel, old, new):
     text = base_files()[rel]
@@ -106,10 +106,12 @@ BAD_NUMBERS = st.one_of(
 @given(number=BAD_NUMBERS, as_range=st.booleans())
 def test_a_fact_number_out_of_range_names_its_line(previous, number, as_range):
     new = f"    range: [{number}, 2000000]\n" if as_range else f"    value: {number}\n"
-    facts = FACTS_YAML.replace("    range: [10, 12]\n", new)
+    old = "    range: [0.05, 0.1]\n"            # point.volume, a plain number fact
+    assert old in FACTS_YAML
+    facts = FACTS_YAML.replace(old, new)
     err = previous.refused({"content/facts.yaml": facts})
     what = "range" if as_range else "value"
-    assert f'error: content/facts.yaml:6: the {what} of fact "course.sessions" must be' in err
+    assert f'error: content/facts.yaml:{line_of(facts, new.strip())}: the {what} of fact "point.volume" must be' in err
 
 
 @SETTINGS
@@ -250,8 +252,8 @@ def _split_fields(inner: str) -> list[str]:
 
 
 def test_two_lists_calling_each_other_are_both_named(previous):
-    facts = FACTS_YAML.replace("disagreements:", "  other.list:\n    sources: [doc-a]\n    items:\n      one: {}\n"
-                               "disagreements:")
+    facts = FACTS_YAML.replace("corrections:", "  other.list:\n    sources: [doc-a]\n    items:\n      one: {}\n"
+                               "corrections:")
     changes = {"content/facts.yaml": facts}
     for lang, words in WORDS.items():
         for reason in ("Le sostanze sono attive.", "The substances are active.", "Вещества активны."):
