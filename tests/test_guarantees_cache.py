@@ -218,3 +218,25 @@ def test_an_unreadable_entry_is_a_miss(tmp_path):
     (tmp_path / "pages" / "ef" / digest).mkdir(parents=True)
     assert store.get(digest) is None
     assert RenderCache(tmp_path / "missing").get(digest) is None
+
+
+def test_the_generators_code_and_libraries_are_in_its_digest(tmp_path, monkeypatch):
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "a.py").write_text("x = 1\n")
+    (package / "notes.txt").write_text("not code")
+    first = cache.code_digest(package)
+    assert cache.code_digest(package) == first
+    (package / "notes.txt").write_text("still not code")
+    assert cache.code_digest(package) == first
+    seen = {first}
+    (package / "a.py").write_text("x = 2\n")
+    seen.add(cache.code_digest(package))
+    (package / "b.py").write_text("")
+    seen.add(cache.code_digest(package))
+    (package / "b.py").rename(package / "c.py")
+    seen.add(cache.code_digest(package))
+    real = cache.importlib.metadata.version
+    monkeypatch.setattr(cache.importlib.metadata, "version", lambda name: "9.9" if name == cache.LIBRARIES[0] else real(name))
+    seen.add(cache.code_digest(package))
+    assert len(seen) == 5

@@ -300,3 +300,13 @@ def test_a_long_unit_name_babel_lacks_falls_back_to_the_short_one(site, monkeypa
     calls.clear()
     assert format_amount(Amount(D(2), None, "mm"), config.language("ru"), facts.words["ru"]) == f"2{NB}2d"
     assert calls == [(D(2), "length-millimeter", "short", "ru_RU")]
+
+
+@pytest.mark.parametrize("bad", ['msgstr "Sources', 'msgstr Sources', 'msgstrr "Sources"', 'garbage line'])
+def test_a_malformed_catalogue_line_is_named(root, bad):
+    text = catalogue("en", GOOD["en"]).replace('msgstr "Sources"', bad)
+    _, problems = load(root, {"en": text})
+    line = text.splitlines().index(bad) + 1
+    assert any(p.startswith(f"content/en/messages.po:{line}: the catalogue cannot be read") for p in problems)
+    assert all(p.startswith((f"content/en/messages.po:{line - 1}: ", f"content/en/messages.po:{line}: "))
+               for p in problems), problems
