@@ -110,3 +110,36 @@ def test_the_phone_menu_opens_without_script(site, browser):  # noqa: F811
         assert links.count() >= 5 and all(links.nth(i).is_visible() for i in range(links.count()))
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """The small site (sitefiles.py), whose treatment page has a fact table."""
+    from badinput import run
+    from sitefiles import make_site
+
+    folder = tmp_path_factory.mktemp("cards")
+    code, _out, err = run(make_site(folder / "src"), "build", "--out", str(folder / "site"), "--no-cache")
+    assert code == 0, err
+    return folder / "site"
+
+
+@pytest.mark.parametrize("width,cards", [(390, True), (1280, False)])
+def test_a_table_becomes_cards_on_a_phone(small, browser, width, cards):  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(csp_server(str(small)) + "en/the-treatment/index.html")
+        rows = page.locator(".fact-table tbody tr")
+        assert rows.count() == 2
+        shown = page.evaluate("""() => [...document.querySelectorAll('.fact-table tbody tr')].map(tr => ({
+            display: getComputedStyle(tr).display,
+            label: getComputedStyle(tr.querySelector('td'), '::before').content,
+            head: document.querySelector('.fact-table thead').getBoundingClientRect().height}))""")
+        for row in shown:
+            assert (row["display"] == "block") is cards, row
+            assert (row["label"].startswith('"Figure')) is cards, row      # each value names its column
+            assert (row["head"] <= 1) is cards, row                        # the column headings are hidden
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
