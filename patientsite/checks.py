@@ -191,7 +191,7 @@ def _visible(site: Site, page: Page, docs: dict[str, Document]) -> dict:
         shown = next((c for c in map(contraindications, others) if c is not None), None)
     faq = [(e.find("h2").text() if e.find("h2") else "", e.find("p").text() if e.find("p") else "")
            for e in doc.find_all(data_item=True)
-           if e.tag == "section" and any(a.attrs.get("data-fact") in structured.faq_facts(site, page) for a in e.ancestors())]
+           if e.tag in ("section", "details") and any(a.attrs.get("data-fact") in structured.faq_facts(site, page) for a in e.ancestors())]
     return {"lang": doc.lang, "reviewed": reviewed.attrs.get("datetime") if reviewed is not None else None,
             "reviewer": reviewer.text() if reviewer is not None else None,
             "reviewer_title": title.text() if title is not None else None,

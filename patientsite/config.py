@@ -37,6 +37,7 @@ class Clinic:
     email: str
     example: bool
     emergency_number: str = "112"   # shown in every "When to get help" box
+    brand_colour: str = "#0b5394"   # #rrggbb: the header and buttons, under white text (brand.css)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class Config:
 
 
 _TOP = {"base_url", "clinic", "reviewer", "review", "languages"}
-_CLINIC = {"name", "address", "phone", "email", "example", "emergency_number"}
+_CLINIC = {"name", "address", "phone", "email", "example", "emergency_number", "brand_colour"}
 _REVIEWER = {"id", "name", "title", "role"}
 _TERM = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 _REVIEW = {"interval_days", "warn_days"}
@@ -104,6 +105,7 @@ def load_config(root: Path) -> Config:
         problems.error(CONFIG_FILE, clinic.line_of("emergency_number"),
                        f'the emergency number "{emergency}" is not a telephone number',
                        'Write the digits in quotes, e.g. emergency_number: "112".')
+    _check_brand_colour(clinic, problems)
     review = _section(data, "review", _REVIEW, problems)
     check_types(data, {"base_url": str}, CONFIG_FILE, "site.yaml", problems)
     check_types(clinic, {"name": str, "address": str, "phone": str, "email": str, "example": bool},
@@ -124,7 +126,8 @@ def load_config(root: Path) -> Config:
         root=root,
         base_url=base_url.rstrip("/") + "/",
         clinic=Clinic(str(clinic["name"]), str(clinic["address"]), str(clinic["phone"]),
-                      str(clinic["email"]), clinic.get("example") is True, str(clinic["emergency_number"])),
+                      str(clinic["email"]), clinic.get("example") is True, str(clinic["emergency_number"]),
+                      str(clinic.get("brand_colour", "#0b5394")).lower()),
         reviewer=Reviewer(str(reviewer["name"]), str(reviewer["role"]), str(reviewer["id"]), str(reviewer["title"])),
         review_interval_days=interval,
         review_warn_days=warn,
@@ -134,6 +137,31 @@ def load_config(root: Path) -> Config:
 
 
 MAX_INTERVAL_DAYS = 3650
+MIN_CONTRAST = 4.5      # WCAG AA for normal text: white text on the brand colour
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of white text on a #rrggbb colour."""
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(colour[i:i + 2]) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def _check_brand_colour(clinic: Node, problems: Problems) -> None:
+    """clinic.brand_colour: "#rrggbb", dark enough for white text on it (AA, 4.5:1)."""
+    if "brand_colour" not in clinic:
+        return
+    colour = clinic["brand_colour"]
+    line = clinic.line_of("brand_colour")
+    if not (isinstance(colour, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", colour)):
+        problems.error(CONFIG_FILE, line, f'the brand colour "{shown(str(colour))}" is not a colour written #rrggbb',
+                       'Write it in quotes as # and six hexadecimal digits, e.g. brand_colour: "#0b5394".')
+    elif (ratio := contrast_with_white(colour)) < MIN_CONTRAST:
+        problems.error(CONFIG_FILE, line, f'the brand colour "{colour}" is too light for white text on it '
+                       f'(contrast {ratio:.2f}:1, at least {MIN_CONTRAST}:1 is needed)',
+                       "Choose a darker shade of the colour, e.g. one with each of its three pairs of digits lower.")
 
 
 def _review_days(review: Node, problems: Problems) -> tuple[int, int]:

@@ -87,7 +87,7 @@ def check_alternates(site: Site, docs: dict[str, Document], files: dict[str, byt
         page = by_path.get(path)
         found = alternates(doc)
         if page is None:
-            if found:
+            if found and path != "index.html":     # the language chooser: the home pages' x-default
                 problems.error(path, None, "a page outside the translated pages declares hreflang alternates",
                                "Only pages with translations take part in hreflang clusters.")
             continue
@@ -101,6 +101,8 @@ def check_alternates(site: Site, docs: dict[str, Document], files: dict[str, byt
                 problems.error(where, None, f'the hreflang cluster has no "{code}" alternate ({path})',
                                "templates/page.html must list every language and x-default.")
         for code, href in sorted(found.items()):
+            if code == "x-default" and href == base:    # the language chooser
+                continue
             other = by_url.get(href)
             if other is None:
                 problems.error(where, None, f'hreflang "{code}" points to {href}, which is not a page of the site', "")
@@ -135,6 +137,8 @@ def _check_sitemap(site: Site, docs: dict[str, Document], files: dict[str, bytes
     for entry in root.findall(f"{_SM}url"):
         loc = (entry.findtext(f"{_SM}loc") or "").strip()
         listed.add(loc)
+        if loc == base:     # the language chooser
+            continue
         page = by_url.get(loc)
         if page is None or page.output_path not in docs:
             problems.error(SITEMAP, None, f"the sitemap lists {loc}, which is not a page of the site", "")

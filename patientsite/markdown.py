@@ -9,9 +9,9 @@ import nh3
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 ALLOWED_TAGS = {
-    "a", "abbr", "aside", "b", "blockquote", "br", "caption", "code", "dd", "div", "dl", "dt", "em", "h2",
+    "a", "abbr", "aside", "b", "blockquote", "br", "caption", "code", "dd", "details", "div", "dl", "dt", "em", "h2",
     "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "section", "small", "span", "strong", "sub",
-    "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }
 _COMMON = {"class", "id", "lang"}
 ALLOWED_ATTRIBUTES = {
@@ -22,6 +22,7 @@ ALLOWED_ATTRIBUTES = {
     "aside": _COMMON | {"role", "data-help"},     # the "When to get help" box
     "div": _COMMON | {"data-fact", "data-item"},
     "section": _COMMON | {"data-fact", "data-item", "aria-labelledby"},
+    "details": _COMMON | {"data-item"},          # a question of the FAQ
     "ul": _COMMON | {"data-fact"},
     "ol": _COMMON | {"data-fact", "start"},
     "dl": _COMMON | {"data-fact"},
@@ -29,7 +30,7 @@ ALLOWED_ATTRIBUTES = {
     "li": _COMMON | {"data-item"},
     "tr": _COMMON | {"data-fact", "data-item"},
     "th": _COMMON | {"scope", "colspan", "rowspan"},
-    "td": _COMMON | {"colspan", "rowspan"},
+    "td": _COMMON | {"colspan", "rowspan", "data-label"},   # data-label: shown when a table becomes cards
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # What the sanitizer removes and the build names (a warning with path:line): script-like tags, event

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
+from urllib.parse import urlsplit
 
 import jinja2
 import markupsafe
@@ -74,6 +75,11 @@ def install_escaped_gettext(env: Environment, translations) -> None:
 OPEN, CLOSE = "\ue000", "\ue001"
 _PLACEHOLDER_P = re.compile(f"<p>{OPEN}(B)(\\d+){CLOSE}</p>")
 _PLACEHOLDER = re.compile(f"{OPEN}([BTV])(\\d+){CLOSE}")   # T: a statement's words, inline
+
+
+_H2 = re.compile(r'<h2 id="([^"<>]+)">(.*?)</h2>', re.S)    # a page's own sections: its "On this page" links
+BOOKING_KEY = "consultation"    # the page the "book a first consultation" links go to
+BRAND_CSS = "brand.css"         # the brand colour from site.yaml, as a CSS custom property
 
 
 def relative_url(from_url: str, to_url: str) -> str:
@@ -232,14 +238,22 @@ class _PageRenderer:
             self._common(page), body=self.body(page), config=config, clinic=config.clinic,
             reviewer=config.reviewer, reviewer_role=self.words.terms[config.reviewer.role],
             reviewer_title=self.words.terms[config.reviewer.title],
-            canonical=config.base_url + page.url, x_default=config.base_url + x_default.url,
+            canonical=config.base_url + page.url,     # x-default: the language chooser for the home pages
+            x_default=config.base_url + ("" if page.key == site.home(page.language).key else x_default.url),
             alternates=alternates, hreflangs=[(lang.code, config.base_url + p.url) for lang, p, _ in alternates],
             nav=[(p, relative_url(page.url, p.url)) for p in self.nav],
             home_url=relative_url(page.url, site.home(self.language.code).url),
             sources=self.titles(page.sources), translation_notice=notice,
             next_review=review.next_review(page.reviewed, config), json_ld=functools.partial(self.json_ld, page),
+            booking_url=self._booking_url(page), chooser_url=relative_url(page.url, ""),
         )
+        context["contents"] = [(anchor, Markup(text).striptags()) for anchor, text in _H2.findall(context["body"])]
         return self.env.get_template("page.html").render(context).encode("utf-8")
+
+    def _booking_url(self, page: Page) -> str | None:
+        """The page about booking a first consultation (key "consultation"), if the site has one."""
+        found = [p for p in self.site.pages if p.language == page.language and p.key == BOOKING_KEY]
+        return relative_url(page.url, found[0].url) if found and found[0].key != page.key else None
 
     def json_ld(self, page: Page, therapy: str) -> Markup:
         """The page's structured data (structured.py), with list words as plain text."""
@@ -279,17 +293,23 @@ def render_site(site: Site, templates_dir: Path,
     source = renderers[site.config.source_language.code]
     with _located(problems, None, templates_dir):
         homes = [(lang, site.home(lang.code)) for lang in site.config.languages]
+        site_path = urlsplit(site.config.base_url).path    # 404 pages link root-relative: any host, the preview
         choices = [renderers[lang.code].partial("partials/choose.html", home=home, url=home.url + "index.html")
                    for lang, home in homes]
         not_found = [renderers[lang.code].partial("partials/not_found.html", home=home,
-                                                  url=site.config.base_url + home.url) for lang, home in homes]
+                                                  url=site_path + home.url) for lang, home in homes]
         common = {"config": site.config, "root": "./", "homes": homes}
         files.append(("index.html", source.env.get_template("chooser.html").render(choices=choices, **common).encode()))
         files.append(("404.html", source.env.get_template("404.html").render(
-            sections=not_found, **dict(common, root=site.config.base_url)).encode()))
+            sections=not_found, **dict(common, root=site_path)).encode()))
+        for lang, home in homes:
+            files.append((f"{home.url}404.html", renderers[lang.code].env.get_template("404-language.html").render(
+                lang=lang, config=site.config, clinic=site.config.clinic, root=site_path,
+                home_url=site_path + home.url).encode()))
         files.append(("sitemap.xml", source.env.get_template("sitemap.xml").render(
             site=site, base_url=site.config.base_url).encode()))
     files.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode()))
+    files.append((BRAND_CSS, f":root {{ --brand: {site.config.clinic.brand_colour}; }}\n".encode()))
     files.extend(static_files(templates_dir))
     problems.raise_if_any()
     return Output(tuple(sorted(files)), problems.warnings_tuple(), rendered, tuple(sorted(seconds.items())))

@@ -32,7 +32,9 @@ def assert_site(out: Path, base_url: str, languages: list[str], source: str) -> 
             other = by_url[page.alternates[lang]]
             assert other.lang == lang
             assert other.alternates[code] == page.canonical, f"{rel} <-> {other.path} not reciprocal"
-        assert page.alternates["x-default"] == page.alternates[source]
+        # x-default: the language chooser for the home pages, the source language's page for the others
+        home = rel == f"{code}/index.html"
+        assert page.alternates["x-default"] == (base_url if home else page.alternates[source]), rel
         # the switcher links to the same page in every language, with lang and hreflang
         switcher = page.switcher()
         assert set(switcher) == set(languages), rel
@@ -53,8 +55,8 @@ def assert_site(out: Path, base_url: str, languages: list[str], source: str) -> 
     # sitemap: one <url> per page, alternates matching the pages' hreflang links
     tree = ET.parse(out / "sitemap.xml")
     urls = tree.getroot().findall(f"{SM}url")
-    assert len(urls) == len(pages)
-    for url in urls:
+    assert len(urls) == len(pages) + 1 and urls[0].find(f"{SM}loc").text == base_url    # and the chooser
+    for url in urls[1:]:
         page = by_url[url.find(f"{SM}loc").text]
         alternates = {link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")}
         assert alternates == page.alternates

@@ -382,5 +382,5 @@ def test_real_faq_page_carries_its_questions_as_json_ld(real):
         doc = parse_html(page.output_path, files[page.output_path].decode())
         graph = {n["@type"]: n for n in json.loads(doc.find("script").raw_text())["@graph"]}
         questions = [q["name"] for q in graph["FAQPage"]["mainEntity"]]
-        assert questions == [s.find("h2").text() for s in doc.find_all("section", data_item=True)]
+        assert questions == [s.find("h2").text() for s in doc.find_all("details", data_item=True)]
         assert len(questions) == len(result.site.facts.facts["faq"].items)

@@ -1,5 +1,6 @@
 """Real validators on every page of the built site: the Nu HTML Checker (vnu-jar on Java) and
-axe-core in headless Chromium (Debian's chromium, driven by Playwright) at 1280 and 320 px wide.
+axe-core in headless Chromium (Debian's chromium, driven by Playwright) at 1280, 390 and 320 px wide, in
+the light and the dark colour scheme.
 
 `bash scripts/setup.sh test` installs what they need (chromium, Java, npm's vnu-jar and axe-core).
 """
@@ -26,7 +27,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-WIDTHS = (1280, 320)
+VIEWS = ((1280, "light"), (1280, "dark"), (390, "light"), (390, "dark"), (320, "light"))   # width, scheme
 SETUP = "run `bash scripts/setup.sh test` (or scripts/test.sh) to install it"
 BAD_PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -56,10 +57,10 @@ def vnu_errors(folder: Path, files: list[str]) -> list[str]:
             for m in messages if m["type"] in ("error", "non-document-error")]
 
 
-def axe_violations(browser, local: str, pages: list[str], width: int, route=None) -> list[str]:
+def axe_violations(browser, local: str, pages: list[str], width: int, route=None, scheme: str = "light") -> list[str]:
     """axe-core's violations of the WCAG 2.2 A/AA and best-practice rules, and sideways scrolling."""
     axe = AXE.read_text(encoding="utf-8")
-    context = browser.new_context(viewport={"width": width, "height": 800})
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(local) else r.abort())
     if route:
         context.route(*route)
@@ -73,7 +74,7 @@ def axe_violations(browser, local: str, pages: list[str], width: int, route=None
                                    "resultTypes: ['violations']})", AXE_TAGS)
             for violation in result["violations"]:
                 targets = [node["target"] for node in violation["nodes"]][:3]
-                found.append(f"{rel} at {width}px: {violation['id']} ({violation['impact']}): "
+                found.append(f"{rel} at {width}px ({scheme}): {violation['id']} ({violation['impact']}): "
                              f"{violation['help']} {targets}")
             # WCAG 1.4.10 reflow, which axe cannot test: no sideways scrolling
             wide = page.evaluate("document.documentElement.scrollWidth")
@@ -109,7 +110,8 @@ def site(tmp_path_factory) -> tuple[Path, list[str], str]:
         patch.setenv(review.TODAY_VARIABLE, "2026-11-28")
         result = build(REPO, out)
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
-    assert len(pages) == 3 * len(list((REPO / "content" / "it").glob("*.md"))) + 2    # every language's pages, chooser, 404
+    # every language's pages and its 404 page, the chooser, the root 404 page
+    assert len(pages) == 3 * (len(list((REPO / "content" / "it").glob("*.md"))) + 1) + 2
     return out, pages, result.site.config.base_url
 
 
@@ -129,15 +131,15 @@ def browser():
 
 def test_every_page_passes_the_nu_html_checker(site):
     out, pages, _base = site
-    assert vnu_errors(out, [*pages, "static/style.css"]) == []
+    assert vnu_errors(out, [*pages, "static/style.css", "brand.css"]) == []
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_passes_axe(site, browser, width):
+@pytest.mark.parametrize("width,scheme", VIEWS)
+def test_every_page_passes_axe(site, browser, width, scheme):
     out, pages, base = site
     # served on 127.0.0.1; the 404 page's absolute links (to base_url) are answered from the built site
     route = (f"{base}**", lambda r: r.fulfill(path=str(_built_file(out, r.request.url[len(base):]))))
-    assert axe_violations(browser, _server(str(out)), pages, width, route) == []
+    assert axe_violations(browser, _server(str(out)), pages, width, route, scheme) == []
 
 
 def test_the_validators_catch_a_bad_page(tmp_path, browser):
