@@ -101,7 +101,8 @@ def _with_server(ours: Generator, plans, edited, users, runs: int) -> EditTimes:
             marker = f"serveedit{run}x"
             started = time.perf_counter()
             edit_page(ours.edited_source(edited), marker)
-            _wait_until(lambda: marker in (_get(page(edited, "it")) or ""), EDIT_TIMEOUT, server, "the edited page", pause)
+            _wait_until(lambda marker=marker: marker in (_get(page(edited, "it")) or ""), EDIT_TIMEOUT, server,
+                        "the edited page", pause)
             times.page_ms.append((time.perf_counter() - started) * 1000)
             time.sleep(1.0)
         watched = users if by_file else users[:1]
@@ -110,7 +111,8 @@ def _with_server(ours: Generator, plans, edited, users, runs: int) -> EditTimes:
             stamps = _stamps(out) if by_file else None
             started = time.perf_counter()
             (ours.root / "content" / "facts.yaml").write_text(layouts.edited_facts_yaml(run), encoding="utf-8")
-            _wait_until(lambda: all(_get(page(p, lang)) not in (None, before[(lang, p.index)]) for lang, p in watched),
+            _wait_until(lambda before=before: all(_get(page(p, lang)) not in (None, before[(lang, p.index)])
+                                                  for lang, p in watched),
                         EDIT_TIMEOUT, server, "the pages that use the edited fact", pause)
             times.fact_ms.append((time.perf_counter() - started) * 1000)
             time.sleep(1.0)

@@ -7,8 +7,10 @@ string that comes back to the templates gets back its obsolete (`#~`) translatio
 
 from __future__ import annotations
 
+import datetime
 import io
 from pathlib import Path
+from typing import cast
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
@@ -111,12 +113,13 @@ def update_catalogs(config: Config, templates_dir: Path) -> list[tuple[str, int,
         restore_obsolete(catalog, template)
         before = {m.id for m in catalog if m.id}      # a restored translation is not new
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
-        catalog.revision_date = catalog.creation_date = template.creation_date.replace(year=2026, month=1, day=1,
-                                                                                       hour=0, minute=0)
+        created = cast(datetime.datetime, template.creation_date)
+        catalog.revision_date = catalog.creation_date = created.replace(year=2026, month=1, day=1, hour=0, minute=0)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(_po_bytes(catalog))
         new = sum(1 for m in catalog if m.id and m.id not in before)
-        untranslated = sum(1 for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string))
+        untranslated = sum(1 for m in catalog if m.id and not (all(m.string) if isinstance(m.string,
+                                                                                           tuple) else m.string))
         results.append((rel, new, untranslated))
     return results
 

@@ -27,6 +27,7 @@ from . import claims as claims_
 from . import consistency, links, readability, structured
 from .errors import Problem, Problems, count
 from .htmldoc import Document, parse_html
+from .links import Locate
 from .model import Page, Site
 from .review import next_review
 
@@ -107,7 +108,8 @@ def check_site(site: Site, files: dict[str, bytes], build_warnings=()) -> Report
         if doc is None:
             report.problems["links"].error(page.src_path, None, f"the page was not built ({page.output_path})", "")
             continue
-        structured.check_structured(page.output_path, doc, _visible(site, page, docs), report.problems["structured data"])
+        structured.check_structured(page.output_path, doc, _visible(site, page, docs),
+                                    report.problems["structured data"])
         consistency.check_numbers(site, page, doc, locate, report.problems["consistency"])
         _check_readability(page, doc, locate, report)
     return report
@@ -117,7 +119,8 @@ def check_site(site: Site, files: dict[str, bytes], build_warnings=()) -> Report
 
 def _check_trust(site: Site, docs: dict[str, Document], problems: Problems) -> None:
     config = site.config
-    first_order, same_text = None, {}
+    first_order: tuple | None = None
+    same_text: dict = {}
     for page in site.pages:
         doc = docs.get(page.output_path)
         if doc is None:
@@ -126,7 +129,7 @@ def _check_trust(site: Site, docs: dict[str, Document], problems: Problems) -> N
         order = [e.attrs["data-trust"] for e in doc.iter() if "data-trust" in e.attrs]
         where = page.output_path
 
-        def wrong(what: str, hint: str = "") -> None:
+        def wrong(what: str, hint: str = "", where: str = where) -> None:
             problems.error(where, None, f"the trust block {what}", hint or "templates/page.html shows the trust block.")
 
         if not page.sources:
@@ -146,9 +149,9 @@ def _check_trust(site: Site, docs: dict[str, Document], problems: Problems) -> N
             if name in parts and parts[name].text() != value:
                 wrong(f"names {parts[name].text()!r}, not {value!r}")
         dates = {"reviewed": page.reviewed, "next-review": next_review(page.reviewed, config)}
-        for name, value in dates.items():
-            if name in parts and parts[name].attrs.get("datetime") != value.isoformat():
-                wrong(f"shows the {TRUST_PARTS[name]} {parts[name].attrs.get('datetime')!r}, not {value.isoformat()}")
+        for name, day in dates.items():
+            if name in parts and parts[name].attrs.get("datetime") != day.isoformat():
+                wrong(f"shows the {TRUST_PARTS[name]} {parts[name].attrs.get('datetime')!r}, not {day.isoformat()}")
         if "sources" in parts:
             shown = [li.text() for li in parts["sources"].find_all("li")]
             titles = [words.sources.get(doc, doc) for doc in page.sources]
@@ -191,7 +194,8 @@ def _visible(site: Site, page: Page, docs: dict[str, Document]) -> dict:
         shown = next((c for c in map(contraindications, others) if c is not None), None)
     faq = [(e.find("h2").text() if e.find("h2") else "", e.find("p").text() if e.find("p") else "")
            for e in doc.find_all(data_item=True)
-           if e.tag == "section" and any(a.attrs.get("data-fact") in structured.faq_facts(site, page) for a in e.ancestors())]
+           if e.tag == "section" and any(a.attrs.get("data-fact") in structured.faq_facts(site,
+                                                                                          page) for a in e.ancestors())]
     return {"lang": doc.lang, "reviewed": reviewed.attrs.get("datetime") if reviewed is not None else None,
             "reviewer": reviewer.text() if reviewer is not None else None,
             "reviewer_title": title.text() if title is not None else None,
@@ -208,7 +212,8 @@ def _json_strings(value) -> list[str]:
     return []
 
 
-def _check_claims(site: Site, path: str, doc: Document, rules: dict, locate, problems: Problems) -> None:
+def _check_claims(site: Site, path: str, doc: Document, rules: dict, locate: Locator,
+                  problems: Problems) -> None:
     """Forbidden phrases in text, alt text and metadata; required phrases in the visible text."""
     pieces: list[tuple[str, str, int]] = []     # (language, text, line)
     body = doc.find("body") or doc
@@ -219,7 +224,8 @@ def _check_claims(site: Site, path: str, doc: Document, rules: dict, locate, pro
         for name in ("alt", "title", "aria-label", "aria-description", "placeholder"):
             if element.attrs.get(name):
                 pieces.append((element.language() or doc.lang, element.attrs[name], element.line))
-        if element.tag == "title" or (element.tag == "meta" and element.attrs.get("name") in ("description", "keywords")):
+        if element.tag == "title" or (element.tag == "meta" and element.attrs.get("name") in ("description",
+                                                                                              "keywords")):
             pieces.append((doc.lang, element.raw_text() if element.tag == "title" else element.attrs.get("content", ""),
                            element.line))
         if element.tag == "script" and element.attrs.get("type") == "application/ld+json":
@@ -240,7 +246,7 @@ def _check_claims(site: Site, path: str, doc: Document, rules: dict, locate, pro
                            f"from a UI string in content/{page.language}/messages.po.")
 
 
-def _check_readability(page: Page, doc: Document, locate, report: Report) -> None:
+def _check_readability(page: Page, doc: Document, locate: Locate, report: Report) -> None:
     main = doc.find("main")
     if main is None:
         return
@@ -253,9 +259,9 @@ def _check_readability(page: Page, doc: Document, locate, report: Report) -> Non
         if not score.ok:
             problems.warn(page.src_path, None, f"{score.name} is {score.value:.1f}; the target is {score.target}",
                           "Shorter sentences and shorter, everyday words make the page easier to read.")
-    for sentence, count in stats.long_sentences:
+    for sentence, words in stats.long_sentences:
         problems.warn(*locate(page.output_path, sentence, None),
-                      f"a sentence of {count} words (more than {readability.LONG_SENTENCE}): "
+                      f"a sentence of {words} words (more than {readability.LONG_SENTENCE}): "
                       f"\u201c{sentence[:70]}{'…' if len(sentence) > 70 else ''}\u201d",
                       "Split it into shorter sentences.")
 
@@ -269,9 +275,9 @@ def summary(report: Report) -> str:
         lines.append(f"{name:<16} {len(_unique(found.errors)):>6} {len(_unique(found.warnings)):>8}")
     lines.append(f"{'total':<16} {len(report.errors()):>6} {len(report.warnings()):>8}")
     lines += ["", f"{'readability':<36} {'words':>6} {'sent.':>5}  scores (target)"]
-    for page, stats, found in report.scores:
+    for page, stats, scores in report.scores:
         shown = "; ".join(f"{s.name} {s.value:.1f}" + (f" ({s.target}{'' if s.ok else ', missed'})" if s.target else "")
-                          for s in found)
+                          for s in scores)
         lines.append(f"{page.src_path:<36} {stats.words:>6} {stats.sentences:>5}  {shown}")
     return "\n".join(lines)
 

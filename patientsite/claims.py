@@ -110,4 +110,4 @@ def find_claims(text: str, rules: tuple[Rule, ...]) -> list[tuple[Rule, str]]:
 def missing_required(text: str, rules: tuple[Rule, ...]) -> list[tuple[Rule, str]]:
     """(rule, phrase) for every required phrase the text does not carry."""
     return [(rule, phrase) for rule in rules if rule.kind == "required"
-            for phrase, pattern in zip(rule.phrases, rule.patterns) if not pattern.search(text)]
+            for phrase, pattern in zip(rule.phrases, rule.patterns, strict=True) if not pattern.search(text)]

@@ -12,7 +12,8 @@ from .pipeline import REPORT_PATH, build
 
 def add_arguments(parser) -> None:
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: site/)")
-    parser.add_argument("--no-cache", action="store_true", help="render every page and rewrite the render cache (.cache/pages)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="render every page and rewrite the render cache (.cache/pages)")
     parser.add_argument("--jobs", type=int, default=0, help="processes to render with (default: all cores)")
 
 
@@ -27,7 +28,7 @@ def run(args, root: Path) -> int:
         spent = seconds.get(language.code, 0.0) * 1000
         how = f"rendering took {spent:.0f} ms" if language.code in seconds else "all unchanged, from the cache"
         print(f"{language.code}  {language.name:<10} {count:>4} {'page' if count == 1 else 'pages'} written; {how}")
-    print(f"Built {plural(len(result.files), 'file')} ({plural(result.rendered, 'page')} rendered, the rest unchanged) into {out} "
+    print(f"Built {plural(len(result.files), 'file')} ({plural(result.rendered, 'page')} rendered, the rest unchanged) into {out} "  # noqa: E501
           f"in {result.seconds * 1000:.0f} ms; "
           f"review report for the doctor: {REPORT_PATH}")
     return 0

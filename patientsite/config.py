@@ -90,6 +90,7 @@ def load_config(root: Path) -> Config:
     if not isinstance(data, Node):
         problems.error(CONFIG_FILE, 1, "site.yaml must be a mapping of keys to values", "")
         problems.raise_if_any()
+        raise AssertionError("unreachable")
     check_keys(data, _TOP, CONFIG_FILE, "site.yaml", problems, required=sorted(_TOP - {"review"}))
     clinic = _section(data, "clinic", _CLINIC, problems,
                       required=("name", "address", "phone", "email", "emergency_number"))
@@ -189,7 +190,8 @@ def _languages(raw, data: Node, problems: Problems) -> tuple[Language, ...]:
                     CONFIG_FILE, "a language", problems)
         code = str(item.get("code", ""))
         if code and not _CODE.fullmatch(code):
-            problems.error(CONFIG_FILE, item.line_of("code"), f'language code "{shown(code)}" is not a two- or three-letter code',
+            problems.error(CONFIG_FILE, item.line_of("code"),
+                           f'language code "{shown(code)}" is not a two- or three-letter code',
                            'Use an ISO 639 code such as "it", "en" or "ru".')
         if code in seen:
             problems.error(CONFIG_FILE, item.line_of("code"), f'language "{code}" is declared twice', "Remove one.")
@@ -202,10 +204,12 @@ def _languages(raw, data: Node, problems: Problems) -> tuple[Language, ...]:
                            'Use a locale such as "it_IT", "en_GB" or "ru_RU".')
         prefix = str(item.get("prefix", code))
         if not re.fullmatch(r"[a-z0-9-]+", prefix):
-            problems.error(CONFIG_FILE, item.line_of("prefix"), f'URL prefix "{shown(prefix)}" may only use a-z, 0-9 and "-"', "")
+            problems.error(CONFIG_FILE, item.line_of("prefix"),
+                           f'URL prefix "{shown(prefix)}" may only use a-z, 0-9 and "-"', "")
         result.append(Language(code, locale, str(item.get("name", code)), prefix, item.get("source") is True))
     sources = [lang for lang in result if lang.source]
     if result and len(sources) != 1:
-        problems.error(CONFIG_FILE, raw.line, f"exactly one language must be the source language (found {len(sources)})",
+        problems.error(CONFIG_FILE, raw.line,
+                       f"exactly one language must be the source language (found {len(sources)})",
                        'Mark the language translations are made from with "source: true".')
     return tuple(result)

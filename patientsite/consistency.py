@@ -18,6 +18,7 @@ from .errors import Problems
 from .facts import FACTS_FILE, Amount, Fact
 from .htmldoc import Document, Element
 from .i18n import format_amount
+from .links import Locate
 from .model import Page, Site
 
 _NUMBER = re.compile(r"(?<![\w.,\-/])(\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
@@ -54,7 +55,7 @@ def _parse(token: str, language) -> Decimal | None:
         return None
 
 
-def check_numbers(site: Site, page: Page, doc: Document, locate, problems: Problems) -> None:
+def check_numbers(site: Site, page: Page, doc: Document, locate: Locate, problems: Problems) -> None:
     main = doc.find("main")
     if main is None:
         return
@@ -110,7 +111,7 @@ def shown_facts(doc: Document) -> set[str]:
 
 def check_translations(site: Site, docs: dict[str, Document], problems: Problems) -> None:
     names = {lang.code: lang.name for lang in site.config.languages}
-    for key, by_language in site.translations.items():
+    for by_language in site.translations.values():
         shown = {code: shown_facts(docs[page.output_path]) for code, page in by_language.items()
                  if page.output_path in docs}
         for code, facts in shown.items():

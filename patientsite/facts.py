@@ -9,17 +9,27 @@ terms and the titles of the source documents. Where the sources disagree, a fact
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from .config import Config
-from .decisions import (FACTS_FILE, Amount, Decision, Variant, mapping, read_amount, read_decision,
-                        read_sources, read_variants, warn_unconfirmed)
+from .decisions import (
+    FACTS_FILE,
+    Amount,
+    Decision,
+    Variant,
+    mapping,
+    read_amount,
+    read_decision,
+    read_sources,
+    read_variants,
+    warn_unconfirmed,
+)
 from .errors import Problem, Problems, suggest
 from .textfile import read_source
-from .words import MEASURE_UNITS, WORDS_FILE, Words, plural_categories, read_words
+from .words import WORDS_FILE, Words, plural_categories, read_words
 from .yamlload import Node, Seq, check_keys, check_types, parse_yaml
 
 _ID = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*\Z")
@@ -160,7 +170,7 @@ def _read(root: Path, rel: str, problems: Problems) -> Node | None:
 
 
 def _documents(node: Node, problems: Problems) -> dict[str, Document]:
-    result = {}
+    result: dict[str, Document] = {}
     for doc_id in node:
         doc = mapping(node, doc_id, FACTS_FILE, problems)
         if doc is None:
@@ -172,16 +182,18 @@ def _documents(node: Node, problems: Problems) -> dict[str, Document]:
         original = str(doc["translation_of"]) if "translation_of" in doc else None
         result[str(doc_id)] = Document(str(doc_id), str(doc.get("file", "")), str(doc.get("language", "")),
                                        str(doc.get("title", "")), original)
-    for doc in list(result.values()):
-        original = result.get(doc.translation_of or "")
-        if doc.translation_of is not None and (original is None or original.translation_of or original is doc):
-            others = [d for d in result if d != doc.id]
-            problems.error(FACTS_FILE, node[doc.id].line_of("translation_of"),
-                           f'document "{doc.id}" is a translation of "{doc.translation_of}", which is not '
+    for document in list(result.values()):
+        translated = result.get(document.translation_of or "")
+        if document.translation_of is not None and (translated is None or translated.translation_of
+                                                    or translated is document):
+            others = [d for d in result if d != document.id]
+            problems.error(FACTS_FILE, node[document.id].line_of("translation_of"),
+                           f'document "{document.id}" is a translation of "{document.translation_of}", which is not '
                            "an original document listed here",
-                           f"{suggest(doc.translation_of, others)}Name the original document it translates "
+                           f"{suggest(document.translation_of, others)}Name the original document it translates "
                            "(one that is not itself a translation).")
-            result[doc.id] = Document(doc.id, doc.file, doc.language, doc.title)   # no second error for it
+            # no second error for it
+            result[document.id] = Document(document.id, document.file, document.language, document.title)
     return result
 
 
@@ -290,7 +302,8 @@ def _items(raw: Node, fact_id: str, documents: set, problems: Problems) -> tuple
             elif isinstance(value, str) and _ID.match(value):
                 terms.append((str(name), value))
             else:
-                problems.error(FACTS_FILE, attrs.line_of(name), f'"{item_id}.{name}" of "{fact_id}" is neither a term nor a number',
+                problems.error(FACTS_FILE, attrs.line_of(name),
+                               f'"{item_id}.{name}" of "{fact_id}" is neither a term nor a number',
                                "Write a term id (frequency: common) or a number ({range: [1, 2], unit: week}).")
         sources = read_sources(attrs, documents, problems, f'item "{item_id}" of "{fact_id}"')
         result.append(Item(str(item_id), tuple(terms), tuple(amounts), sources, line))
@@ -304,7 +317,8 @@ def _corrections(node: Node, facts: dict, documents: dict, problems: Problems):
             continue
         check_keys(raw, {"document", "says", "carried_as", "facts"}, FACTS_FILE, f'correction "{cor_id}"',
                    problems, required=("document", "says", "carried_as"))
-        check_types(raw, {"says": str, "carried_as": str, "facts": list}, FACTS_FILE, f'correction "{cor_id}"', problems)
+        check_types(raw, {"says": str, "carried_as": str, "facts": list}, FACTS_FILE, f'correction "{cor_id}"',
+                    problems)
         if not isinstance(raw.get("document"), str) or raw["document"] not in documents:
             problems.error(FACTS_FILE, raw.line_of("document"), f'correction "{cor_id}" names an unknown document',
                            f"Use one of: {', '.join(documents)}.")

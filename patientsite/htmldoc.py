@@ -3,8 +3,8 @@ elements with their attributes and source line, text with or without some elemen
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
-from typing import Callable, Iterator
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Elements whose end is the end of a sentence for readability: blocks, list items, cells, headings.
@@ -14,20 +14,20 @@ HIDDEN = {"script", "style", "template", "title", "head"}
 
 
 class Element:
-    def __init__(self, tag: str, attrs: dict, line: int, parent: "Element | None"):
+    def __init__(self, tag: str, attrs: dict, line: int, parent: Element | None):
         self.tag, self.attrs, self.line, self.parent = tag, attrs, line, parent
         self.children: list[Element | str] = []
 
     def __repr__(self) -> str:
         return f"<{self.tag} {self.attrs} line {self.line}>"
 
-    def iter(self) -> Iterator["Element"]:
+    def iter(self) -> Iterator[Element]:
         yield self
         for child in self.children:
             if isinstance(child, Element):
                 yield from child.iter()
 
-    def find_all(self, tag: str | None = None, **attrs) -> list["Element"]:
+    def find_all(self, tag: str | None = None, **attrs) -> list[Element]:
         """Elements by tag and attribute values (attr=True: the attribute is present)."""
         found = []
         for element in self.iter():
@@ -38,11 +38,11 @@ class Element:
                 found.append(element)
         return found
 
-    def find(self, tag: str | None = None, **attrs) -> "Element | None":
+    def find(self, tag: str | None = None, **attrs) -> Element | None:
         found = self.find_all(tag, **attrs)
         return found[0] if found else None
 
-    def ancestors(self) -> Iterator["Element"]:
+    def ancestors(self) -> Iterator[Element]:
         node = self.parent
         while node is not None:
             yield node
@@ -58,11 +58,11 @@ class Element:
     def raw_text(self) -> str:
         return "".join(c if isinstance(c, str) else c.raw_text() for c in self.children)
 
-    def text(self, skip: Callable[["Element"], bool] | None = None) -> str:
+    def text(self, skip: Callable[[Element], bool] | None = None) -> str:
         """The visible text, whitespace collapsed; elements for which skip() is true are left out."""
         return " ".join(self._text(skip, blocks=False).split())
 
-    def block_texts(self, skip: Callable[["Element"], bool] | None = None) -> list[str]:
+    def block_texts(self, skip: Callable[[Element], bool] | None = None) -> list[str]:
         """The visible text cut at every block element: each piece ends a sentence."""
         return [" ".join(t.split()) for t in self._text(skip, blocks=True).split("\n\n") if t.strip()]
 

@@ -8,11 +8,11 @@ import functools
 import hashlib
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
@@ -25,8 +25,9 @@ from babel.units import format_unit
 
 from .config import Config, Language
 from .errors import Problems
-from .facts import MEASURE_UNITS, Amount, Words
+from .facts import Amount, Words
 from .posyntax import CatalogError, check_syntax, decode
+from .words import MEASURE_UNITS
 
 CATALOG_FILE = "messages.po"
 NBSP = "\u00a0"
@@ -71,7 +72,8 @@ class Catalogs:
     msgids: frozenset
     paths: Mapping[str, str]
     warnings: tuple = ()          # translations that contain markup (shown escaped, as text)
-    digests: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # language -> sha256 of the bytes read
+    digests: Mapping[str,
+                     str] = field(default_factory=lambda: MappingProxyType({}))  # language -> sha256 of the bytes read
 
 
 def extract_messages(templates_dir: Path) -> tuple[tuple, ...]:
@@ -91,7 +93,7 @@ def _extract(templates_dir: str, _state: tuple) -> tuple[tuple, ...]:
 
 def template_messages(templates_dir: Path) -> dict:
     """msgid -> (template path, line) for every UI string of the templates."""
-    found = {}
+    found: dict = {}
     for filename, lineno, message, _comments, _context in extract_messages(templates_dir):
         key = message if isinstance(message, str) else tuple(message)
         found.setdefault(key, (f"templates/{filename}", lineno))

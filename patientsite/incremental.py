@@ -28,10 +28,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from . import review, structured
 from .content import SourcePage, read_page
@@ -39,12 +39,19 @@ from .errors import BuildError, Problem, Problems
 from .facts import FACTS_FILE, Facts, load_facts
 from .model import Page, Site, check_titles, model_page
 from .pipeline import REPORT_PATH, BuildResult
-from .textfile import read_source
 from .render import page_renderers, render_pages, static_files, warn_unsafe_markup
 from .report import review_report
 from .status import TranslationCheck, judge_translations
-from .translation import (LOCK_FILE, TranslationStatus, assess_translations, page_unit, read_fact_ids,
-                          reassess_translations, restate_page)
+from .textfile import read_source
+from .translation import (
+    LOCK_FILE,
+    TranslationStatus,
+    assess_translations,
+    page_unit,
+    read_fact_ids,
+    reassess_translations,
+    restate_page,
+)
 from .words import WORDS_FILE
 from .write import write_file
 
@@ -112,9 +119,9 @@ def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=
                               if signatures.get(p) != last.signatures.get(p)}
     by_path = {page.src_path: index for index, page in enumerate(last.site.pages)}
     plan = _plan(sorted(changed), last.site, by_path)
-    loaded = plan and _load(last, plan)
-    modelled = loaded and _model(last, loaded, by_path)
-    if not modelled:
+    loaded = _load(last, plan) if plan else None
+    modelled = _model(last, loaded, by_path) if loaded else None
+    if plan is None or loaded is None or modelled is None:
         return None
     site, remodel = modelled
     status = last.status
@@ -163,7 +170,8 @@ def _load(last: LastBuild, plan: _Plan) -> _Loaded | None:
     """The load stage for the changed files: the facts, then the pages, with the full build's errors."""
     config = last.site.config
     facts, critical = last.site.facts, last.critical
-    values, words = frozenset(), {lang.code: frozenset() for lang in config.languages}
+    values: frozenset[str] = frozenset()
+    words: dict[str, frozenset[str]] = {lang.code: frozenset() for lang in config.languages}
     if plan.facts or plan.words:
         facts = load_facts(config)
         changed = _changed_facts(last.site.facts, facts)
@@ -248,7 +256,8 @@ def _render(last: LastBuild, site: Site, translations: TranslationCheck, todo: l
     renderers = {code: renderer.rebind(site, translations.notices) for code, renderer in last.renderers.items()}
     files = dict(last.files)
     templates = site.config.root / "templates"
-    for rendered, errors, warnings, _seconds in render_pages(site, templates, translations.notices, todo, jobs, renderers,
+    for rendered, errors, warnings, _seconds in render_pages(site, templates, translations.notices, todo, jobs,
+                                                             renderers,
                                                    PARALLEL_MIN):
         problems.errors.extend(errors)
         problems.warnings.extend(warnings)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problems
@@ -37,7 +38,12 @@ def target_path(site: Site, from_path: str, href: str) -> tuple[str | None, str]
     return path.lstrip("/"), parts.fragment
 
 
-def check_links(site: Site, docs: dict[str, Document], files: set[str], locate, problems: Problems) -> None:
+# where a piece of built text comes from: (output path, snippet, HTML line) -> (source path, line)
+Locate = Callable[..., tuple[str, int | None]]
+
+
+def check_links(site: Site, docs: dict[str, Document], files: set[str], locate: Locate,
+                problems: Problems) -> None:
     prefixes = {lang.prefix: lang.code for lang in site.config.languages}
     ids = {path: doc.ids() for path, doc in docs.items()}
     for path, doc in docs.items():
@@ -111,7 +117,8 @@ def check_alternates(site: Site, docs: dict[str, Document], files: dict[str, byt
                 problems.error(where, None, f'hreflang "{code}" points to {href}, a page in {other.language}', "")
             back = alternates(docs[other.output_path]) if other.output_path in docs else {}
             if back.get(page.language) != url:
-                problems.error(where, None, f'hreflang is not reciprocal: {href} does not list {url} as "{page.language}"',
+                problems.error(where, None,
+                               f'hreflang is not reciprocal: {href} does not list {url} as "{page.language}"',
                                "Every page of a cluster must list all the others.")
             if back.get("x-default") != found.get("x-default"):
                 problems.error(where, None, f"the x-default of {href} differs from this page's", "")

@@ -65,7 +65,7 @@ def sanitize(html: str) -> str:
 
 def find_unsafe_markup(text: str) -> list[tuple[int, str]]:
     """(line within text, what) for scripts, event handlers and javascript: URLs."""
-    found = []
+    found: list = []
     if "<" not in text and "javascript" not in text.lower() or not _UNSAFE.search(text):
         return found
     for number, line in enumerate(text.splitlines(), start=1):

@@ -3,12 +3,13 @@ the facts and links each page uses, and the inputs each output page is made from
 
 from __future__ import annotations
 
-import datetime
 import dataclasses
+import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, meta
 
@@ -78,12 +79,13 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
     by_language: dict[str, dict[str, SourcePage]] = {lang.code: {} for lang in config.languages}
     slugs: dict[tuple[str, str], SourcePage] = {}
     for source in pages:
-        for field, seen, value in (("key", by_language[source.language], source.key),
-                                   ("slug", slugs, (source.language, source.slug))):
+        claims: tuple[tuple[str, dict[Any, SourcePage], object], ...] = (
+            ("key", by_language[source.language], source.key), ("slug", slugs, (source.language, source.slug)))
+        for field, seen, value in claims:
             other = seen.get(value)
             if other is not None:
                 problems.error(source.src_path, source.line_of(field),
-                               f'{field} "{source.key if field == "key" else source.slug}" is already used by {other.src_path}',
+                               f'{field} "{source.key if field == "key" else source.slug}" is already used by {other.src_path}',  # noqa: E501
                                f"Give each {source.language} page its own {field}.")
             else:
                 seen[value] = source
@@ -212,7 +214,7 @@ def _words_facts(facts: Facts, language: Language, fact_id: str, keys: set,
     if fact.statement and "{" in words.texts.get(fact_id, ""):
         found.extend(_scan(words.texts[fact_id], words.path, words.lines.get(fact_id, 1), facts, keys, problems)[0])
     for item in fact.items:
-        for field, text in words.items.get((fact_id, item.id), {}).items():
+        for text in words.items.get((fact_id, item.id), {}).values():
             if "{" in text:
                 line = words.lines.get(f"{fact_id}#{item.id}", 1)
                 inner, _ = _scan(text, words.path, line, facts, keys, problems)

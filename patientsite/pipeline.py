@@ -6,13 +6,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import CACHE_DIR, RenderCache
 from .config import load_config
 from .content import load_content
 from .errors import Problem
 from .facts import load_facts
 from .i18n import load_catalogs
 from .model import Site, assemble_site
-from .cache import CACHE_DIR, RenderCache
 from .render import render_site
 from .report import review_report
 from .status import check_translations

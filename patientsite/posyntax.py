@@ -61,7 +61,8 @@ class _Entries:
     def __init__(self, problems: list, duplicates: bool):
         self.problems, self.duplicates = problems, duplicates
         self.seen: dict[tuple, int] = {}
-        self.state, self.field, self.context, self.msgid, self.id_line, self.plurals = "", "", None, "", 0, 0
+        self.state, self.field, self.msgid, self.id_line, self.plurals = "", "", "", 0, 0
+        self.context: str | None = None
 
     def finish(self) -> None:
         if self.state in ("ctxt", "id", "plural"):

@@ -55,7 +55,7 @@ def words(text: str, language: str) -> list[str]:
 
 def sentences(blocks: list[str]) -> list[str]:
     """Each block (paragraph, list item, heading) ends a sentence; inside it, . ! ? … before a capital."""
-    found = []
+    found: list[str] = []
     for block in blocks:
         found.extend(s.strip() for s in _SENTENCE_END.split(block) if s.strip())
     return found

@@ -11,27 +11,34 @@ import os
 import re
 import signal
 import time
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 import jinja2
 import markupsafe
-from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound,
-                    TemplateSyntaxError, select_autoescape)
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
+from markdown import Markdown
 from markupsafe import Markup, escape
 
 from . import markdown as md_
 from . import review, structured
+from .cache import RenderCache, folder_digest, page_digest, site_digests
 from .config import Language
 from .errors import Problem, Problems
 from .i18n import format_amount, format_long_date
-from .cache import RenderCache, folder_digest, page_digest, site_digests
 from .model import Page, Site
 from .shortcodes import expand, read_calls
-
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ def install_escaped_gettext(env: Environment, translations) -> None:
     marks a translation safe (Markup) when autoescaping is on; escaping it first makes the Markup hold
     plain text, so a translator's `<script>` or `"` is shown, never run (the placeholders' values are
     escaped by Markup's `%` as before)."""
-    env.install_gettext_callables(
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext=lambda message: escape(translations.gettext(message)),
         ngettext=lambda singular, plural, n: escape(translations.ngettext(singular, plural, n)),
         pgettext=lambda context, message: escape(translations.pgettext(context, message)),
@@ -92,14 +99,14 @@ class _PageRenderer:
 
     def __init__(self, site: Site, language: Language, templates_dir: Path, problems: Problems,
                  notices: Mapping[tuple[str, str], datetime.date], markdown_cache: int = 0,
-                 reuse: "_PageRenderer | None" = None):
+                 reuse: _PageRenderer | None = None):
         self.site, self.language, self.problems, self.notices = site, language, problems, notices
         self.words = site.facts.words[language.code]
         # `reuse`: a renderer of the same language, templates and catalogue (the preview's last one),
         # whose environment, compiled templates, Markdown and text-keyed HTML stay valid
-        self.env = reuse.env if reuse else template_environment(
+        self.env: Environment = reuse.env if reuse else template_environment(
             templates_dir, language, site.catalogs.translations[language.code])
-        self.md = reuse.md if reuse else md_.make_markdown()
+        self.md: Markdown = reuse.md if reuse else md_.make_markdown()
         self.templates_dir = templates_dir
         self.fact_order = tuple(sorted(site.facts.facts))    # placeholder number -> fact id
         self.fact_ids = {fact_id: index for index, fact_id in enumerate(self.fact_order)}
@@ -107,11 +114,12 @@ class _PageRenderer:
         self.inline_html: dict[str, str] = reuse.inline_html if reuse else {}   # word text -> its inline HTML
         # the preview's: digest of a body with its calls replaced -> its Markdown HTML, which does not
         # depend on the fact values (they are placed after Markdown), so a fact edit skips Markdown
-        self.markdown_cache, self.markdown_html = markdown_cache, reuse.markdown_html if reuse else {}
+        self.markdown_cache = markdown_cache
+        self.markdown_html: dict[bytes, str] = reuse.markdown_html if reuse else {}
         self.nav = site.nav(language.code)
         self.plain_lists: dict[str, list[dict]] = {}   # list fact id -> item words as plain text
 
-    def rebind(self, site: Site, notices: Mapping[tuple[str, str], datetime.date]) -> "_PageRenderer":
+    def rebind(self, site: Site, notices: Mapping[tuple[str, str], datetime.date]) -> _PageRenderer:
         """A renderer for a changed site whose configuration, templates and catalogues are the same
         (the preview): this one's environment, compiled templates, Markdown and HTML by text, and
         nothing that depends on the facts or the pages."""
@@ -346,7 +354,8 @@ def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache |
 def render_pages(site: Site, templates_dir: Path, notices, indices, jobs: int = 0, renderers=None,
                  parallel_min: int | None = None) -> list[tuple[list, list, list, dict]]:
     """Render the pages at `indices` of `site.pages`: per process, ([(index, bytes)], errors,
-    warnings, {language: seconds spent rendering}); on every core when there are at least `parallel_min` (default PARALLEL_MIN).
+    warnings, {language: seconds spent rendering}); on every core when there are at least
+    `parallel_min` (default PARALLEL_MIN).
     `renderers` (language code -> a `_PageRenderer` for this site and notices) keeps the compiled
     templates of an earlier call."""
     jobs = jobs or len(os.sched_getaffinity(0))
@@ -370,7 +379,8 @@ def page_renderers(site: Site, templates_dir: Path, notices, markdown_cache: int
 def _render_pages(site: Site, templates_dir: Path, notices, indices, renderers=None) -> tuple[list, list, list, dict]:
     problems = Problems("rendering")
     renderers = renderers or page_renderers(site, templates_dir, notices)
-    rendered, seconds = [], {}
+    rendered: list = []
+    seconds: dict[str, float] = {}
     for index in indices:
         page = site.pages[index]
         started = time.perf_counter()

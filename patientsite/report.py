@@ -62,7 +62,7 @@ def _disagreement(site: Site, fact: Fact) -> list[str]:
     for variant in fact.variants:
         value = f"{_amount(site, variant.amount)}: " if variant.amount is not None else ""
         says = f'"{variant.says}"' if variant.says else "(no quotation)"
-        lines.append(f"- {value}{says} (content/facts.yaml:{variant.line}). Source: {_documents(facts, variant.sources)}.")
+        lines.append(f"- {value}{says} (content/facts.yaml:{variant.line}). Source: {_documents(facts, variant.sources)}.")  # noqa: E501
     originals = facts.originals(fact.sources)
     lines += ["", f"Distinct source documents: {len(originals)} ({', '.join(originals)}).", ""]
     reviewer = site.config.reviewer

@@ -27,12 +27,12 @@ def today() -> datetime.date:
         return datetime.date.today()
     try:
         return datetime.date.fromisoformat(given)
-    except ValueError:
+    except ValueError as exc:
         problems = Problems("reading the date of today")
         problems.error(f"${TODAY_VARIABLE}", None, f'"{given}" is not a date',
                        f"Write it as YYYY-MM-DD, e.g. {TODAY_VARIABLE}=2026-11-20, or unset it.")
         problems.raise_if_any()
-        raise AssertionError("unreachable")
+        raise AssertionError("unreachable") from exc
 
 
 def next_review(reviewed: datetime.date, config: Config) -> datetime.date:

@@ -22,8 +22,8 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import incremental
 from .errors import BuildError, Problem, count
@@ -76,7 +76,7 @@ class Preview:
                       f"{files}{same}" + ("; fixed" if previous else ""))
             return True
         if previous is not None and str(previous) == str(self.failure):
-            self.echo(f"[{stamp}] {cause}the build still fails with the same {count(len(self.failure.problems), 'error')}")
+            self.echo(f"[{stamp}] {cause}the build still fails with the same {count(len(self.failure.problems), 'error')}")  # noqa: E501
         else:
             self.echo(f"[{stamp}] {cause}the build failed; the browser shows the errors until they are fixed\n"
                       f"{self.failure}")

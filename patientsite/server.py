@@ -70,7 +70,7 @@ class PreviewApp:
             return self._answer(path, rel)
         except (OSError, ValueError) as exc:   # a name too long for the file system, a NUL byte...
             if getattr(exc, "errno", None) == errno.ENAMETOOLONG:
-                return "414 URI Too Long", HTML, b"<!DOCTYPE html><title>URI too long</title><p>This address is too long."
+                return "414 URI Too Long", HTML, b"<!DOCTYPE html><title>URI too long</title><p>This address is too long."  # noqa: E501
             return self._not_found()
 
     def _answer(self, path: str, rel: str) -> tuple[str, list[tuple[str, str]], bytes]:

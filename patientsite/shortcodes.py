@@ -39,7 +39,8 @@ class Mistake(NamedTuple):
 @functools.lru_cache(maxsize=8192)
 def read_calls(text: str) -> tuple[tuple[Call, ...], tuple[Mistake, ...]]:
     """Every call in a page body or word text, and every mistake, with its line."""
-    calls, mistakes = [], []
+    calls: list = []
+    mistakes: list = []
     if "{" not in text:
         return (), ()
     line, counted = 1, 0
@@ -69,7 +70,7 @@ def read_calls(text: str) -> tuple[tuple[Call, ...], tuple[Mistake, ...]]:
                                     f"{_suggest(function)}Pages may use: {', '.join(FUNCTIONS)}."))
             continue
         if function in NO_NAME_FUNCTIONS:
-            names = () if args is not None and not args.strip() else None
+            names: tuple[str, ...] | None = () if args is not None and not args.strip() else None
             if names is None:
                 mistakes.append(Mistake(line, f"{function}() takes nothing between its brackets",
                                         f"Write {{{{ {function}() }}}}."))
@@ -121,7 +122,8 @@ def _names(args: str | None, function: str) -> tuple[str, ...] | None:
         return None
     if isinstance(value, str):
         return (value,)
-    if function == "fact_table" and isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+    if function == "fact_table" and isinstance(value, (list, tuple)) and value and all(isinstance(v,
+                                                                                                  str) for v in value):
         return tuple(value)
     return None
 

@@ -11,15 +11,28 @@ import json
 import re
 import shlex
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from .config import Config, load_config
 from .errors import BuildError, Problem, Problems, count, suggest
-from .translation import (FUZZY, KIND_NAMES, KINDS, MISSING, STALE, STATUSES, UNTRACKED, LanguageState,
-                          LockEntry, TranslationStatus, UnitState, assess_translations, lock_text)
+from .translation import (
+    FUZZY,
+    KIND_NAMES,
+    KINDS,
+    MISSING,
+    STALE,
+    STATUSES,
+    UNTRACKED,
+    LanguageState,
+    LockEntry,
+    TranslationStatus,
+    UnitState,
+    assess_translations,
+    lock_text,
+)
 from .write import write_file
 
 GROUPS = {"all": KINDS, "pages": ("page",), "words": ("words",), "ui": ("ui",)}
@@ -50,7 +63,8 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
         for unit in state.units:
             if unit.source.critical and unit.status in (STALE, MISSING):
                 what = "were translated from an older Italian text" if unit.status == STALE else "are incomplete"
-                problems.error(unit.path, unit.line, f'the {code} words for the critical fact "{unit.source.id}" {what}',
+                problems.error(unit.path, unit.line,
+                               f'the {code} words for the critical fact "{unit.source.id}" {what}',
                                f"Critical text is never published out of date. See what changed: python build.py "
                                f"status; update the words here, then run: {mark_command(state, unit)}")
         for page in (p for p in site.pages if p.language == code):
@@ -62,7 +76,8 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
                 what = "; ".join("the Italian page changed" if u.source.kind == "page"
                                  else f'the Italian words of "{u.source.id}" changed' for u in stale)
                 problems.warn(page.src_path, None, f"published with an out-of-date notice: {what} since this "
-                              "translation was marked current", f"Update the translation, then run: {mark_command(state, *stale)}")
+                              "translation was marked current",
+                              f"Update the translation, then run: {mark_command(state, *stale)}")
         untracked = [u for u in state.units if u.status == UNTRACKED]
         if state.lock.exists and untracked:
             problems.warn(state.lock.path, None, f"{count(len(untracked), 'unit')} of {code} {_are(len(untracked))} "
@@ -94,7 +109,10 @@ def mark_current(config: Config, templates_dir: Path, code: str, targets, today:
     state = assess_translations(config, templates_dir).language(code)
     chosen = _resolve(state, targets, force)
     entries = {key: entry for key, entry in state.lock.entries.items() if state.find(*key)}
-    marked, unchanged, skipped, warnings = [], [], [], []
+    marked: list = []
+    unchanged: list = []
+    skipped: list = []
+    warnings: list = []
     for unit in chosen:
         if unit.status in (MISSING, FUZZY):
             skipped.append(unit)
@@ -139,12 +157,14 @@ def _resolve(state: LanguageState, targets, force: bool = False) -> list[UnitSta
             problems.error(where, None, f'nothing called "{target}" to mark current',
                            f"{suggest(target, names)}Give a page key, a fact id, or one of: {', '.join(GROUPS)}.")
         elif len(found) > 1 and target not in GROUPS:
-            problems.error(where, None, f'"{target}" is both ' + " and ".join(f"{u.source.kind}:{target}" for u in found),
+            problems.error(where, None,
+                           f'"{target}" is both ' + " and ".join(f"{u.source.kind}:{target}" for u in found),
                            "Say which one: " + " or ".join(f"{u.source.kind}:{target}" for u in found) + ".")
         elif target not in GROUPS and found[0].status in (MISSING, FUZZY):
             unit = found[0]
             problems.error(unit.path, unit.line, f'the {state.language.code} translation of "{target}" cannot be '
-                           f"marked current: {unit.detail}", "Translate it first; python build.py status lists what is missing.")
+                           f"marked current: {unit.detail}",
+                           "Translate it first; python build.py status lists what is missing.")
         else:
             chosen.update((u.key, u) for u in found)
     problems.raise_if_any()
@@ -155,7 +175,8 @@ def _resolve(state: LanguageState, targets, force: bool = False) -> list[UnitSta
 def changed_sections(old: str, new: str) -> list[str]:
     """The `##` sections of a page whose text differs ('(start of the page)' for the title and intro)."""
     def sections(text: str) -> dict[str, list[str]]:
-        found, heading = {}, "(start of the page)"
+        found: dict = {}
+        heading = "(start of the page)"
         for line in text.split("\n"):
             heading = line[3:].strip() if line.startswith("## ") else heading
             found.setdefault(heading, []).append(line)
@@ -266,7 +287,7 @@ def _details(state: LanguageState, diffs: bool) -> list[str]:
         out.append(f"  untracked {_label(unit):<33} {_where(unit)}")
     if untracked:
         out.append(f"  {count(untracked, 'unit')} {_are(untracked)} untracked (no record of the Italian "
-                   f"{'it was' if untracked == 1 else 'they were'} made from); once checked, run: {untracked_command(state)}")
+                   f"{'it was' if untracked == 1 else 'they were'} made from); once checked, run: {untracked_command(state)}")  # noqa: E501
     return out
 
 
@@ -335,7 +356,7 @@ def run(args, root: Path) -> int:
           else format_status(status, diffs=not args.no_diff), end="" if not args.json else "\n")
     failing = [u for state in status.languages for u in state.units if u.status in args.fail_on]
     if failing:
-        print(f"status: {count(len(failing), 'unit')} {_are(len(failing))} {' or '.join(sorted({u.status for u in failing}))}",
+        print(f"status: {count(len(failing), 'unit')} {_are(len(failing))} {' or '.join(sorted({u.status for u in failing}))}",  # noqa: E501
               file=sys.stderr)
         return 1
     return 0

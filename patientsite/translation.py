@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 import yaml
 from babel.messages.pofile import PoFileError
@@ -336,7 +336,8 @@ def read_lock(config: Config, language: Language) -> Lock:
             ok = isinstance(raw, Node) and all(isinstance(raw.get(k), str) for k in ("hash", "source", "translation"))
             if isinstance(raw, Node):
                 check_keys(raw, {"hash", "source", "marked", "translation"}, rel, f'the entry "{unit_id}"', problems)
-            if not ok or not isinstance(raw.get("marked"), datetime.date) or isinstance(raw["marked"], datetime.datetime):
+            if not ok or not isinstance(raw.get("marked"), datetime.date) or isinstance(raw["marked"],
+                                                                                        datetime.datetime):
                 problems.error(rel, section.line_of(unit_id), f'the entry "{unit_id}" is damaged', hint)
                 continue
             entries[(kind, str(unit_id))] = LockEntry(raw["hash"], raw["source"], raw["marked"], raw["translation"])

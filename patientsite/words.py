@@ -4,10 +4,11 @@ forms of counted nouns (`units`, one per CLDR plural category) and the words for
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Mapping
+from typing import Literal
 
 from .config import Config
 from .errors import Problems, suggest
@@ -17,7 +18,7 @@ from .yamlload import Node, check_keys, check_types
 WORDS_FILE = "words.yaml"
 CLDR_CATEGORIES = {"zero", "one", "two", "few", "many", "other"}
 # Units Babel formats itself: (CLDR unit id, preferred length). Any other unit is a counted noun.
-MEASURE_UNITS = {
+MEASURE_UNITS: dict[str, tuple[str, Literal["short", "long", "narrow"]]] = {
     "mm": ("length-millimeter", "short"), "ml": ("volume-milliliter", "short"),
     "minute": ("duration-minute", "long"), "hour": ("duration-hour", "long"),
     "day": ("duration-day", "long"), "week": ("duration-week", "long"),
@@ -54,7 +55,12 @@ def read_words(data: Node, path: str, facts: dict, documents: dict, language, co
     and the documents' titles. `defined`: every fact id of facts.yaml, also those with errors of
     their own (default: `facts`), so their words are not reported as unknown too."""
     check_keys(data, {"units", "terms", "facts", "sources"}, path, "words.yaml", problems, required=("facts",))
-    units, terms, labels, items, lines, texts = {}, {}, {}, {}, {}, {}
+    units: dict = {}
+    terms: dict = {}
+    labels: dict = {}
+    items: dict = {}
+    lines: dict = {}
+    texts: dict = {}
     titles = _titles(data, path, documents, lines, problems)
     needed = plural_categories(language)
     for section in ("units", "terms", "facts"):
@@ -93,7 +99,7 @@ def read_words(data: Node, path: str, facts: dict, documents: dict, language, co
         if raw is None:
             if not fact.not_on_pages:
                 problems.error(path, where_line, f'no {language.code} words for the fact "{fact.id}"',
-                               f"Add {hint_what} under facts: (copy the entry from content/{config.source_language.code}/{WORDS_FILE}).")
+                               f"Add {hint_what} under facts: (copy the entry from content/{config.source_language.code}/{WORDS_FILE}).")  # noqa: E501
             continue
         if fact.statement:
             for field_name in ("label", "text"):
@@ -134,7 +140,8 @@ def read_words(data: Node, path: str, facts: dict, documents: dict, language, co
             _check_word_calls(items[(fact.id, item.id)], path, line, fact.id, problems)
         for item_id in raw["items"]:
             if item_id not in {i.id for i in fact.items}:
-                problems.error(path, raw["items"].line_of(item_id), f'words for an unknown item "{item_id}" of "{fact.id}"',
+                problems.error(path, raw["items"].line_of(item_id),
+                               f'words for an unknown item "{item_id}" of "{fact.id}"',
                                f"The items of this list are: {', '.join(i.id for i in fact.items)}.")
     used_units = {a.unit for f in facts.values() if not f.not_on_pages for a in f.amounts()} - set(MEASURE_UNITS)
     for unit in sorted(used_units - set(units)):
@@ -185,7 +192,7 @@ def _check_word_calls(texts, path: str, line: int, fact_id: str, problems: Probl
         for call in read_calls(text)[0] if "{" in text else ():
             if call.function in BLOCK_FUNCTIONS:
                 problems.error(path, line + call.line - 1,
-                               f'the words of "{fact_id}" call {call.function}("{call.names[0] if call.names else ""}"): a list\'s '
+                               f'the words of "{fact_id}" call {call.function}("{call.names[0] if call.names else ""}"): a list\'s '  # noqa: E501
                                "words cannot show a list or table (a list showing itself, or a cycle of lists, "
                                "would never end)",
                                'Use fact("id") for a number here, and put the list or table on the page.')

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime
 import functools
+from typing import Any
 
 import yaml
 
 from .errors import Problem, shown
-
 
 MAX_DEPTH = 32
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -43,7 +43,10 @@ class Seq(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):
     """libyaml's parser where installed (several times faster), with our constructors."""
 
 
@@ -186,7 +189,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, src_path: str, line_offset: int) 
                 else "a bracket opened here is never closed" if "flow" in context
                 else exc.problem or context)
         where = exc.problem_mark
-        found = f" (the parser noticed on line {where.line + 1 + line_offset})" if where and where.line != mark.line else ""
+        found = f" (the parser noticed on line {where.line + 1 + line_offset})" if where and where.line != mark.line else ""  # noqa: E501
         return Problem(src_path, mark.line + 1 + line_offset, mark.column + 1, what + found,
                        "Close the quote or bracket on this line; a quote inside quoted text is written twice "
                        "('') in single quotes, or as \\\" in double quotes.")
@@ -252,7 +255,8 @@ def check_types(node: Node, kinds: dict, src_path: str, where: str, problems) ->
         else:
             good = isinstance(value, kind)
         if kind is str and good and not value.strip():
-            problems.error(src_path, node.line_of(key), f'"{key}" in {where} is empty', _KIND_HINTS[str].format(key=key))
+            problems.error(src_path, node.line_of(key), f'"{key}" in {where} is empty',
+                           _KIND_HINTS[str].format(key=key))
         elif not good:
             given = f' ("{shown(value)}")' if isinstance(value, str) else ""
             problems.error(src_path, node.line_of(key), f'"{key}" in {where} must be {_KIND_WORDS[kind]}, '

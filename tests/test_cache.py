@@ -4,10 +4,10 @@ edit re-renders exactly the pages that depend on it."""
 from __future__ import annotations
 
 import pytest
-
-from patientsite.pipeline import build
 from siteassertions import tree_bytes
 from sitefiles import FACTS_YAML, SITE_YAML, WORDS, make_site, page_text
+
+from patientsite.pipeline import build
 
 EDITS = {
     "page body": ({"content/en/treatment.md": page_text("en", "treatment.md").replace("Details", "More details")}, 1),

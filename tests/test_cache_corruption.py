@@ -19,6 +19,8 @@ import pytest
 from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from siteassertions import tree_bytes
+from sitefiles import make_site
 
 import patientsite
 from patientsite import cache as cache_module
@@ -26,8 +28,6 @@ from patientsite import pipeline, render
 from patientsite.cache import CACHE_DIR, LIBRARIES, code_digest, generator_digest, pack, unpack
 from patientsite.cli import main
 from patientsite.pipeline import build
-from siteassertions import tree_bytes
-from sitefiles import make_site
 
 EXAMPLES = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 PAGES = 9                     # pages of the small site (3 per language), each one entry

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2 import Environment
-
-from patientsite.cli import main
 from siteassertions import tree_bytes
 from sitefiles import make_site
+
+from patientsite.cli import main
 
 EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 LANGUAGES = ("it", "en", "ru")

@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from sitefiles import REPO, make_site, page_text
 
 from patientsite import review
 from patientsite.checks import check_site
@@ -15,7 +16,6 @@ from patientsite.cli import main
 from patientsite.errors import BuildError
 from patientsite.htmldoc import parse_html
 from patientsite.pipeline import build
-from sitefiles import REPO, make_site, page_text
 
 LANGS = ("it", "en", "ru")
 TODAY = "2026-11-24"

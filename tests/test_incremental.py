@@ -9,6 +9,8 @@ import datetime
 from pathlib import Path
 
 import pytest
+from siteassertions import tree_bytes
+from sitefiles import FACTS_YAML, WORDS, make_site, page_text
 
 from patientsite import incremental
 from patientsite.errors import BuildError
@@ -16,8 +18,6 @@ from patientsite.pipeline import REPORT_PATH, build
 from patientsite.serve import WATCHED, Preview, snapshot
 from patientsite.status import mark_current
 from patientsite.translation import assess_translations
-from siteassertions import tree_bytes
-from sitefiles import FACTS_YAML, WORDS, make_site, page_text
 
 PAGES = {"home": ("it/index.html", "en/index.html", "ru/index.html"),
          "treatment": ("it/il-trattamento/index.html", "en/the-treatment/index.html", "ru/procedura/index.html"),

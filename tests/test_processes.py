@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from bigsite import make_big_site
 
 REPO = Path(__file__).resolve().parent.parent

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from sitefiles import SITE_YAML, make_site
 
 from patientsite.config import load_config
 from patientsite.content import load_content, split_front_matter
@@ -14,7 +15,6 @@ from patientsite.facts import load_facts
 from patientsite.i18n import load_catalogs
 from patientsite.model import assemble_site
 from patientsite.yamlload import parse_yaml
-from sitefiles import SITE_YAML, make_site
 
 
 def test_yaml_keeps_lines_and_rejects_duplicates():

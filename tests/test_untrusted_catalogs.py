@@ -11,10 +11,10 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sitefiles import make_site
 
 from patientsite.cli import main
 from patientsite.i18n import MARKUP
-from sitefiles import make_site
 
 LANGS = ("it", "en", "ru")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
