@@ -9,12 +9,18 @@ from pathlib import Path
 from .errors import count as plural
 from .pipeline import REPORT_PATH, build
 
+# the build's options: also accepted by the command line with no command (cli.py)
+OPTIONS: tuple[tuple[tuple[str, ...], dict], ...] = (
+    (("--out",), {"type": Path, "default": None, "help": "output folder (default: site/)"}),
+    (("--no-cache",), {"action": "store_true",
+                       "help": "render every page and rewrite the render cache (.cache/pages)"}),
+    (("--jobs",), {"type": int, "default": 0, "help": "processes to render with (default: all cores)"}),
+)
+
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: site/)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="render every page and rewrite the render cache (.cache/pages)")
-    parser.add_argument("--jobs", type=int, default=0, help="processes to render with (default: all cores)")
+    for flags, options in OPTIONS:
+        parser.add_argument(*flags, **options)
 
 
 def run(args, root: Path) -> int:
@@ -22,13 +28,19 @@ def run(args, root: Path) -> int:
     result = build(root, out, use_cache=not args.no_cache, jobs=args.jobs)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    verbosity = getattr(args, "verbosity", 0)
+    if verbosity < 0:
+        return 0
     seconds = dict(result.render_seconds)
     for language in result.site.config.languages:
         count = sum(1 for p in result.site.pages if p.language == language.code)
         spent = seconds.get(language.code, 0.0) * 1000
         how = f"rendering took {spent:.0f} ms" if language.code in seconds else "all unchanged, from the cache"
         print(f"{language.code}  {language.name:<10} {count:>4} {'page' if count == 1 else 'pages'} written; {how}")
-    print(f"Built {plural(len(result.files), 'file')} ({plural(result.rendered, 'page')} rendered, the rest unchanged) into {out} "  # noqa: E501
-          f"in {result.seconds * 1000:.0f} ms; "
+    if verbosity > 0:
+        for path, _content in result.files:
+            print(f"  {path}")
+    print(f"Built {plural(len(result.files), 'file')} ({plural(result.rendered, 'page')} rendered, "
+          f"the rest unchanged) into {out} in {result.seconds * 1000:.0f} ms; "
           f"review report for the doctor: {REPORT_PATH}")
     return 0
