@@ -27,6 +27,7 @@ from pathlib import Path
 from . import __version__
 from .errors import Problem
 from .model import Page, Site
+from .write import write_atomically
 
 CACHE_DIR = ".cache/pages"
 LIBRARIES = ("jinja2", "markdown", "babel", "nh3", "markupsafe", "pyyaml")   # they shape every page
@@ -154,24 +155,17 @@ class RenderCache:
         if self.failure:
             return
         sub = self.folder / digest[:2]
-        target, temporary = sub / digest, sub / f".{digest}.{os.getpid()}.tmp"
+        target = sub / digest
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             if sub.is_symlink() or (sub.exists() and not sub.is_dir()):
                 sub.unlink()                # never write through a link or beside a stray file
             sub.mkdir(exist_ok=True)
-            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(pack(digest, content))
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)       # a folder where an entry belongs
-            os.replace(temporary, target)
+            write_atomically(target, pack(digest, content))
         except OSError as exc:
             self.failure = exc.strerror or str(exc)
-            try:
-                temporary.unlink()
-            except OSError:
-                pass
 
     def warning(self) -> Problem | None:
         """The one warning of a cache that could not be written, or None."""

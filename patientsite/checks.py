@@ -9,7 +9,7 @@ warnings too. One summary table at the end, and each page's readability scores.
 | links            | links.py         | internal links and #anchors resolve and stay in the language  |
 | search engines   | links.py         | hreflang clusters, canonical links, the sitemap's alternates  |
 | trust block      | checks.py        | reviewer, review dates, sources, disclaimer, contact          |
-| structured data  | structured.py    | JSON-LD parses and matches the visible page                   |
+| structured data  | structuredcheck.py | JSON-LD parses and matches the visible page                   |
 | readability      | readability.py   | each language's formula and target; long sentences           |
 | claims           | claims.py        | forbidden promotional wording; required warnings              |
 | consistency      | consistency.py   | typed numbers against facts; facts missing in a translation; facts on no page |
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import claims as claims_
-from . import consistency, links, readability, structured
+from . import consistency, links, readability, structured, structuredcheck
 from .errors import Problem, Problems, count
 from .htmldoc import Document, parse_html
 from .links import Locate
@@ -101,14 +101,14 @@ def check_site(site: Site, files: dict[str, bytes], build_warnings=()) -> Report
     report.problems["claims"].extend(problems)
     for path, doc in sorted(docs.items()):
         _check_claims(site, path, doc, rules, locate, report.problems["claims"])
-    consistency.check_translations(site, docs, report.problems["consistency"])
+    consistency.compare_translations(site, docs, report.problems["consistency"])
     consistency.check_coverage(site, docs, report.problems["consistency"])
     for page in site.pages:
         doc = docs.get(page.output_path)
         if doc is None:
             report.problems["links"].error(page.src_path, None, f"the page was not built ({page.output_path})", "")
             continue
-        structured.check_structured(page.output_path, doc, _visible(site, page, docs),
+        structuredcheck.check_structured(page.output_path, doc, _visible(site, page, docs),
                                     report.problems["structured data"])
         consistency.check_numbers(site, page, doc, locate, report.problems["consistency"])
         _check_readability(page, doc, locate, report)

@@ -109,7 +109,7 @@ def shown_facts(doc: Document) -> set[str]:
     return found
 
 
-def check_translations(site: Site, docs: dict[str, Document], problems: Problems) -> None:
+def compare_translations(site: Site, docs: dict[str, Document], problems: Problems) -> None:
     names = {lang.code: lang.name for lang in site.config.languages}
     for by_language in site.translations.values():
         shown = {code: shown_facts(docs[page.output_path]) for code, page in by_language.items()

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,10 +37,11 @@ from .content import SourcePage, read_page
 from .errors import BuildError, Problem, Problems
 from .facts import FACTS_FILE, Facts, load_facts
 from .model import Page, Site, check_titles, model_page
+from .pagechecks import PageFindings, check_pages
 from .pipeline import REPORT_PATH, BuildResult
-from .render import page_renderers, render_pages, static_files, warn_unsafe_markup
+from .policy import TranslationCheck, judge_translations
+from .render import page_renderers, render_pages, static_files
 from .report import review_report
-from .status import TranslationCheck, judge_translations
 from .textfile import read_source
 from .translation import (
     LOCK_FILE,
@@ -53,9 +53,8 @@ from .translation import (
     restate_page,
 )
 from .words import WORDS_FILE
-from .write import write_file
+from .write import write_atomically, write_file
 
-PARALLEL_MIN = 64        # pages to render before forking pays off, with warm renderers
 MARKDOWN_CACHE = 2048    # page bodies per language whose Markdown HTML the renderers keep
 
 
@@ -67,10 +66,9 @@ class LastBuild:
     status: TranslationStatus
     translations: TranslationCheck                  # notices and warnings
     critical: Mapping[str, bool]                    # fact id -> critical, as the translation status reads it
-    unsafe: Mapping[str, tuple[Problem, ...]]       # page src_path -> its unsafe-markup warnings
+    checked: PageFindings                           # each page's review-date and unsafe-markup findings
     report: str
     signatures: Mapping[str, tuple[int, int]]       # watched file -> (mtime_ns, size) when read
-    reviews: tuple[datetime.date, tuple[Problem, ...]]   # the day review dates were checked on, the warnings
     renderers: Mapping = dataclasses.field(compare=False, repr=False)  # language -> warm _PageRenderer
     warnings: tuple[Problem, ...] = ()
 
@@ -93,10 +91,8 @@ def remember(result: BuildResult, signatures: Mapping[str, tuple[int, int]]) -> 
         critical = read_fact_ids(site.config)
     except BuildError:
         return None
-    reviews = Problems("rendering")
-    today = review.today()
-    review.check_review_dates(site.pages, site.config, today, reviews)
-    if reviews.errors:
+    checked = check_pages(site.pages, site.config, review.today())
+    if checked.errors():
         return None
     files = dict(result.files)
     renderers = page_renderers(site, templates, translations.notices, MARKDOWN_CACHE)
@@ -105,9 +101,8 @@ def remember(result: BuildResult, signatures: Mapping[str, tuple[int, int]]) -> 
         if errors or any(files.get(site.pages[i].output_path) != content for i, content in rendered):
             return None      # what the build wrote is not what these values render: never patch it
     return LastBuild(site, result.out, MappingProxyType(files), status, translations, MappingProxyType(critical),
-                     MappingProxyType(_unsafe_markup(site.pages, {})), review_report(site),
-                     MappingProxyType(dict(signatures)),
-                     (today, tuple(reviews.warnings)), MappingProxyType(renderers), result.warnings)
+                     checked, review_report(site), MappingProxyType(dict(signatures)),
+                     MappingProxyType(renderers), result.warnings)
 
 
 def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=(),
@@ -133,8 +128,11 @@ def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=
         translations = last.translations         # nothing it depends on changed
     else:
         translations = judge_translations(site, status)
+    checked = check_pages(site.pages, site.config, today or review.today(), last.checked,
+                          {site.pages[i].src_path for i in remodel})
+    checked.raise_if_errors()
     todo = _to_render(last, site, loaded, translations, remodel, by_path)
-    rendered = _render(last, site, translations, todo, remodel, today or review.today(), jobs)
+    rendered = _render(last, site, translations, todo, jobs)
     files = rendered.files
     if plan.static:
         files = {path: content for path, content in files.items() if not path.startswith("static/")}
@@ -149,10 +147,10 @@ def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=
         if report != last.report:
             write_file(site.config.root / REPORT_PATH, report)
     warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
-                + rendered.warnings)
+                + checked.warnings() + rendered.warnings)
     state = LastBuild(site, last.out, MappingProxyType(files), status, translations, loaded.critical,
-                      MappingProxyType(rendered.unsafe), report, MappingProxyType(dict(signatures)),
-                      rendered.reviews, MappingProxyType(rendered.renderers), warnings)
+                      checked, report, MappingProxyType(dict(signatures)),
+                      MappingProxyType(rendered.renderers), warnings)
     return Rebuilt(state, tuple(site.pages[i].output_path for i in todo), written)
 
 
@@ -236,35 +234,22 @@ def _to_render(last: LastBuild, site: Site, loaded: _Loaded, translations: Trans
 class _Rendered:
     files: dict[str, bytes]
     warnings: tuple[Problem, ...]
-    unsafe: dict[str, tuple[Problem, ...]]
-    reviews: tuple[datetime.date, tuple[Problem, ...]]
     renderers: dict
 
 
-def _render(last: LastBuild, site: Site, translations: TranslationCheck, todo: list[int], remodel: set[int],
-            today: datetime.date, jobs: int) -> _Rendered:
-    """The render stage for the pages in `todo`, with the full build's review-date and markup checks."""
+def _render(last: LastBuild, site: Site, translations: TranslationCheck, todo: list[int], jobs: int) -> _Rendered:
+    """The render stage for the pages in `todo`, on the last build's warm renderers."""
     problems = Problems("rendering")
-    if today == last.reviews[0]:      # the same day: only the pages modelled again may differ
-        edited = {site.pages[i].src_path for i in remodel}
-        problems.warnings.extend(w for w in last.reviews[1] if w.path not in edited)
-        review.check_review_dates([site.pages[i] for i in sorted(remodel)], site.config, today, problems)
-    else:
-        review.check_review_dates(site.pages, site.config, today, problems)
-    reviews = (today, tuple(problems.warnings))
-    unsafe = _unsafe_markup([site.pages[i] for i in remodel], last.unsafe)
     renderers = {code: renderer.rebind(site, translations.notices) for code, renderer in last.renderers.items()}
     files = dict(last.files)
     templates = site.config.root / "templates"
     for rendered, errors, warnings, _seconds in render_pages(site, templates, translations.notices, todo, jobs,
-                                                             renderers,
-                                                   PARALLEL_MIN):
+                                                             renderers):
         problems.errors.extend(errors)
         problems.warnings.extend(warnings)
         files.update((site.pages[index].output_path, content) for index, content in rendered)
     problems.raise_if_any()
-    problems.warnings.extend(warning for found in unsafe.values() for warning in found)
-    return _Rendered(files, problems.warnings_tuple(), unsafe, reviews, renderers)
+    return _Rendered(files, problems.warnings_tuple(), renderers)
 
 
 @dataclass(frozen=True)
@@ -353,18 +338,6 @@ def _shown(fact) -> tuple:
             fact.not_on_pages)
 
 
-def _unsafe_markup(pages, known: Mapping[str, tuple[Problem, ...]]) -> dict[str, tuple[Problem, ...]]:
-    """Page src_path -> its unsafe-markup warnings: those `known`, with `pages` checked again."""
-    unsafe = dict(known)
-    for page in pages:
-        found = Problems("rendering")
-        warn_unsafe_markup(page, found)
-        unsafe.pop(page.src_path, None)
-        if found.warnings:
-            unsafe[page.src_path] = tuple(found.warnings)
-    return unsafe
-
-
 def _with_pages(site: Site, facts: Facts, pages: list[Page]) -> Site:
     translations: dict[str, dict[str, Page]] = {}
     for page in pages:
@@ -374,15 +347,13 @@ def _with_pages(site: Site, facts: Facts, pages: list[Page]) -> Site:
 
 
 def _write_changes(out: Path, before: Mapping[str, bytes], after: Mapping[str, bytes]) -> tuple[str, ...]:
-    """Write each file whose bytes changed (a temporary file, then os.replace); delete the gone."""
+    """Write each file whose bytes changed (write.write_atomically); delete the gone."""
     written = []
     for path, content in after.items():
         if before.get(path) != content:
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(content)
-            os.replace(temporary, target)
+            write_atomically(target, content)
             written.append(path)
     for path in set(before) - set(after):
         (out / path).unlink(missing_ok=True)

@@ -89,7 +89,7 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
                                f"Give each {source.language} page its own {field}.")
             else:
                 seen[value] = source
-    _check_translations(config, by_language, problems)
+    _check_every_page_translated(config, by_language, problems)
     templates = _template_closure(templates_dir, "page.html")
     built = [model_page(source, config, facts, catalogs, templates, set(by_language[source.language]), problems)
              for source in pages]
@@ -152,7 +152,7 @@ def check_titles(config: Config, facts: Facts, pages, problems: Problems) -> Non
                                f"{facts.documents[doc].language}).")
 
 
-def _check_translations(config: Config, by_language: dict, problems: Problems) -> None:
+def _check_every_page_translated(config: Config, by_language: dict, problems: Problems) -> None:
     source = config.source_language
     all_keys = {key: page for pages in by_language.values() for key, page in pages.items()}
     for language in config.languages:

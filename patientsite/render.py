@@ -273,14 +273,11 @@ class _PageRenderer:
 
 def render_site(site: Site, templates_dir: Path,
                 notices: Mapping[tuple[str, str], datetime.date] = MappingProxyType({}),
-                today: datetime.date | None = None, cache: RenderCache | None = None, jobs: int = 0) -> Output:
+                cache: RenderCache | None = None, jobs: int = 0) -> Output:
     """Render every page, the language chooser, the 404 page, sitemap and robots.txt. `notices`:
-    (language, page key) -> the date of the Italian page a stale translation is behind. A page whose
-    medical review is overdue on `today` (default: review.today()) fails; one falling due soon warns."""
+    (language, page key) -> the date of the Italian page a stale translation is behind. (Review dates
+    and unsafe markup are the page checks' stage, pagechecks.py, which runs before.)"""
     problems = Problems("rendering")
-    review.check_review_dates(site.pages, site.config, today or review.today(), problems)
-    for page in site.pages:
-        warn_unsafe_markup(page, problems)
     files, rendered, seconds = _cached_pages(site, templates_dir, notices, cache, jobs, problems)
     renderers = {lang.code: _PageRenderer(site, lang, templates_dir, problems, notices)
                  for lang in site.config.languages}
@@ -308,12 +305,6 @@ def static_files(templates_dir: Path) -> list[tuple[str, bytes]]:
     static = templates_dir / "static"
     return [(f"static/{path.relative_to(static).as_posix()}", path.read_bytes())
             for path in (sorted(static.rglob("*")) if static.is_dir() else ()) if path.is_file()]
-
-
-def warn_unsafe_markup(page: Page, problems: Problems) -> None:
-    for line, what in md_.find_unsafe_markup(page.body):
-        problems.warn(page.src_path, page.body_line + line - 1, f'removed unsafe markup "{what}"',
-                      "Pages may not carry scripts, event handlers or javascript: links; delete it from the page.")
 
 
 def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache | None, jobs: int,

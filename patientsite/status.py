@@ -1,6 +1,6 @@
 """`python build.py status [--fail-on missing,stale] [--json] [--mark-current LANG UNIT ...]`:
-the translation status of every language, marking translations current, and the build's safety
-policy (`check_translations`): stale critical words fail the build, other stale pages get a notice."""
+the translation status of every language and marking translations current. The build never imports
+this command: what a status means for publishing is policy.py."""
 
 from __future__ import annotations
 
@@ -9,15 +9,13 @@ import datetime
 import difflib
 import json
 import re
-import shlex
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 
 from .config import Config, load_config
 from .errors import BuildError, Problem, Problems, count, suggest
+from .policy import are, mark_command, unit_label, unit_names, untracked_command
 from .translation import (
     FUZZY,
     KIND_NAMES,
@@ -37,54 +35,6 @@ from .write import write_file
 
 GROUPS = {"all": KINDS, "pages": ("page",), "words": ("words",), "ui": ("ui",)}
 FAIL_ON = {"missing": (MISSING, FUZZY), "stale": (STALE,), "fuzzy": (FUZZY,), "untracked": (UNTRACKED,)}
-
-
-# -- the build's policy -------------------------------------------------------------------------
-@dataclass(frozen=True)
-class TranslationCheck:
-    notices: Mapping[tuple[str, str], datetime.date]   # (language, page key) -> Italian page's date
-    warnings: tuple[Problem, ...]
-
-
-def check_translations(site, templates_dir: Path) -> TranslationCheck:
-    """Fail on stale or missing critical words; give every other stale page a notice."""
-    return judge_translations(site, assess_translations(site.config, templates_dir))
-
-
-def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
-    """`check_translations` on a status already assessed (the preview keeps one up to date)."""
-    problems = Problems("checking the translations")
-    notices = {}
-    source = site.config.source_language.code
-    for state in status.languages[1:]:
-        code = state.language.code
-        stale_units = {unit.key: unit for unit in state.units if unit.status == STALE}
-        stale_words = {unit_id for kind, unit_id in stale_units if kind == "words"}
-        for unit in state.units:
-            if unit.source.critical and unit.status in (STALE, MISSING):
-                what = "were translated from an older Italian text" if unit.status == STALE else "are incomplete"
-                problems.error(unit.path, unit.line,
-                               f'the {code} words for the critical fact "{unit.source.id}" {what}',
-                               f"Critical text is never published out of date. See what changed: python build.py "
-                               f"status; update the words here, then run: {mark_command(state, unit)}")
-        for page in (p for p in site.pages if p.language == code):
-            shown = [stale_units[("words", f)] for f in page.facts_used
-                     if f in stale_words and (site.facts.facts[f].is_list or site.facts.facts[f].statement)]
-            stale = [u for u in [stale_units.get(("page", page.key)), *shown] if u is not None]
-            if stale:
-                notices[(code, page.key)] = site.page(source, page.key).reviewed
-                what = "; ".join("the Italian page changed" if u.source.kind == "page"
-                                 else f'the Italian words of "{u.source.id}" changed' for u in stale)
-                problems.warn(page.src_path, None, f"published with an out-of-date notice: {what} since this "
-                              "translation was marked current",
-                              f"Update the translation, then run: {mark_command(state, *stale)}")
-        untracked = [u for u in state.units if u.status == UNTRACKED]
-        if state.lock.exists and untracked:
-            problems.warn(state.lock.path, None, f"{count(len(untracked), 'unit')} of {code} {_are(len(untracked))} "
-                          f"not tracked yet: {_names(untracked)}",
-                          f"Check them, then run: {untracked_command(state)}")
-    problems.raise_if_any()
-    return TranslationCheck(MappingProxyType(notices), problems.warnings_tuple())
 
 
 # -- marking translations current ---------------------------------------------------------------
@@ -121,8 +71,9 @@ def mark_current(config: Config, templates_dir: Path, code: str, targets, today:
         same = old is not None and old.hash == unit.source.hash
         (unchanged if same else marked).append(unit)
         if unit.status == STALE and old.translation == unit.translation.hash:
-            warnings.append(f"{_where(unit)}: the {code} translation of {_label(unit)} has not changed since it was "
-                            "last marked current, although the Italian has: check that the translation was updated")
+            warnings.append(f"{_where(unit)}: the {code} translation of {unit_label(unit)} has not changed "
+                            "since it was last marked current, although the Italian has: check that the translation "
+                            "was updated")
         entries[unit.key] = LockEntry(unit.source.hash, unit.source.text, old.marked if same else today,
                                       unit.translation.hash)
     text = lock_text(state.language, config.source_language, entries)
@@ -143,7 +94,7 @@ def _resolve(state: LanguageState, targets, force: bool = False) -> list[UnitSta
             stale = [u for u in found if u.status == STALE]
             if stale and not force:
                 problems.error(where, None, f'"{target}" would mark {count(len(stale), "stale unit")} of '
-                               f"{state.language.code} current without a look: {_names(stale)}",
+                               f"{state.language.code} current without a look: {unit_names(stale)}",
                                f"Update each translation and mark it by name: {mark_command(state, *stale)}; or, "
                                f"if every one is already up to date, add --force: python build.py status "
                                f"--mark-current {state.language.code} {target} --force")
@@ -214,38 +165,6 @@ def _first_change(unit: UnitState, lines: list[str], header: int, start: int) ->
     return f":{where}" if where else ""
 
 
-def mark_command(state: LanguageState, *units: UnitState) -> str:
-    """The command that marks units current, naming a unit's kind when its id alone is ambiguous."""
-    targets = []
-    for unit in units:
-        kind, unit_id = unit.key
-        same = sum(1 for u in state.units if u.source.id == unit_id)
-        targets.append(shlex.quote(unit_id if kind != "ui" and same == 1 else f"{kind}:{unit_id}"))
-    return f"python build.py status --mark-current {state.language.code} {' '.join(targets)}"
-
-
-def untracked_command(state: LanguageState) -> str:
-    """What marks a language's untracked units current: `all` unless that would also mark stale units."""
-    untracked = [u for u in state.units if u.status == UNTRACKED]
-    if any(u.status == STALE for u in state.units):
-        return mark_command(state, *untracked)
-    return f"python build.py status --mark-current {state.language.code} all"
-
-
-def _are(number: int) -> str:
-    return "is" if number == 1 else "are"
-
-
-def _names(units, most: int = 10) -> str:
-    names = [_label(u) for u in units]
-    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
-
-
-def _label(unit: UnitState) -> str:
-    name = unit.source.id if len(unit.source.id) <= 40 else unit.source.id[:37] + "..."
-    return f'UI "{name}"' if unit.source.kind == "ui" else f"{unit.source.kind} {name}"
-
-
 def _where(unit: UnitState) -> str:
     return unit.path + (f":{unit.line}" if unit.line else "")
 
@@ -273,7 +192,7 @@ def _details(state: LanguageState, diffs: bool) -> list[str]:
     out = ["", f"{code} {state.language.name}" + (f" ({state.lock.path})" if state.lock.path else "")]
     for unit in listed:
         critical = "  CRITICAL: the build fails until this is fixed" if unit.source.critical else ""
-        out.append(f"  {unit.status:<9}{_label(unit):<34} {_where(unit)}"
+        out.append(f"  {unit.status:<9}{unit_label(unit):<34} {_where(unit)}"
                    + (f"  {unit.detail}" if unit.detail else "") + critical)
         if unit.status != STALE:
             continue
@@ -284,9 +203,9 @@ def _details(state: LanguageState, diffs: bool) -> list[str]:
             out.extend("           " + line for line in source_diff(unit).splitlines())
         out.append(f"           when updated: {mark_command(state, unit)}")
     for unit in (u for u in state.units if u.status == UNTRACKED):
-        out.append(f"  untracked {_label(unit):<33} {_where(unit)}")
+        out.append(f"  untracked {unit_label(unit):<33} {_where(unit)}")
     if untracked:
-        out.append(f"  {count(untracked, 'unit')} {_are(untracked)} untracked (no record of the Italian "
+        out.append(f"  {count(untracked, 'unit')} {are(untracked)} untracked (no record of the Italian "
                    f"{'it was' if untracked == 1 else 'they were'} made from); once checked, run: {untracked_command(state)}")  # noqa: E501
     return out
 
@@ -342,11 +261,11 @@ def run(args, root: Path) -> int:
         result = mark_current(config, templates, args.mark_current[0], args.mark_current[1:], datetime.date.today(),
                               args.force)
         for unit in result.marked:
-            print(f"marked current: {_label(unit)} ({unit.path})")
+            print(f"marked current: {unit_label(unit)} ({unit.path})")
         if result.unchanged:
             print(f"already current: {count(len(result.unchanged), 'unit')}")
         if result.skipped:
-            print(f"skipped, not translated yet: {', '.join(_label(u) for u in result.skipped)}")
+            print(f"skipped, not translated yet: {', '.join(unit_label(u) for u in result.skipped)}")
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         print(f"Recorded in {result.lock_path}")
@@ -356,7 +275,7 @@ def run(args, root: Path) -> int:
           else format_status(status, diffs=not args.no_diff), end="" if not args.json else "\n")
     failing = [u for state in status.languages for u in state.units if u.status in args.fail_on]
     if failing:
-        print(f"status: {count(len(failing), 'unit')} {_are(len(failing))} {' or '.join(sorted({u.status for u in failing}))}",  # noqa: E501
+        print(f"status: {count(len(failing), 'unit')} {are(len(failing))} {' or '.join(sorted({u.status for u in failing}))}",  # noqa: E501
               file=sys.stderr)
         return 1
     return 0

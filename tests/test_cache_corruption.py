@@ -433,7 +433,7 @@ def test_a_catalogue_saved_during_a_build_is_never_cached_with_the_old_text(proj
     po = project.root / f"content/{code}/messages.po"
     original = po.read_bytes()
     edited = original.replace(f'msgstr "{old}"'.encode(), f'msgstr "{new}"'.encode())
-    real = pipeline.check_translations
+    real = pipeline.judge_translations
 
     def saved_meanwhile(*args, **kwargs):      # between the load stage and rendering
         po.write_bytes(edited)
@@ -441,7 +441,7 @@ def test_a_catalogue_saved_during_a_build_is_never_cached_with_the_old_text(proj
 
     try:
         with monkeypatch.context() as patch:
-            patch.setattr(pipeline, "check_translations", saved_meanwhile)
+            patch.setattr(pipeline, "judge_translations", saved_meanwhile)
             project.build()
         assert tree_bytes(project.out) == project.expected           # the text that was loaded
         after = project.build()
