@@ -33,9 +33,10 @@ from pathlib import Path
 from types import MappingProxyType
 
 from . import review, structured
+from .changeplan import ChangePlan, plan_changes
 from .content import SourcePage, read_page
 from .errors import BuildError, Problem, Problems
-from .facts import FACTS_FILE, Facts, load_facts
+from .facts import Facts, load_facts
 from .model import Page, Site, check_titles, model_page
 from .pagechecks import PageFindings, check_pages
 from .pipeline import REPORT_PATH, BuildResult
@@ -44,7 +45,6 @@ from .render import page_renderers, render_pages, static_files
 from .report import review_report
 from .textfile import read_source
 from .translation import (
-    LOCK_FILE,
     TranslationStatus,
     assess_translations,
     page_unit,
@@ -52,7 +52,6 @@ from .translation import (
     reassess_translations,
     restate_page,
 )
-from .words import WORDS_FILE
 from .write import write_atomically, write_file
 
 MARKDOWN_CACHE = 2048    # page bodies per language whose Markdown HTML the renderers keep
@@ -69,7 +68,7 @@ class LastBuild:
     checked: PageFindings                           # each page's review-date and unsafe-markup findings
     report: str
     signatures: Mapping[str, tuple[int, int]]       # watched file -> (mtime_ns, size) when read
-    renderers: Mapping = dataclasses.field(compare=False, repr=False)  # language -> warm _PageRenderer
+    renderers: Mapping = dataclasses.field(compare=False, repr=False)  # language -> warm PageRenderer
     warnings: tuple[Problem, ...] = ()
 
 
@@ -113,7 +112,7 @@ def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=
     changed = set(changed) | {p for p in set(signatures) | set(last.signatures)
                               if signatures.get(p) != last.signatures.get(p)}
     by_path = {page.src_path: index for index, page in enumerate(last.site.pages)}
-    plan = _plan(sorted(changed), last.site, by_path)
+    plan = plan_changes(sorted(changed), last.site, by_path)
     loaded = _load(last, plan) if plan else None
     modelled = _model(last, loaded, by_path) if loaded else None
     if plan is None or loaded is None or modelled is None:
@@ -164,7 +163,7 @@ class _Loaded:
     sources: Mapping[str, SourcePage]         # changed page file -> its front matter and body
 
 
-def _load(last: LastBuild, plan: _Plan) -> _Loaded | None:
+def _load(last: LastBuild, plan: ChangePlan) -> _Loaded | None:
     """The load stage for the changed files: the facts, then the pages, with the full build's errors."""
     config = last.site.config
     facts, critical = last.site.facts, last.critical
@@ -250,39 +249,6 @@ def _render(last: LastBuild, site: Site, translations: TranslationCheck, todo: l
         files.update((site.pages[index].output_path, content) for index, content in rendered)
     problems.raise_if_any()
     return _Rendered(files, problems.warnings_tuple(), renderers)
-
-
-@dataclass(frozen=True)
-class _Plan:
-    pages: tuple[str, ...]      # changed page files, in the order the full build reads them
-    facts: bool                 # content/facts.yaml changed
-    words: bool                 # a language's words.yaml changed
-    locks: frozenset[str]       # the languages whose translations.lock changed
-    static: bool                # templates/static/ changed
-
-
-def _plan(changed, site: Site, by_path: Mapping[str, int]) -> _Plan | None:
-    """What the changed files are, or None when only a full build can follow them."""
-    codes = [lang.code for lang in site.config.languages]
-    pages, facts, words, locks, static = [], False, False, set(), False
-    for path in changed:
-        parts = path.split("/")
-        in_language = len(parts) == 3 and parts[0] == "content" and parts[1] in codes
-        if path.startswith("templates/static/"):
-            static = True
-        elif path == FACTS_FILE:
-            facts = True
-        elif in_language and parts[2] == WORDS_FILE:
-            words = True
-        elif in_language and parts[2] == LOCK_FILE:
-            locks.add(parts[1])
-        elif path in by_path and (site.config.root / path).is_file():
-            pages.append(path)
-        else:
-            return None       # a template, site.yaml, a catalogue, a new or removed page
-    order = {code: index for index, code in enumerate(codes)}
-    pages.sort(key=lambda rel: (order[rel.split("/")[1]], rel))
-    return _Plan(tuple(pages), facts, words, frozenset(locks), static)
 
 
 def _shown_elsewhere(page: Page) -> tuple:
