@@ -1,6 +1,7 @@
 """Our dev server's edit-to-page time: save a page (or facts.yaml), time until the rebuilt page is written.
 
-With `patientsite/serve.py` present, `build.py --root P serve` runs as a subprocess; the page is
+With a serve command (patientsite/serve.py, or commands/serve.py) present, `build.py --root P serve`
+runs as a subprocess; the page is
 watched in the serve command's output folder when the command takes `--out`, else over HTTP. Without
 a serve command, the time of a full `build` after the edit is measured instead, and labelled so.
 """
@@ -43,7 +44,8 @@ def edit_page(path: Path, marker: str) -> None:
 
 
 def serve_available(ours: Generator) -> bool:
-    return (Path(ours.build_script()).parent / "patientsite" / "serve.py").exists()
+    package = Path(ours.build_script()).parent / "patientsite"
+    return (package / "serve.py").exists() or (package / "commands" / "serve.py").exists()   # before/after issue 11
 
 
 def measure_edits(ours: Generator, plans, runs: int, timed_build) -> EditTimes:

@@ -14,16 +14,16 @@ import importlib
 import sys
 from pathlib import Path
 
-from . import __version__
-from . import commands as build_command
-from .errors import BuildError
+from patientsite import __version__
+from patientsite.commands import build as build_command
+from patientsite.errors import BuildError
 
 COMMANDS = {
-    "build": ("patientsite.commands", "build the site into site/ (the default command)"),
-    "serve": ("patientsite.serve", "live preview on 127.0.0.1 with in-browser errors"),
-    "status": ("patientsite.status", "translation status: missing and stale pages, facts and UI strings"),
-    "check": ("patientsite.checks", "quality gates on the built site: links, trust block, readability, claims"),
-    "i18n": ("patientsite.catalog", "keep the UI string catalogues (messages.po) in step with the templates"),
+    "build": ("patientsite.commands.build", "build the site into site/ (the default command)"),
+    "serve": ("patientsite.commands.serve", "live preview on 127.0.0.1 with in-browser errors"),
+    "status": ("patientsite.commands.status", "translation status: missing and stale pages, facts and UI strings"),
+    "check": ("patientsite.commands.check", "quality gates on the built site: links, trust block, readability, claims"),
+    "i18n": ("patientsite.commands.i18n", "keep the UI string catalogues (messages.po) in step with the templates"),
 }
 DEFAULT_COMMAND = "build"
 _ALONE = "alone__"      # the dest prefix of the build's options given with no command
@@ -49,8 +49,9 @@ def _parser(prog: str) -> tuple[argparse.ArgumentParser, dict]:
     _global_options(parser, defaults=True)
     alone = parser.add_argument_group("the build's options, when no command is given")
     for flags, options in build_command.OPTIONS:
-        alone.add_argument(*flags, **{**options, "dest": _ALONE + flags[0].lstrip("-").replace("-", "_"),
-                                      "default": argparse.SUPPRESS})
+        name = flags[0].lstrip("-").replace("-", "_")
+        shown = {} if options.get("action") == "store_true" else {"metavar": name.upper()}
+        alone.add_argument(*flags, **{**options, **shown, "dest": _ALONE + name, "default": argparse.SUPPRESS})
     modules = {}
     for name, (module_name, _help) in COMMANDS.items():
         try:

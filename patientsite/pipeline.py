@@ -6,21 +6,21 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import review
-from .cache import CACHE_DIR, RenderCache
-from .config import load_config
-from .content import load_content
-from .errors import Problem
-from .facts import load_facts
-from .i18n import load_catalogs
-from .model import Site, assemble_site
-from .pagechecks import check_pages
-from .policy import judge_translations
-from .render import render_site
-from .report import review_report
-from .textfile import check_templates
-from .translation import assess_translations
-from .write import check_output_folder, disk_errors, output_lock, write_file, write_site
+from patientsite.checks import review
+from patientsite.checks.pages import check_pages
+from patientsite.checks.translations import judge_translations
+from patientsite.errors import Problem
+from patientsite.load.config import load_config
+from patientsite.load.content import load_content
+from patientsite.load.facts import load_facts
+from patientsite.load.i18n import load_catalogs
+from patientsite.load.textfile import check_templates
+from patientsite.load.translation import assess_translations
+from patientsite.model.site import Site, assemble_site
+from patientsite.render.cache import CACHE_DIR, RenderCache
+from patientsite.render.output import render_site
+from patientsite.render.report import review_report
+from patientsite.write import check_output_folder, disk_errors, output_lock, write_file, write_site
 
 REPORT_PATH = "reports/review.md"
 

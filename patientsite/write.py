@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import BuildError, Problems
+from patientsite.errors import BuildError, Problems
 
 MARKER = ".patientsite-output"        # written into every output folder: "this build made it"
 MARKER_TEXT = b"This folder is made by the patient-information site build; each build replaces it whole.\n"

@@ -54,7 +54,7 @@ def test_cached_build_equals_cold_build_after_each_edit(tmp_path, name):
 
 
 def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
-    import patientsite.render as render
+    import patientsite.render.output as render
 
     monkeypatch.setattr(render, "PARALLEL_MIN", 2)
     root = make_site(tmp_path / "p")

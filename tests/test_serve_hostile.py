@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sitefiles import make_site
 
-from patientsite.serve import Preview, PreviewApp
-from patientsite.server import loopback_host, loopback_origin
+from patientsite.preview.serve import Preview, PreviewApp
+from patientsite.preview.server import loopback_host, loopback_origin
 
 REPO = Path(__file__).resolve().parent.parent
 HYPOTHESIS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

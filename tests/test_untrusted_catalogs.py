@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sitefiles import make_site
 
 from patientsite.cli import main
-from patientsite.i18n import MARKUP
+from patientsite.load.i18n import MARKUP
 
 LANGS = ("it", "en", "ru")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -32,6 +32,9 @@ CLASSIC = [
 ]
 
 
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset"}
+
+
 class _Shape(HTMLParser):
     """The structure of a page: each element with its attribute names, and every script's type."""
 
@@ -42,8 +45,9 @@ class _Shape(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.shape.append((tag, tuple(sorted(name for name, _ in attrs))))
-        self.handlers += [f"{tag} {name}={value}" for name, value in attrs
-                          if name.startswith("on") or (value or "").strip().lower().startswith("javascript:")]
+        self.handlers += [f"{tag} {name}={value}" for name, value in attrs       # a URL that runs, not text
+                          if name.startswith("on") or (name in URL_ATTRIBUTES
+                                                       and (value or "").strip().lower().startswith("javascript:"))]
         if tag == "script":
             self.shape.append(("script-type", dict(attrs).get("type")))
 
