@@ -125,7 +125,7 @@ def report(results: dict, edits: devserver.EditTimes | None, pages: int, runs: i
     lines = [f"{pages} pages per language × 3 languages; medians of {runs} run(s); {datetime.date.today()}; "
              f"{os.cpu_count()} CPUs; Python {platform.python_version()}; our generator at {commit}; "
              f"load average before the builds {min(load):.1f}-{max(load):.1f} (median {median(load):.1f})", "",
-             "| generator | pages | cold s | cold CPU s | warm s | 1 page edited s | peak MB | ours/peer cold | ours/peer warm |",
+             "| generator | pages | cold s | cold CPU s | warm s | 1 page edited s | peak MB | ours/peer cold | ours/peer warm |",  # noqa: E501
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, data in results.items():
         if name == "load":

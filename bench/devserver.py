@@ -1,6 +1,7 @@
 """Our dev server's edit-to-page time: save a page (or facts.yaml), time until the rebuilt page is written.
 
-With `patientsite/serve.py` present, `build.py --root P serve` runs as a subprocess; the page is
+With a serve command (patientsite/serve.py, or commands/serve.py) present, `build.py --root P serve`
+runs as a subprocess; the page is
 watched in the serve command's output folder when the command takes `--out`, else over HTTP. Without
 a serve command, the time of a full `build` after the edit is measured instead, and labelled so.
 """
@@ -43,7 +44,8 @@ def edit_page(path: Path, marker: str) -> None:
 
 
 def serve_available(ours: Generator) -> bool:
-    return (Path(ours.build_script()).parent / "patientsite" / "serve.py").exists()
+    package = Path(ours.build_script()).parent / "patientsite"
+    return (package / "serve.py").exists() or (package / "commands" / "serve.py").exists()   # before/after issue 11
 
 
 def measure_edits(ours: Generator, plans, runs: int, timed_build) -> EditTimes:
@@ -101,7 +103,8 @@ def _with_server(ours: Generator, plans, edited, users, runs: int) -> EditTimes:
             marker = f"serveedit{run}x"
             started = time.perf_counter()
             edit_page(ours.edited_source(edited), marker)
-            _wait_until(lambda: marker in (_get(page(edited, "it")) or ""), EDIT_TIMEOUT, server, "the edited page", pause)
+            _wait_until(lambda marker=marker: marker in (_get(page(edited, "it")) or ""), EDIT_TIMEOUT, server,
+                        "the edited page", pause)
             times.page_ms.append((time.perf_counter() - started) * 1000)
             time.sleep(1.0)
         watched = users if by_file else users[:1]
@@ -110,7 +113,8 @@ def _with_server(ours: Generator, plans, edited, users, runs: int) -> EditTimes:
             stamps = _stamps(out) if by_file else None
             started = time.perf_counter()
             (ours.root / "content" / "facts.yaml").write_text(layouts.edited_facts_yaml(run), encoding="utf-8")
-            _wait_until(lambda: all(_get(page(p, lang)) not in (None, before[(lang, p.index)]) for lang, p in watched),
+            _wait_until(lambda before=before: all(_get(page(p, lang)) not in (None, before[(lang, p.index)])
+                                                  for lang, p in watched),
                         EDIT_TIMEOUT, server, "the pages that use the edited fact", pause)
             times.fact_ms.append((time.perf_counter() - started) * 1000)
             time.sleep(1.0)

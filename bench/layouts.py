@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import corpus
-from corpus import LANGUAGES, LANGUAGE_NAMES, PagePlan
+from corpus import LANGUAGE_NAMES, LANGUAGES, PagePlan
 
 REVIEWED = "2026-11-20"
 TABLE_HEADERS = {"it": ("Cosa", "Valore"), "en": ("What", "Figure"), "ru": ("Что", "Значение")}
@@ -117,7 +117,8 @@ def _words_yaml(lang: str) -> str:
     lines = ["units:"]
     for unit, forms in corpus.COUNTED.items():
         lines.append(f"  {unit}: {{" + ", ".join(f"{k}: {v}" for k, v in forms[lang].items()) + "}")
-    terms = {"it": ("frequente", "raro", "medico estetico", "Dott.ssa"), "en": ("common", "rare", "aesthetic physician", "Dr"),
+    terms = {"it": ("frequente", "raro", "medico estetico", "Dott.ssa"),
+             "en": ("common", "rare", "aesthetic physician", "Dr"),
              "ru": ("часто", "редко", "врач-косметолог", "д-р")}[lang]
     lines += ["terms:", f"  common: {terms[0]}", f"  rare: {terms[1]}", f"  reviewer_role: {terms[2]}",
               f"  doctor_title: {terms[3]}", "sources:"]

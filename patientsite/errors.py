@@ -82,7 +82,7 @@ class Problems:
              column: int | None = None) -> None:
         self.warnings.append(Problem(path, line, column, message, hint))
 
-    def extend(self, problems: "Problems") -> None:
+    def extend(self, problems: Problems) -> None:
         self.errors.extend(problems.errors)
         self.warnings.extend(problems.warnings)
 

@@ -6,18 +6,21 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import load_config
-from .content import load_content
-from .errors import Problem
-from .facts import load_facts
-from .i18n import load_catalogs
-from .model import Site, assemble_site
-from .cache import CACHE_DIR, RenderCache
-from .render import render_site
-from .report import review_report
-from .status import check_translations
-from .textfile import check_templates
-from .write import check_output_folder, disk_errors, output_lock, write_file, write_site
+from patientsite.checks import review
+from patientsite.checks.pages import check_pages
+from patientsite.checks.translations import judge_translations
+from patientsite.errors import Problem
+from patientsite.load.config import load_config
+from patientsite.load.content import load_content
+from patientsite.load.facts import load_facts
+from patientsite.load.i18n import load_catalogs
+from patientsite.load.textfile import check_templates
+from patientsite.load.translation import assess_translations
+from patientsite.model.site import Site, assemble_site
+from patientsite.render.cache import CACHE_DIR, RenderCache
+from patientsite.render.output import render_site
+from patientsite.render.report import review_report
+from patientsite.write import check_output_folder, disk_errors, output_lock, write_file, write_site
 
 REPORT_PATH = "reports/review.md"
 
@@ -57,12 +60,15 @@ def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0) -> Bu
 
 def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int) -> BuildResult:
     site = load_site(root)
-    translations = check_translations(site, root / "templates")  # stale critical words fail here
+    status = assess_translations(site.config, root / "templates")
+    translations = judge_translations(site, status)                 # stale critical words fail here
+    checked = check_pages(site.pages, site.config, review.today())  # overdue reviews fail here
+    checked.raise_if_errors()
     cache = RenderCache(root / CACHE_DIR, read=use_cache)   # --no-cache: render all, rewrite every entry
     output = render_site(site, root / "templates", translations.notices, cache=cache, jobs=jobs)
     write_site(output.files, out)
     write_file(root / REPORT_PATH, review_report(site))
     warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
-                + output.warnings)
+                + checked.warnings() + output.warnings)
     return BuildResult(site, out, output.files, warnings, time.perf_counter() - started, output.rendered,
                        output.render_seconds)

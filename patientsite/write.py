@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import BuildError, Problems
+from patientsite.errors import BuildError, Problems
 
 MARKER = ".patientsite-output"        # written into every output folder: "this build made it"
 MARKER_TEXT = b"This folder is made by the patient-information site build; each build replaces it whole.\n"
@@ -205,13 +205,23 @@ def _discard(folder: Path) -> None:
 
 
 def write_file(path: Path, content: str) -> None:
-    """Write one file (a report) atomically."""
+    """Write one file (a report) atomically; a disk's failure is a BuildError naming the path."""
+    with disk_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, content.encode("utf-8"))
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """The one atomic write: `path` holds the old bytes or the new, never a part. A temporary file
+    beside it (opened without following a symbolic link), then os.replace; raises OSError, and the
+    temporary file never stays behind."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with disk_errors(path):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(content, encoding="utf-8")
-            os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink(missing_ok=True)
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise

@@ -29,8 +29,8 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
         for name, size in ICONS.items():
             page = browser.new_page(viewport={"width": size, "height": size})
-            page.set_content(f'<body style="margin:0"><img src="{data_url("favicon.svg")}" width="{size}" height="{size}" '
-                             'style="display:block"></body>')
+            page.set_content(f'<body style="margin:0"><img src="{data_url("favicon.svg")}" '
+                             f'width="{size}" height="{size}" style="display:block"></body>')
             page.screenshot(path=str(STATIC / name), omit_background=True)
             page.close()
         page = browser.new_page(viewport={"width": 1200, "height": 630})

@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-$( [ -x .venv/bin/python ] && echo .venv/bin/python || command -v python3 )}"
-MODULES=(write shortcodes words markdown i18n cache)
+MODULES=(write load/shortcodes load/words render/markdown load/i18n render/cache)
 fresh=0
 score_args=()
 selected=()
@@ -21,15 +21,17 @@ for arg in "$@"; do
         --fresh) fresh=1 ;;
         --survivors) score_args+=(--survivors) ;;
         -*) echo "unknown option $arg" >&2; exit 2 ;;
-        *) [[ " ${MODULES[*]} " == *" $arg "* ]] || { echo "not a guarantee module: $arg (one of: ${MODULES[*]})" >&2; exit 2; }
-           selected+=("$arg") ;;
+        *) found=""
+           for module in "${MODULES[@]}"; do [[ "$module" == "$arg" || "$module" == */"$arg" ]] && found="$module"; done
+           [ -n "$found" ] || { echo "not a guarantee module: $arg (one of: ${MODULES[*]})" >&2; exit 2; }
+           selected+=("$found") ;;
     esac
 done
 [ ${#selected[@]} -gt 0 ] || selected=("${MODULES[@]}")
 "$PYTHON" -c "import mutmut" 2>/dev/null || { echo "mutmut is missing: pip install -e '.[mutation]'" >&2; exit 2; }
 [ "$fresh" = 0 ] || rm -rf mutants
 patterns=()
-for module in "${selected[@]}"; do patterns+=("patientsite.${module}.*"); done
+for module in "${selected[@]}"; do patterns+=("patientsite.${module//\//.}.*"); done
 mkdir -p mutants
 echo "mutmut: ${selected[*]} (log: mutants/run.log)"
 export PATIENTSITE_TODAY="${PATIENTSITE_TODAY:-2026-11-24}"

@@ -11,8 +11,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from patientsite.cli import main
 from sitefiles import make_site
+
+from patientsite.cli import main
 
 PUBLISHED_NOTHING = "Nothing was published: the previous site is unchanged."
 _count = itertools.count()

@@ -6,10 +6,9 @@ the previous site byte-identical (or, for the old placeholder text, shown litera
 from __future__ import annotations
 
 import pytest
+from badinput import Previous, line_of, run, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from badinput import Previous, line_of, run, snapshot
 from sitefiles import FACTS_YAML, SITE_YAML, WORDS, make_site, page_text
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
@@ -72,7 +71,7 @@ TEXT_KEYS = [   # (file, its text, anchor, message start)
     ("site.yaml", SITE_YAML, "name: English", '"name" in a language must be a line of text'),
     ("site.yaml", SITE_YAML, "locale: ru_RU", '"locale" in a language must be a line of text'),
     ("site.yaml", SITE_YAML, "prefix: en", '"prefix" in a language must be a line of text'),
-    ("content/facts.yaml", FACTS_YAML, "    says: 10-20 cubes", '"says" in correction "cubes" must be a line of text'),
+    ("content/facts.yaml", FACTS_YAML, "says: 10-20 cubes", '"says" in correction "cubes" must be a line of text'),
     ("content/facts.yaml", FACTS_YAML, "carried_as:", '"carried_as" in correction "cubes" must be a line of text'),
     ("content/it/words.yaml", WORDS["it"], "rare: raro", '"rare" in terms must be a line of text'),
     ("content/ru/words.yaml", WORDS["ru"], "label: Противопоказания",

@@ -15,10 +15,9 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from badinput import PUBLISHED_NOTHING, Previous, line_of, run, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from badinput import PUBLISHED_NOTHING, Previous, line_of, run, snapshot
 from sitefiles import FACTS_YAML, REPO, SITE_YAML, WORDS, base_files, page_text
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
@@ -106,12 +105,12 @@ BAD_NUMBERS = st.one_of(
 @given(number=BAD_NUMBERS, as_range=st.booleans())
 def test_a_fact_number_out_of_range_names_its_line(previous, number, as_range):
     new = f"    range: [{number}, 2000000]\n" if as_range else f"    value: {number}\n"
-    old = "    range: [0.05, 0.1]\n"            # point.volume, a plain number fact
-    assert old in FACTS_YAML
-    facts = FACTS_YAML.replace(old, new)
+    assert FACTS_YAML.count("\n    range: [2, 4]\n") == 1         # a fact's own number, not a decision's
+    facts = FACTS_YAML.replace("\n    range: [2, 4]\n", "\n" + new)
     err = previous.refused({"content/facts.yaml": facts})
     what = "range" if as_range else "value"
-    assert f'error: content/facts.yaml:{line_of(facts, new.strip())}: the {what} of fact "point.volume" must be' in err
+    line = line_of(FACTS_YAML, "\n    range: [2, 4]\n") + 1
+    assert f'error: content/facts.yaml:{line}: the {what} of fact "course.sessions.short" must be' in err
 
 
 @SETTINGS
@@ -229,7 +228,7 @@ def test_a_list_whose_words_call_a_list_names_the_line(previous, lang, item, fie
     end = words.index("\n", start)
     line = words[:start].count("\n") + 1
     entry = words[start:end]
-    call = "{{ %s('contraindications') }}" % function
+    call = "{{ " + function + "('contraindications') }}"
     inner = entry[entry.index("{") + 1:-1]
     fields = dict(part.split(": ", 1) for part in _split_fields(inner))
     fields[field] = f'"{call}"'
@@ -252,7 +251,8 @@ def _split_fields(inner: str) -> list[str]:
 
 
 def test_two_lists_calling_each_other_are_both_named(previous):
-    facts = FACTS_YAML.replace("corrections:", "  other.list:\n    sources: [doc-a]\n    items:\n      one: {}\n"
+    assert FACTS_YAML.count("\ncorrections:") == 1
+    facts = FACTS_YAML.replace("\ncorrections:", "\n  other.list:\n    sources: [doc-a]\n    items:\n      one: {}\n"
                                "corrections:")
     changes = {"content/facts.yaml": facts}
     for lang, words in WORDS.items():

@@ -1,7 +1,8 @@
 """End to end on the small inline site: structure, locale formats, plurals, reproducibility."""
 
-from patientsite.cli import main
 from siteassertions import assert_site, tree_bytes
+
+from patientsite.cli import main
 
 
 def build(root, out, capsys):

@@ -4,10 +4,10 @@ edit re-renders exactly the pages that depend on it."""
 from __future__ import annotations
 
 import pytest
-
-from patientsite.pipeline import build
 from siteassertions import tree_bytes
 from sitefiles import FACTS_YAML, SITE_YAML, WORDS, make_site, page_text
+
+from patientsite.pipeline import build
 
 EDITS = {
     "page body": ({"content/en/treatment.md": page_text("en", "treatment.md").replace("Details", "More details")}, 1),
@@ -54,7 +54,7 @@ def test_cached_build_equals_cold_build_after_each_edit(tmp_path, name):
 
 
 def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
-    import patientsite.render as render
+    import patientsite.render.output as render
 
     monkeypatch.setattr(render, "PARALLEL_MIN", 2)
     root = make_site(tmp_path / "p")

@@ -19,15 +19,17 @@ import pytest
 from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import patientsite
-from patientsite import cache as cache_module
-from patientsite import pipeline, render
-from patientsite.cache import CACHE_DIR, LIBRARIES, code_digest, generator_digest, pack, unpack
-from patientsite.cli import main
-from patientsite.pipeline import build
 from siteassertions import tree_bytes
 from sitefiles import make_site
+
+import patientsite
+from patientsite import pipeline
+from patientsite import write as write_module
+from patientsite.cli import main
+from patientsite.pipeline import build
+from patientsite.render import cache as cache_module
+from patientsite.render import output as render
+from patientsite.render.cache import CACHE_DIR, LIBRARIES, code_digest, generator_digest, pack, unpack
 
 EXAMPLES = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 PAGES = 9                     # pages of the small site (3 per language), each one entry
@@ -261,10 +263,15 @@ def test_a_file_where_the_cache_folder_belongs_only_warns(project, blocked, opti
 
 
 class FailingOs:
-    """The `os` module as the cache sees it, with one kind of write failing from its `after`-th call."""
+    """The `os` module as the cache's writes see it (cache.py's and write.py's, through which every
+    atomic write goes), with one kind of write inside `folder` failing from its `after`-th call."""
 
-    def __init__(self, operation: str, code: int, after: int):
+    def __init__(self, operation: str, code: int, after: int, folder: Path):
         self.operation, self.code, self.after, self.calls = operation, code, after, 0
+        self.folder, self.handles = str(folder), set()
+
+    def _inside(self, path) -> bool:
+        return str(path).startswith(self.folder)
 
     def _due(self, operation: str) -> bool:
         if operation != self.operation:
@@ -279,18 +286,20 @@ class FailingOs:
         return getattr(os, name)
 
     def open(self, path, flags, *args, **kwargs):
-        if flags & os.O_WRONLY and self._due("open"):
+        if self._inside(path) and flags & os.O_WRONLY and self._due("open"):
             self._fail()
-        return os.open(path, flags, *args, **kwargs)
+        handle = os.open(path, flags, *args, **kwargs)
+        (self.handles.add if self._inside(path) else self.handles.discard)(handle)   # numbers are reused
+        return handle
 
     def replace(self, source, target):
-        if self._due("replace"):
+        if self._inside(target) and self._due("replace"):
             self._fail()
         return os.replace(source, target)
 
     def fdopen(self, handle, mode="r", *args, **kwargs):
         stream = os.fdopen(handle, mode, *args, **kwargs)
-        if "w" in mode and self._due("write"):
+        if handle in self.handles and "w" in mode and self._due("write"):
             failing = self
 
             class Full:
@@ -319,7 +328,7 @@ def test_failing_cache_writes_change_nothing_but_one_warning(project, monkeypatc
         project.entries()[name].unlink()
     if operation == "mkdir":
         shutil.rmtree(project.folder)
-    failing = FailingOs(operation, code, after if operation != "mkdir" else 0)
+    failing = FailingOs(operation, code, after if operation != "mkdir" else 0, project.folder)
     real_mkdir = Path.mkdir
 
     def mkdir(path, *args, **kwargs):
@@ -329,6 +338,7 @@ def test_failing_cache_writes_change_nothing_but_one_warning(project, monkeypatc
 
     with monkeypatch.context() as patch:
         patch.setattr(cache_module, "os", failing)
+        patch.setattr(write_module, "os", failing)
         patch.setattr(Path, "mkdir", mkdir)
         result = project.build(use_cache=not no_cache)
     assert tree_bytes(project.out) == project.expected
@@ -392,7 +402,7 @@ def package_copy(tmp_path_factory) -> Path:
 @given(data=st.data())
 def test_any_edit_of_any_source_file_changes_the_key(package_copy, data):
     before = code_digest(package_copy)
-    path = data.draw(st.sampled_from(sorted(package_copy.glob("*.py"))))
+    path = data.draw(st.sampled_from(sorted(package_copy.rglob("*.py"))))
     original = path.read_bytes()
     at = data.draw(st.integers(0, len(original)))
     edit = data.draw(st.sampled_from(["insert", "delete", "change"]) if at < len(original) else st.just("insert"))
@@ -433,7 +443,7 @@ def test_a_catalogue_saved_during_a_build_is_never_cached_with_the_old_text(proj
     po = project.root / f"content/{code}/messages.po"
     original = po.read_bytes()
     edited = original.replace(f'msgstr "{old}"'.encode(), f'msgstr "{new}"'.encode())
-    real = pipeline.check_translations
+    real = pipeline.judge_translations
 
     def saved_meanwhile(*args, **kwargs):      # between the load stage and rendering
         po.write_bytes(edited)
@@ -441,7 +451,7 @@ def test_a_catalogue_saved_during_a_build_is_never_cached_with_the_old_text(proj
 
     try:
         with monkeypatch.context() as patch:
-            patch.setattr(pipeline, "check_translations", saved_meanwhile)
+            patch.setattr(pipeline, "judge_translations", saved_meanwhile)
             project.build()
         assert tree_bytes(project.out) == project.expected           # the text that was loaded
         after = project.build()

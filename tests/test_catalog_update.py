@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2 import Environment
-
-from patientsite.cli import main
 from siteassertions import tree_bytes
 from sitefiles import make_site
+
+from patientsite.cli import main
 
 EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 LANGUAGES = ("it", "en", "ru")
@@ -263,14 +262,14 @@ HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
     ('msgid "a"\n', 5, "this msgid has no msgstr"),
 ])
 def test_the_syntax_check_names_each_mistake_at_its_line(body, line, message):
-    from patientsite.posyntax import check_syntax
+    from patientsite.load.posyntax import check_syntax
 
     found = check_syntax(body[1:] if body.startswith("!") else HEADER + body)
     assert [(found_line, text) for found_line, text, _hint in found if message in text] == [(line, found[0][1])]
 
 
 def test_the_same_msgid_in_two_contexts_is_no_duplicate():
-    from patientsite.posyntax import check_syntax
+    from patientsite.load.posyntax import check_syntax
 
     assert check_syntax(HEADER + 'msgctxt "a"\nmsgid "x"\nmsgstr "1"\n\nmsgctxt "b"\nmsgid "x"\nmsgstr "2"\n\n'
                         'msgid "x"\nmsgstr "3"\n#~ msgid "x"\n#~ msgstr "4"\n') == []

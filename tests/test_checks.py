@@ -7,15 +7,15 @@ import json
 import re
 
 import pytest
+from sitefiles import REPO, make_site, page_text
 
-from patientsite import review
-from patientsite.checks import check_site
-from patientsite.claims import phrase_pattern
+from patientsite.checks import review
+from patientsite.checks.claims import phrase_pattern
+from patientsite.checks.htmldoc import parse_html
+from patientsite.checks.site import check_site
 from patientsite.cli import main
 from patientsite.errors import BuildError
-from patientsite.htmldoc import parse_html
 from patientsite.pipeline import build
-from sitefiles import REPO, make_site, page_text
 
 LANGS = ("it", "en", "ru")
 TODAY = "2026-11-24"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from patientsite import readability as r
+from patientsite.checks import readability as r
 
 
 def test_gulpease_italian():

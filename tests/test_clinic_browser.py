@@ -10,7 +10,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from test_validators import browser, site  # noqa: F401  (fixtures)
 
 PHONE = {"width": 390, "height": 844}

@@ -9,14 +9,14 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from badinput import Previous, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from badinput import Previous, run
-from patientsite.config import contrast_with_white
-from patientsite import review
-from patientsite.pipeline import build
 from sitefiles import REPO, SITE_YAML, make_site
+
+from patientsite.checks import review
+from patientsite.load.config import contrast_with_white
+from patientsite.pipeline import build
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 LANGS = ("it", "en", "ru")
@@ -85,7 +85,7 @@ def test_a_brand_colour_of_another_type_names_its_line(previous, value):
 @SETTINGS
 @given(rgb=st.tuples(st.integers(0, 255), st.integers(0, 255), st.integers(0, 255)))
 def test_a_brand_colour_too_light_for_white_text_is_refused(previous, rgb):
-    colour = "#%02x%02x%02x" % rgb
+    colour = "#{:02x}{:02x}{:02x}".format(*rgb)
     if contrast_with_white(colour) >= 4.5:
         return      # dark enough: accepted (the built test below shows one)
     err = previous.refused({"site.yaml": with_colour(f'"{colour}"')})

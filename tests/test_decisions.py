@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-from patientsite.cli import main
-from patientsite.config import load_config
-from patientsite.facts import load_facts
 from siteassertions import tree_bytes
 from sitefiles import FACTS_YAML, REPO, SITE_YAML, WORDS, make_site
+
+from patientsite.cli import main
+from patientsite.load.config import load_config
+from patientsite.load.facts import load_facts
 
 LANGS = ("it", "en", "ru")
 GENERATED = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -10,12 +10,12 @@ import datetime
 import os
 
 import pytest
-
-import patientsite.cache as cache
-from patientsite import structured
-from patientsite.cache import RenderCache, _digest, folder_digest, page_digest, site_digests
-from patientsite.pipeline import load_site
 from sitefiles import FACTS_YAML, SITE_YAML, WORDS, make_site, page_text
+
+import patientsite.render.cache as cache
+from patientsite.pipeline import load_site
+from patientsite.render import structured
+from patientsite.render.cache import RenderCache, _digest, folder_digest, page_digest, site_digests
 
 ALL = {(lang, key) for lang in ("it", "en", "ru") for key in ("home", "treatment", "contraindications")}
 

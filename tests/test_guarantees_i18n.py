@@ -6,19 +6,27 @@ holding markup is named as a warning; the compiled catalogues give the translato
 from __future__ import annotations
 
 import datetime
-import textwrap
 from decimal import Decimal as D
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
-from patientsite.config import load_config
-from patientsite.errors import BuildError
-from patientsite.facts import Amount, load_facts
-from patientsite.i18n import (FUZZY, extract_messages, format_amount, format_long_date, format_number, load_catalogs,
-                              markup_in, template_messages, unusable)
 from sitefiles import make_site
+
+from patientsite.errors import BuildError
+from patientsite.load.config import load_config
+from patientsite.load.facts import Amount, load_facts
+from patientsite.load.i18n import (
+    FUZZY,
+    extract_messages,
+    format_amount,
+    format_long_date,
+    format_number,
+    load_catalogs,
+    markup_in,
+    template_messages,
+    unusable,
+)
 
 NB = "\u00a0"
 
@@ -284,7 +292,7 @@ def test_the_number_of_plural_forms_comes_from_the_language_without_a_header(roo
 
 def test_a_long_unit_name_babel_lacks_falls_back_to_the_short_one(site, monkeypatch):
     """Babel lacks some long forms (it then returns the CLDR id): the short form is used instead."""
-    import patientsite.i18n as i18n
+    import patientsite.load.i18n as i18n
 
     calls = []
 

@@ -10,8 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from patientsite.markdown import (ALLOWED_ATTRIBUTES, ALLOWED_TAGS, find_unsafe_markup, make_markdown, sanitize,
-                                  to_html, to_inline_html)
+from patientsite.render.markdown import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    find_unsafe_markup,
+    make_markdown,
+    sanitize,
+    to_html,
+    to_inline_html,
+)
 
 VOID = {"br", "hr"}
 

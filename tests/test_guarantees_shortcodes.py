@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from patientsite.shortcodes import FUNCTIONS, Call, expand, read_calls
+from patientsite.load.shortcodes import FUNCTIONS, Call, expand, read_calls
 
 
 @pytest.fixture(autouse=True)
@@ -110,7 +110,7 @@ def test_every_call_and_mistake_has_its_exact_line_and_span(pieces, tail):
     for before, kind, after, newlines in pieces:
         text += before
         line = text.count("\n") + 1
-        snippet = {"fact": '{{ fact("f.%d") }}' % len(text), "link": "{{ link('p') }}", "bad": "{{ 1 + }}",
+        snippet = {"fact": '{{ fact("f.' + str(len(text)) + '") }}', "link": "{{ link('p') }}", "bad": "{{ 1 + }}",
                    "tpl": "{% x %}", "unknown": '{{ nope("a") }}'}[kind]
         start = len(text)
         text += snippet + after + "\n" * newlines

@@ -5,11 +5,11 @@ ends of lines, line endings, the page's `reviewed:`, `nav:`, `slug:` or `sources
 from __future__ import annotations
 
 import pytest
+from sitefiles import WORDS, make_site, page_text
 
 from patientsite.cli import main
-from patientsite.config import load_config
-from patientsite.translation import assess_translations
-from sitefiles import WORDS, make_site, page_text
+from patientsite.load.config import load_config
+from patientsite.load.translation import assess_translations
 
 IT = page_text("it", "treatment.md")
 PAGE = "content/it/treatment.md"

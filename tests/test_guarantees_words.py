@@ -7,14 +7,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from patientsite.config import load_config
-from patientsite.errors import Problems
-from patientsite.facts import load_facts
-from patientsite.words import plural_categories, read_words
-from patientsite import shortcodes
-from patientsite.yamlload import parse_yaml
 from sitefiles import WORDS, make_site
+
+from patientsite.errors import Problems
+from patientsite.load.config import load_config
+from patientsite.load.facts import load_facts
+from patientsite.load.words import plural_categories, read_words
+from patientsite.load.yamlload import parse_yaml
 
 
 @pytest.fixture(autouse=True)
@@ -176,7 +175,7 @@ def test_a_label_must_be_a_line_of_text(site, value):
     text = WORDS["en"].replace("  interval: interval between sessions", f"  interval: {value}")
     _, errors = read(site, "en", text)
     where = line(text, "  interval:", "facts:")
-    expected = (f'no en words for the fact "interval"' if value == "null"
+    expected = ('no en words for the fact "interval"' if value == "null"
                 else 'the words for "interval" must be its label (a line of text)')
     assert errors == [f"content/en/words.yaml:{where}: {expected}"]
 

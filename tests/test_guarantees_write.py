@@ -376,5 +376,5 @@ def test_a_report_is_written_whole_and_replaced_atomically(tmp_path):
     path = tmp_path / "reports" / "deep" / "report.html"
     write.write_file(path, "première")
     write.write_file(path, "второй ✓")
-    assert path.read_bytes() == "второй ✓".encode("utf-8")
+    assert path.read_bytes() == "второй ✓".encode()
     assert [p.name for p in path.parent.iterdir()] == ["report.html"]

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from patientsite.config import Language
-from patientsite.facts import Amount, Words, plural_categories
-from patientsite.i18n import format_amount, format_long_date
+from patientsite.load.config import Language
+from patientsite.load.facts import Amount, Words, plural_categories
+from patientsite.load.i18n import format_amount, format_long_date
 
 IT = Language("it", "it_IT", "Italiano", "it", True)
 EN = Language("en", "en_GB", "English", "en", False)

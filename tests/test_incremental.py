@@ -9,15 +9,15 @@ import datetime
 from pathlib import Path
 
 import pytest
-
-from patientsite import incremental
-from patientsite.errors import BuildError
-from patientsite.pipeline import REPORT_PATH, build
-from patientsite.serve import WATCHED, Preview, snapshot
-from patientsite.status import mark_current
-from patientsite.translation import assess_translations
 from siteassertions import tree_bytes
 from sitefiles import FACTS_YAML, REPO, WORDS, make_site, page_text
+
+from patientsite.commands.status import mark_current
+from patientsite.errors import BuildError
+from patientsite.load.translation import assess_translations
+from patientsite.pipeline import REPORT_PATH, build
+from patientsite.preview import rebuild as incremental
+from patientsite.preview.serve import WATCHED, Preview, snapshot
 
 PAGES = {"home": ("it/index.html", "en/index.html", "ru/index.html"),
          "treatment": ("it/il-trattamento/index.html", "en/the-treatment/index.html", "ru/procedura/index.html"),
@@ -40,7 +40,7 @@ class Session:
         assert self.last is not None
 
     def _config(self):
-        from patientsite.config import load_config
+        from patientsite.load.config import load_config
         return load_config(self.root)
 
     def signatures(self):

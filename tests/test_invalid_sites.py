@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from sitefiles import FACTS_YAML, SITE_YAML, WORDS, make_site, page_text
 
 from patientsite.cli import main
-from sitefiles import FACTS_YAML, SITE_YAML, WORDS, make_site, page_text
 
 IT_TREATMENT = page_text("it", "treatment.md")
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sitefiles import REPO, make_site
 
 from patientsite.cli import main
 from patientsite.write import MARKER
-from sitefiles import REPO, make_site
 
 
 def tree(folder: Path) -> dict[str, str]:

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from bigsite import make_big_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -77,7 +76,7 @@ def test_workers_die_with_a_killed_build(big_site, tmp_path, moment):
 
 
 def test_a_worker_whose_build_is_gone_leaves_at_once(monkeypatch):
-    from patientsite import render
+    from patientsite.render import output as render
 
     exits = []
     monkeypatch.setattr(render.os, "_exit", lambda code: exits.append(code))

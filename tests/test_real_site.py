@@ -10,12 +10,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from siteassertions import assert_site, tree_bytes
 
 from patientsite.cli import main
-from patientsite.config import load_config
-from patientsite.facts import load_facts
-from patientsite.i18n import format_number
-from siteassertions import assert_site, tree_bytes
+from patientsite.load.config import load_config
+from patientsite.load.facts import load_facts
+from patientsite.load.i18n import format_number
 
 REPO = Path(__file__).resolve().parent.parent
 LANGUAGES = ["it", "en", "ru"]

@@ -12,12 +12,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sitefiles import FACTS_YAML
 
 from patientsite.errors import BuildError, Problem
-from patientsite.serve import Preview, PreviewApp, error_page, make_watcher
+from patientsite.preview.serve import Preview, PreviewApp, error_page, make_watcher
 
 REPO = Path(__file__).resolve().parent.parent
-BROKEN_RANGE = ("      - range: [10, 14]\n", "      - range: [10, 14\n")   # content/facts.yaml line 8
+BROKEN_RANGE = ("      - range: [10, 14]\n", "      - range: [10, 14\n")
+BROKEN_AT = f"content/facts.yaml:{FACTS_YAML[:FACTS_YAML.index(BROKEN_RANGE[0])].count(chr(10)) + 1}:"   # its line
 
 
 @pytest.fixture
@@ -47,11 +49,11 @@ def test_a_failed_build_keeps_the_last_site_and_shows_the_error_on_every_page(pr
     facts.write_text(facts.read_text().replace(*BROKEN_RANGE))
     assert not state.rebuild(("content/facts.yaml",))
     assert printed[-1].startswith("[") and "content/facts.yaml changed: the build failed; the browser shows the " \
-        "errors until they are fixed\n1 error while reading the facts:\nerror: content/facts.yaml:8:" in printed[-1]
+        f"errors until they are fixed\n1 error while reading the facts:\nerror: {BROKEN_AT}" in printed[-1]
     app = PreviewApp(state)
     for path in ("/", "/it/", "/en/the-treatment/", "/ru/missing/"):
         status, headers, body = app.respond(path)
-        assert status == "500 Build Failed" and b"content/facts.yaml:8:" in body
+        assert status == "500 Build Failed" and BROKEN_AT.encode() in body
     assert app.respond("/static/style.css")[0] == "200 OK"     # the last good site's files
     assert (state.out / "en/the-treatment/index.html").is_file()
 
@@ -81,7 +83,7 @@ def test_the_error_page_names_the_file_and_line_with_the_source_around_it(site_r
 
 def test_a_bug_in_the_generator_does_not_stop_the_preview(preview, monkeypatch):
     state, printed = preview
-    monkeypatch.setattr("patientsite.serve.build", lambda root, out: 1 / 0)
+    monkeypatch.setattr("patientsite.preview.serve.build", lambda root, out: 1 / 0)
     assert not state.rebuild(("templates/page.html",))
     assert "ZeroDivisionError" in printed[-2] and "internal error: ZeroDivisionError" in printed[-1]
     assert b"This is a bug in the generator" in PreviewApp(state).respond("/it/")[2]
@@ -171,7 +173,7 @@ def test_a_translator_previews_edits_and_errors_in_a_real_browser(site_root, tmp
 
             facts = site_root / "content/facts.yaml"
             facts.write_text(facts.read_text().replace(*BROKEN_RANGE))
-            _wait_for(lambda: "content/facts.yaml:8:" in page.inner_text("h2"), "the error page")
+            _wait_for(lambda: BROKEN_AT in page.inner_text("h2"), "the error page")
             text = page.inner_text("body")
             assert "The site could not be built: 1 error while reading the facts" in text
             assert "YAML syntax error" in text and "range: [10, 14" in text
@@ -187,7 +189,7 @@ def test_a_translator_previews_edits_and_errors_in_a_real_browser(site_root, tmp
         log.close()
     printed = (tmp_path / "serve.log").read_text()
     assert printed.count("content/en/treatment.md changed: built") == 1, printed      # one rebuild per burst
-    assert printed.count("error: content/facts.yaml:8:") == 1, printed                 # the error, once
+    assert printed.count(f"error: {BROKEN_AT}") == 1, printed                 # the error, once
     assert printed.count("content/facts.yaml changed: built") == 1 and "; fixed" in printed
     assert "Traceback" not in printed and printed.endswith("Preview stopped.\n")
 

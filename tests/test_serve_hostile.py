@@ -18,11 +18,12 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
-from patientsite.serve import Preview, PreviewApp
-from patientsite.server import loopback_host, loopback_origin
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sitefiles import make_site
+
+from patientsite.preview.serve import Preview, PreviewApp
+from patientsite.preview.server import loopback_host, loopback_origin
 
 REPO = Path(__file__).resolve().parent.parent
 HYPOTHESIS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -49,9 +50,9 @@ def server(tmp_path_factory):
         try:
             if urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=1).status == 200:
                 break
-        except OSError:
+        except OSError as exc:
             if time.monotonic() > deadline or process.poll() is not None:
-                raise AssertionError(log_path.read_text())
+                raise AssertionError(log_path.read_text()) from exc
             time.sleep(0.1)
     yield port, log_path
     process.send_signal(signal.SIGTERM)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from patientsite.cli import main
-from patientsite.config import load_config
-from patientsite.translation import STALE, assess_translations
+from patientsite.load.config import load_config
+from patientsite.load.translation import STALE, assess_translations
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -6,15 +6,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
-
-from patientsite.config import load_config
-from patientsite.content import load_content, split_front_matter
-from patientsite.errors import BuildError
-from patientsite.facts import load_facts
-from patientsite.i18n import load_catalogs
-from patientsite.model import assemble_site
-from patientsite.yamlload import parse_yaml
 from sitefiles import SITE_YAML, make_site
+
+from patientsite.errors import BuildError
+from patientsite.load.config import load_config
+from patientsite.load.content import load_content, split_front_matter
+from patientsite.load.facts import load_facts
+from patientsite.load.i18n import load_catalogs
+from patientsite.load.yamlload import parse_yaml
+from patientsite.model.site import assemble_site
 
 
 def test_yaml_keeps_lines_and_rejects_duplicates():
@@ -94,7 +94,7 @@ def test_catalogues_translate_the_templates(site_root):
 
 
 def test_page_calls_are_read_strictly():
-    from patientsite.shortcodes import read_calls
+    from patientsite.load.shortcodes import read_calls
 
     calls, mistakes = read_calls('A {{ fact("a.b") }} and {{ link(\'home\') }}.\n\n{{ fact_table(["a", "b"]) }}\n')
     assert [(c.function, c.names, c.line) for c in calls] == [
@@ -110,7 +110,7 @@ def test_page_calls_are_read_strictly():
 
 
 def test_template_strings_are_extracted_again_when_a_template_changes(site_root):
-    from patientsite.i18n import template_messages
+    from patientsite.load.i18n import template_messages
 
     templates = site_root / "templates"
     assert "A brand-new string" not in template_messages(templates)

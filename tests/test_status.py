@@ -6,7 +6,7 @@ import json
 import pytest
 
 from patientsite.cli import main
-from patientsite.status import changed_sections
+from patientsite.commands.status import changed_sections
 
 TREATMENT_IT = "content/it/treatment.md"
 

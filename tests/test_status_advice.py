@@ -9,9 +9,13 @@ import re
 import shlex
 
 import pytest
+from badinput import line_of
+from sitefiles import WORDS
 
 from patientsite.cli import main
 from patientsite.errors import count
+
+UNTRACKED_EN = 42     # every en unit of the small site (tests/sitefiles.py) before anything is marked
 
 TREATMENT_IT = "content/it/treatment.md"
 
@@ -75,7 +79,8 @@ def test_a_group_does_not_mark_stale_units_current_without_force(marked, capsys,
 def test_status_advises_all_only_when_nothing_is_stale(site_root, capsys):
     code, out, _ = cli(site_root, "status", capsys=capsys)
     assert "  untracked page treatment" in out and '  untracked UI "Phone"' in out
-    assert "  untracked words contraindications           content/en/words.yaml:18" in out
+    line = line_of(WORDS["en"], "\n  contraindications:") + 1
+    assert f"  untracked words contraindications           content/en/words.yaml:{line}" in out
     assert "once checked, run: python build.py status --mark-current en all" in out
 
     assert cli(site_root, "status", "--mark-current", "en", "pages", capsys=capsys)[0] == 0
@@ -84,9 +89,9 @@ def test_status_advises_all_only_when_nothing_is_stale(site_root, capsys):
     en = out[out.index("en English ("):out.index("ru Русский (")]
     assert "--mark-current en all" not in en
     advice = en.strip().splitlines()[-1]
-    assert re.match(r"  \d+ units are untracked", advice) and "python build.py status --mark-current en " in advice
+    assert advice.startswith(f"  {UNTRACKED_EN} units are untracked") and "python build.py status --mark-current en " in advice
     targets = shlex.split(advice.split("--mark-current en ", 1)[1])
-    assert len(targets) == 42 and "words:contraindications" in targets and "ui:Phone" in targets
+    assert len(targets) == UNTRACKED_EN and "words:contraindications" in targets and "ui:Phone" in targets
     assert "treatment" not in targets and "all" not in targets
 
 
@@ -94,8 +99,8 @@ def test_the_build_names_untracked_units_and_never_advises_all_over_stale_ones(s
     assert cli(site_root, "status", "--mark-current", "en", "pages", capsys=capsys)[0] == 0
     code, _, err = cli(site_root, "build", "--out", str(tmp_path / "site"), capsys=capsys)
     assert code == 0
-    assert re.search(r"warning: content/en/translations.lock: \d+ units of en are not tracked yet: UI ", err)
-    assert "and 32 more\n    Check them, then run: python build.py status --mark-current en all" in err
+    assert f"warning: content/en/translations.lock: {UNTRACKED_EN} units of en are not tracked yet: UI " in err
+    assert f"and {UNTRACKED_EN - 10} more\n    Check them, then run: python build.py status --mark-current en all" in err
     edit(site_root, TREATMENT_IT, "## Details\n", "## Details\n\nNuovo.\n")
     code, _, err = cli(site_root, "build", "--out", str(tmp_path / "site"), capsys=capsys)
     assert code == 0 and "--mark-current en all" not in err and "ui:Phone" in err
@@ -113,13 +118,12 @@ DIFF_EDITS = [
     (TREATMENT_IT, "## Details\n", "## Dettagli\n", 15),
     (TREATMENT_IT, "{{ fact_table(", "Nuovo.\n\n{{ fact_table(", 17),
     (TREATMENT_IT, "A course:", "Un ciclo:", 9),
-    ("content/it/words.yaml", "label: Calcoli biliari", "label: Calcoli", _line_of_it("label: Calcoli biliari")),
+    ("content/it/words.yaml", "label: Calcoli biliari", "label: Calcoli", line_of(WORDS["it"], "label: Calcoli biliari")),
     ("content/it/words.yaml", "reason: Le sostanze sono attive.", "reason: Sono attive.",
-     _line_of_it("reason: Le sostanze sono attive.")),
+     line_of(WORDS["it"], "reason: Le sostanze sono attive.")),
     ("content/it/words.yaml", "interval: intervallo tra le sedute", "interval: pausa",
-     _line_of_it("interval: intervallo tra le sedute")),
-    ("content/it/words.yaml", "session: {one: seduta, other: sedute}", "session: {one: seduta, other: sedute!}",
-     _line_of_it("session: {one: seduta, other: sedute}")),
+     line_of(WORDS["it"], "interval: intervallo tra le sedute")),
+    ("content/it/words.yaml", "session: {one: seduta, other: sedute}", "session: {one: seduta, other: sedute!}", 2),
 ]
 
 

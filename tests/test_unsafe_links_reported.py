@@ -4,9 +4,9 @@ its path:line, and publishes none of it (nor `style=` or event handlers from wor
 from __future__ import annotations
 
 import pytest
+from sitefiles import WORDS, make_site, page_text
 
 from patientsite.cli import main
-from sitefiles import WORDS, make_site, page_text
 
 IT_TREATMENT = page_text("it", "treatment.md")
 LINKS = {"javascript": "javascript:alert(1)", "vbscript": "vbscript:msgbox(1)", "data": "data:text/html,<b>x</b>",

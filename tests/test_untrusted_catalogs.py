@@ -11,10 +11,10 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sitefiles import make_site
 
 from patientsite.cli import main
-from patientsite.i18n import MARKUP
-from sitefiles import make_site
+from patientsite.load.i18n import MARKUP
 
 LANGS = ("it", "en", "ru")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -32,7 +32,7 @@ CLASSIC = [
 ]
 
 
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href"}   # text such as aria-label is inert
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset"}
 
 
 class _Shape(HTMLParser):
@@ -45,7 +45,7 @@ class _Shape(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.shape.append((tag, tuple(sorted(name for name, _ in attrs))))
-        self.handlers += [f"{tag} {name}={value}" for name, value in attrs
+        self.handlers += [f"{tag} {name}={value}" for name, value in attrs       # a URL that runs, not text
                           if name.startswith("on") or (name in URL_ATTRIBUTES
                                                        and (value or "").strip().lower().startswith("javascript:"))]
         if tag == "script":

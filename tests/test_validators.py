@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from patientsite import review
+from patientsite.checks import review
 from patientsite.pipeline import build
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,0 +1,30 @@
+"""`python build.py check [--strict] [--out DIR]`: build, then run the quality gates on the built site
+(checks/site.py) and print every problem and a summary; --strict fails on warnings too."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from patientsite.checks.site import check_site, summary
+from patientsite.errors import count
+from patientsite.pipeline import build
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument("--out", type=Path, default=None, help="build into this folder (default: site/)")
+
+
+def run(args, root: Path) -> int:
+    result = build(root, (args.out or root / "site").resolve())
+    report = check_site(result.site, dict(result.files), result.warnings)
+    for kind, found in (("error", report.errors()), ("warning", report.warnings())):
+        for check, problem in found:
+            print(f"{kind}: [{check}] {problem}", file=sys.stderr)
+    print(summary(report))
+    failed = report.failed(args.strict)
+    verdict = "FAILED" if failed else "passed"
+    print(f"\nCheck {verdict}: {count(len(report.errors()), 'error')}, {count(len(report.warnings()), 'warning')}"
+          + (" (--strict: warnings fail too)" if args.strict else ""))
+    return 1 if failed else 0

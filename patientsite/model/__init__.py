@@ -1,0 +1,1 @@
+"""The model stage: loaded values -> the frozen `Site` (URLs, translations, navigation, what each page uses)."""

@@ -1,0 +1,46 @@
+"""The preview's change plan: which inputs changed since the last build, and whether the change is
+structural (a template, site.yaml, a catalogue, a new or removed page: only a full build follows it)
+or one the last build's state can absorb (page files, facts.yaml, words.yaml, a lock file, static files)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from patientsite.load.facts import FACTS_FILE
+from patientsite.load.translation import LOCK_FILE
+from patientsite.load.words import WORDS_FILE
+from patientsite.model.site import Site
+
+
+@dataclass(frozen=True)
+class ChangePlan:
+    pages: tuple[str, ...]      # changed page files, in the order the full build reads them
+    facts: bool                 # content/facts.yaml changed
+    words: bool                 # a language's words.yaml changed
+    locks: frozenset[str]       # the languages whose translations.lock changed
+    static: bool                # templates/static/ changed
+
+
+def plan_changes(changed: Iterable[str], site: Site, by_path: Mapping[str, int]) -> ChangePlan | None:
+    """What the changed files are, or None when only a full build can follow them."""
+    codes = [lang.code for lang in site.config.languages]
+    pages, facts, words, locks, static = [], False, False, set(), False
+    for path in changed:
+        parts = path.split("/")
+        in_language = len(parts) == 3 and parts[0] == "content" and parts[1] in codes
+        if path.startswith("templates/static/"):
+            static = True
+        elif path == FACTS_FILE:
+            facts = True
+        elif in_language and parts[2] == WORDS_FILE:
+            words = True
+        elif in_language and parts[2] == LOCK_FILE:
+            locks.add(parts[1])
+        elif path in by_path and (site.config.root / path).is_file():
+            pages.append(path)
+        else:
+            return None       # a template, site.yaml, a catalogue, a new or removed page
+    order = {code: index for index, code in enumerate(codes)}
+    pages.sort(key=lambda rel: (order[rel.split("/")[1]], rel))
+    return ChangePlan(tuple(pages), facts, words, frozenset(locks), static)

@@ -1,0 +1,176 @@
+"""The render cache: each output page stored under a digest of everything it is made from.
+
+A page's digest covers the generator's own code and the versions of the libraries that shape its
+output, the templates, its language's UI strings (the catalogue bytes read by the load stage, never
+read again), the site's configuration and structure (titles, URLs, navigation), the page itself, its
+translation notice, and the values and words of exactly the facts it shows. So a changed input always
+changes the digest of every page that depends on it, and of no other page.
+
+An entry is a header naming its digest and the sha256 of the page, then the page. An entry that is
+missing, short, altered, a symbolic link, a folder or unreadable is a miss: the page is rendered again
+and the entry rewritten. A cache that cannot be written is left alone: the build goes on without it
+and warns once. A damaged cache can never change the output.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import os
+import shutil
+import stat
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from patientsite import __version__
+from patientsite.errors import Problem
+from patientsite.model.site import Page, Site
+from patientsite.write import write_atomically
+
+CACHE_DIR = ".cache/pages"
+LIBRARIES = ("jinja2", "markdown", "babel", "nh3", "markupsafe", "pyyaml")   # they shape every page
+MAGIC = b"patientsite-page "
+
+
+def _digest(*parts) -> str:
+    sha = hashlib.sha256()
+    for part in parts:
+        sha.update(repr(part).encode("utf-8"))
+        sha.update(b"\x00")
+    return sha.hexdigest()
+
+
+def folder_digest(folder: Path) -> str:
+    """The digest of every file below a folder (names and contents)."""
+    sha = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        sha.update(path.relative_to(folder).as_posix().encode() + b"\x00" + path.read_bytes() + b"\x00")
+    return sha.hexdigest()
+
+
+def code_digest(package: Path) -> str:
+    """The generator's code (every *.py of its package folder and its subfolders) and the versions of
+    Python and of the libraries that shape its output."""
+    sha = hashlib.sha256(f"{__version__} {sys.version_info[:3]}".encode())
+    for path in sorted(package.rglob("*.py")):
+        sha.update(b"\x00" + path.relative_to(package).as_posix().encode() + b"\x00" + path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "absent"
+        sha.update(f"\x00{name}={version}".encode())
+    return sha.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def generator_digest() -> str:
+    """`code_digest` of this package, once per process: the code this process runs, even if the
+    files are edited while a preview runs."""
+    return code_digest(Path(__file__).resolve().parent.parent)     # patientsite/, not render/
+
+
+@dataclass(frozen=True)
+class SiteDigests:
+    """What every page of a language depends on, computed once per build."""
+
+    common: str                   # generator, templates, configuration, site structure, documents
+    language: dict                # language code -> its catalogue, units, terms and document titles
+    templates: str                # the templates folder as it was before rendering
+
+
+def site_digests(site: Site, templates_dir: Path) -> SiteDigests:
+    structure = tuple((p.language, p.key, p.url, p.title, p.nav, p.nav_title, p.reviewed) for p in site.pages)
+    templates = folder_digest(templates_dir)
+    common = _digest(generator_digest(), templates, site.config, structure, tuple(site.facts.documents.values()))
+    per_language = {}
+    for language in site.config.languages:
+        words = site.facts.words[language.code]
+        per_language[language.code] = _digest(site.catalogs.digests[language.code], sorted(
+            (unit, sorted(forms.items())) for unit, forms in words.units.items()), sorted(words.terms.items()),
+            sorted(words.sources.items()))
+    return SiteDigests(common, per_language, templates)
+
+
+def page_digest(site: Site, page: Page, digests: SiteDigests, facts_shown, notice) -> str:
+    words = site.facts.words[page.language]
+    shown = []
+    for fact_id in sorted(set(facts_shown)):
+        fact = site.facts.facts[fact_id]
+        item_words = tuple(sorted(words.items.get((fact_id, item.id), {}).items()) for item in fact.items)
+        shown.append((fact, words.labels.get(fact_id), words.texts.get(fact_id), item_words))
+    own = (page.src_path, page.title, page.description, page.body, page.reviewed, page.sources, page.nav,
+           page.nav_title, page.url)
+    return _digest(digests.common, digests.language[page.language], own, shown, notice)
+
+
+def pack(digest: str, content: bytes) -> bytes:
+    """An entry: `patientsite-page <digest> <sha256 of content>\\n` then the content."""
+    return MAGIC + f"{digest} {hashlib.sha256(content).hexdigest()}\n".encode() + content
+
+
+def unpack(digest: str, entry: bytes) -> bytes | None:
+    """The content of an entry if it is whole and is the entry of `digest`, else None."""
+    header, newline, content = entry.partition(b"\n")
+    if not newline or header != MAGIC + f"{digest} {hashlib.sha256(content).hexdigest()}".encode():
+        return None
+    return content
+
+
+class RenderCache:
+    """Rendered pages on disk, by digest. `read=False` (`--no-cache`): every page is rendered and
+    every entry written again, which repairs the cache."""
+
+    def __init__(self, folder: Path, name: str = CACHE_DIR, read: bool = True):
+        self.folder, self.name, self.read = folder, name, read
+        self.failure = ""         # why the cache could not be written; nothing more is tried
+
+    def get(self, digest: str) -> bytes | None:
+        if not self.read:
+            return None
+        try:
+            sub = os.open(self.folder / digest[:2], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return None                     # missing, a symbolic link, or no cache folder
+        try:
+            handle = os.open(digest, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=sub)
+        except OSError:
+            return None                     # missing, a symbolic link or unreadable (a fifo: not waited for)
+        finally:
+            os.close(sub)
+        try:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                return None
+            with os.fdopen(handle, "rb", closefd=False) as stream:
+                entry = stream.read()
+        except OSError:
+            return None
+        finally:
+            os.close(handle)
+        return unpack(digest, entry)
+
+    def put(self, digest: str, content: bytes) -> None:
+        if self.failure:
+            return
+        sub = self.folder / digest[:2]
+        target = sub / digest
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if sub.is_symlink() or (sub.exists() and not sub.is_dir()):
+                sub.unlink()                # never write through a link or beside a stray file
+            sub.mkdir(exist_ok=True)
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)       # a folder where an entry belongs
+            write_atomically(target, pack(digest, content))
+        except OSError as exc:
+            self.failure = exc.strerror or str(exc)
+
+    def warning(self) -> Problem | None:
+        """The one warning of a cache that could not be written, or None."""
+        if not self.failure:
+            return None
+        return Problem(self.name, None, None,
+                       f"the render cache cannot be written ({self.failure}); the site was built without it",
+                       f"Make {self.name} a writable folder, or delete it; the site itself is complete.")
