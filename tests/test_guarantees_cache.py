@@ -93,6 +93,12 @@ EDITS = {
                         {("en", k) for k in ("home", "treatment", "contraindications")}),
     "English unit forms": ({"content/en/words.yaml": WORDS["en"].replace("other: sessions", "other: visits")},
                            {("en", k) for k in ("home", "treatment", "contraindications")}),
+    "an English document title for patients": ({"content/en/words.yaml": WORDS["en"].replace(
+        "Document B (in Russian)", "Document B (Russian)")}, {("en", k) for k in ("home", "treatment", "contraindications")}),
+    "a statement's Italian text": ({"content/it/words.yaml": WORDS["it"].replace("Può fare un po' male.", "Fa male.")},
+                                   {("it", "treatment")}),
+    "a statement's Russian label": ({"content/ru/words.yaml": WORDS["ru"].replace("label: боль", "label: Боль")},
+                                    {("ru", "treatment")}),
     "a document's title": ({"content/facts.yaml": FACTS_YAML.replace("Documento A", "Documento Uno")}, ALL),
     "the configuration": ({"site.yaml": SITE_YAML.replace("Test Clinic", "Clinica Prova")}, ALL),
 }
