@@ -376,3 +376,39 @@ def test_a_cache_not_read_still_writes_every_entry(tmp_path):
     assert store.get(digest) is None
     store.put(digest, b"new")
     assert RenderCache(tmp_path / "pages").get(digest) == b"new"
+
+
+def test_the_code_digest_is_exactly_the_documented_record(tmp_path, monkeypatch):
+    """sha256 of `<version> <python major, minor, micro>`, then NUL, name, NUL, bytes of each *.py by name,
+    then NUL `name=version` of each library (`absent` when it is not installed), in LIBRARIES' order."""
+    import hashlib
+    import importlib.metadata
+    import sys
+
+    package = tmp_path / "package"
+    (package / "sub").mkdir(parents=True)
+    (package / "b.py").write_bytes(b"B = 2\n")
+    (package / "a.py").write_bytes(b"A = 1\n")
+    (package / "sub" / "c.py").write_bytes(b"not in the package's own folder")
+
+    def version(name):
+        if name == "markdown":
+            raise importlib.metadata.PackageNotFoundError(name)
+        return f"{len(name)}.0"
+
+    monkeypatch.setattr(cache.importlib.metadata, "version", version)
+    expected = hashlib.sha256(f"{cache.__version__} {sys.version_info[:3]}".encode()
+                              + b"\x00a.py\x00A = 1\n" + b"\x00b.py\x00B = 2\n"
+                              + b"\x00jinja2=6.0\x00markdown=absent\x00babel=5.0\x00nh3=3.0\x00markupsafe=10.0"
+                              + b"\x00pyyaml=6.0").hexdigest()
+    assert cache.LIBRARIES == ("jinja2", "markdown", "babel", "nh3", "markupsafe", "pyyaml")
+    assert cache.code_digest(package) == expected
+
+
+def test_the_generator_digest_is_the_code_digest_of_this_package_once_per_process():
+    cache.generator_digest.cache_clear()
+    package = os.path.dirname(os.path.abspath(cache.__file__))
+    assert cache.generator_digest() == cache.code_digest(__import__("pathlib").Path(package))
+    assert cache.generator_digest.cache_info().misses == 1
+    cache.generator_digest()
+    assert cache.generator_digest.cache_info().hits == 1
