@@ -20,7 +20,8 @@ from patientsite.errors import BuildError
 from patientsite.facts import Amount, load_facts
 from patientsite.posyntax import CatalogError
 from patientsite.i18n import (FUZZY, extract_messages, format_amount, format_long_date, format_number, load_catalogs,
-                              markup_in, template_messages, unusable)
+                              markup_in, parse_catalog, read_catalog, template_messages,
+                              unusable)
 from sitefiles import make_site
 
 NB = "\u00a0"
@@ -395,3 +396,20 @@ def test_an_error_of_babels_reader_is_named_on_the_line_counted_from_1(root, mon
                            load_config(root).language("en"))
     assert failed.value.problems == [(line, str(PoFileError("bad entry", None, "the line", babel_line)),
                                       "Check the msgid/msgstr lines.")]
+
+
+def test_reading_a_catalogue_file_reads_exactly_its_bytes(root):
+    """`status` and `i18n update` read a catalogue file as the build reads its bytes."""
+    load(root)
+    language = load_config(root).language("ru")
+    path = root / "content" / "ru" / "messages.po"
+    catalog = read_catalog(path, language)
+    assert [(m.id, m.string, m.lineno) for m in catalog if m.id] == [
+        (m.id, m.string, m.lineno) for m in parse_catalog(path.read_bytes(), language) if m.id]
+    assert catalog.get("Sources").string == "Источники" and catalog.num_plurals == 3
+    path.write_text(catalogue("ru", GOOD["ru"]).replace('msgstr "Привет"', 'msgstr "Привет'), encoding="utf-8")
+    with pytest.raises(CatalogError) as failed:
+        read_catalog(path, language)
+    assert failed.value.problems == [(catalogue("ru", GOOD["ru"]).splitlines().index('msgstr "Привет"') + 1,
+                                      "the quoted text is not closed", 'Put the text in double quotes on one line: '
+                                      '"like this", with \\" for a quote inside it.')]
