@@ -412,3 +412,50 @@ def test_the_generator_digest_is_the_code_digest_of_this_package_once_per_proces
     assert cache.generator_digest.cache_info().misses == 1
     cache.generator_digest()
     assert cache.generator_digest.cache_info().hits == 1
+
+
+def test_the_folder_digest_is_exactly_the_documented_record(tmp_path):
+    """sha256 of each file's path (below the folder, `/`-separated), NUL, its bytes, NUL, in path order."""
+    import hashlib
+
+    (tmp_path / "t" / "sub").mkdir(parents=True)
+    (tmp_path / "t" / "sub" / "b.html").write_bytes(b"B")
+    (tmp_path / "t" / "a.html").write_bytes(b"A\x00")
+    assert folder_digest(tmp_path / "t") == hashlib.sha256(b"a.html\x00A\x00\x00" + b"sub/b.html\x00B\x00").hexdigest()
+
+
+def test_the_site_digests_keep_the_templates_digest(base):
+    root, _ = base
+    digests_ = site_digests(load_site(root), root / "templates")
+    assert digests_.templates == folder_digest(root / "templates")
+    assert set(digests_.language) == {"it", "en", "ru"}
+
+
+def test_a_fresh_projects_cache_folder_is_made_with_its_parents(tmp_path):
+    store = RenderCache(tmp_path / ".cache" / "pages")
+    store.put("ab" + "c" * 62, b"page")
+    assert store.failure == "" and store.get("ab" + "c" * 62) == b"page"
+
+
+def test_a_crashed_builds_leftover_temporary_file_never_corrupts_an_entry(tmp_path):
+    digest = "ab" + "d" * 62
+    (tmp_path / "pages" / "ab").mkdir(parents=True)
+    leftover = tmp_path / "pages" / "ab" / f".{digest}.{os.getpid()}.tmp"
+    leftover.write_bytes(b"x" * 10_000)
+    store = RenderCache(tmp_path / "pages")
+    store.put(digest, b"page")
+    assert (tmp_path / "pages" / "ab" / digest).read_bytes() == cache.pack(digest, b"page")
+    assert not leftover.exists()
+
+
+def test_a_temporary_file_that_is_a_link_is_never_written_through(tmp_path):
+    digest = "ab" + "e" * 62
+    (tmp_path / "pages" / "ab").mkdir(parents=True)
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    (tmp_path / "pages" / "ab" / f".{digest}.{os.getpid()}.tmp").symlink_to(victim)
+    store = RenderCache(tmp_path / "pages")
+    store.put(digest, b"page")
+    assert victim.read_bytes() == b"precious"
+    assert store.failure == os.strerror(__import__("errno").ELOOP)
+    assert not (tmp_path / "pages" / "ab" / digest).exists()
