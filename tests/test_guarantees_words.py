@@ -406,3 +406,29 @@ def test_every_bad_title_is_named_on_its_own_line(site):
     assert dict(words.sources) == {"doc-a": "Document A (in Italian)"}
     assert {k: v for k, v in words.lines.items() if k.startswith("source:")} == {
         f"source:{d}": line(text, f"  {d}:", "sources:") for d in ("doc-a", "doc-aa", "doc-b", "doc-c", "doca")}
+
+
+# -- a list's words may show a number or a link, never a block ---------------------------------------------
+GALLSTONES = "      gallstones: {label: Gallstones, reason: \"Some mixtures: {{ fact('interval') }}.\"}"
+
+
+@pytest.mark.parametrize("call", ["fact_list('contraindications')", "fact_table(['interval'])", "fact_faq('contraindications')"])
+def test_a_lists_words_calling_a_block_are_named_on_the_items_line(site, call):
+    text = WORDS["en"].replace(GALLSTONES, f'      gallstones:\n        label: Gallstones\n        reason: "{{{{ {call} }}}}"')
+    config, facts = site
+    data, _ = parse_yaml(text, "content/en/words.yaml")
+    problems = Problems("reading")
+    read_words(data, "content/en/words.yaml", facts.facts, facts.documents, config.language("en"), config, problems)
+    function, name = call.split("(")[0], "contraindications" if "contra" in call else "interval"
+    assert [(f"{p.location}: {p.message}", p.hint) for p in problems.errors] == [(
+        f'content/en/words.yaml:{line(text, "      gallstones:")}: the words of "contraindications" call '
+        f'{function}("{name}"): a list\'s words cannot show a list or table (a list showing itself, or a cycle of '
+        'lists, would never end)', 'Use fact("id") for a number here, and put the list or table on the page.')]
+
+
+def test_a_block_call_on_a_later_line_of_a_lists_words_is_named_there(site):
+    text = WORDS["en"].replace(GALLSTONES, "      gallstones:\n        label: Gallstones\n        reason: \"First line.\\n\\n"
+                                           "{{ fact('interval') }}\\n{{ fact_list('contraindications') }}\"")
+    _, errors = read(site, "en", text)
+    assert [e.split(": the words")[0] for e in errors] == [f'content/en/words.yaml:{line(text, "      gallstones:") + 3}']
+    assert read(site, "en", text.replace("fact_list('contraindications')", "fact('interval')"))[1] == []
