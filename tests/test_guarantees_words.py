@@ -432,3 +432,26 @@ def test_a_block_call_on_a_later_line_of_a_lists_words_is_named_there(site):
     _, errors = read(site, "en", text)
     assert [e.split(": the words")[0] for e in errors] == [f'content/en/words.yaml:{line(text, "      gallstones:") + 3}']
     assert read(site, "en", text.replace("fact_list('contraindications')", "fact('interval')"))[1] == []
+
+
+@pytest.mark.parametrize("section", ["units", "terms", "facts"])
+def test_a_section_that_is_not_a_mapping_is_named_on_its_line(site, section):
+    text = WORDS["en"].replace(f"{section}:\n", f"{section}: [a]\n{section}_was:\n", 1)
+    _, errors = read(site, "en", text)
+    assert f'content/en/words.yaml:{line(text, f"{section}: [a]")}: "{section}" must be a mapping of names to words' in errors
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("  rare: rare\n", "  rare: [a]\n", 'content/en/words.yaml:{}: "rare" in terms must be'),
+    ("{one: session, other: sessions}", "{one: session, other: sessions, plenty: x}",
+     'content/en/words.yaml:{}: unknown key "plenty" in the unit "session"'),
+    ("{one: session, other: sessions}", "{one: session, other: [a]}", 'content/en/words.yaml:{}: "other" in the unit "session" must be'),
+    ("    label: Contraindications\n", "    label: [a]\n", 'content/en/words.yaml:{}: "label" in the words for "contraindications" must be'),
+    ("    label: Contraindications\n", "    labels: x\n", 'content/en/words.yaml:{}: unknown key "labels" in the words for "contraindications"'),
+    ("{label: Allergy, reason:", "{label: Allergy, cause: x, reason:", 'content/en/words.yaml:{}: unknown key "cause" in item "allergy" of "contraindications"'),
+    ("{label: Allergy, reason:", "{label: [a], reason:", 'content/en/words.yaml:{}: "label" in item "allergy" of "contraindications" must be')])
+def test_a_wrong_key_or_type_is_named_with_its_place_in_words_yaml(site, old, new, expected):
+    text = WORDS["en"].replace(old, new, 1)
+    _, errors = read(site, "en", text)
+    where = line(text, new.strip().split("\n")[0][:12])
+    assert any(e.startswith(expected.format(where)) for e in errors), errors
