@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import stat
 
 import pytest
 from sitefiles import FACTS_YAML, SITE_YAML, WORDS, make_site, page_text
@@ -92,6 +93,12 @@ EDITS = {
                         {("en", k) for k in ("home", "treatment", "contraindications")}),
     "English unit forms": ({"content/en/words.yaml": WORDS["en"].replace("other: sessions", "other: visits")},
                            {("en", k) for k in ("home", "treatment", "contraindications")}),
+    "an English document title for patients": ({"content/en/words.yaml": WORDS["en"].replace(
+        "Document B (in Russian)", "Document B (Russian)")}, {("en", k) for k in ("home", "treatment", "contraindications")}),
+    "a statement's Italian text": ({"content/it/words.yaml": WORDS["it"].replace("Può fare un po' male.", "Fa male.")},
+                                   {("it", "treatment")}),
+    "a statement's Russian label": ({"content/ru/words.yaml": WORDS["ru"].replace("label: боль", "label: Боль")},
+                                    {("ru", "treatment")}),
     "a document's title": ({"content/facts.yaml": FACTS_YAML.replace("Documento A", "Documento Uno")}, ALL),
     "the configuration": ({"site.yaml": SITE_YAML.replace("Test Clinic", "Clinica Prova")}, ALL),
 }
@@ -240,3 +247,216 @@ def test_the_generators_code_and_libraries_are_in_its_digest(tmp_path, monkeypat
     monkeypatch.setattr(cache.importlib.metadata, "version", lambda name: "9.9" if name == cache.LIBRARIES[0] else real(name))
     seen.add(cache.code_digest(package))
     assert len(seen) == 5
+
+
+# -- verified entries: a header naming the digest and the page's sha256, then the page --------------------
+PAGES = [b"", b"page", b"line one\nline two\n", b"\n\nstarts with newlines", "Привет\u00a0мир".encode()]
+
+
+@pytest.mark.parametrize("content", PAGES)
+def test_an_entry_is_its_header_then_the_page_byte_for_byte(content):
+    digest = "ab" + "4" * 62
+    sha = __import__("hashlib").sha256(content).hexdigest()
+    entry = cache.pack(digest, content)
+    assert entry == b"patientsite-page " + digest.encode() + b" " + sha.encode() + b"\n" + content
+    assert cache.unpack(digest, entry) == content
+
+
+@pytest.mark.parametrize("content", PAGES)
+def test_an_entry_that_is_not_exactly_the_one_of_its_digest_is_refused(content):
+    digest, other = "ab" + "4" * 62, "ab" + "5" * 62
+    entry = cache.pack(digest, content)
+    header = entry.partition(b"\n")[0]
+    refused = [entry.replace(b"patientsite-page ", b"patientsite-page  ", 1),   # a changed magic
+               entry.replace(b"patientsite-page ", b"", 1),                     # no magic
+               header,                                                           # no newline, no page
+               header + b" \n" + content,                                        # a stray space
+               cache.pack(other, content),                                       # another page's entry
+               entry + b"x", entry[:-1] if content else entry[:-2]]              # a page longer or shorter
+    for damaged in refused:
+        assert cache.unpack(digest, damaged) is None, damaged
+    assert cache.unpack(other, entry) is None
+
+
+# -- a hostile or odd cache folder is a miss, never followed and never waited for -------------------------
+def test_links_fifos_and_stray_files_in_the_cache_are_misses(tmp_path):
+    store = RenderCache(tmp_path / "pages")
+    digest = "ab" + "6" * 62
+    store.put(digest, b"real")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / digest).write_bytes(cache.pack(digest, b"planted"))
+    # the entry is a link to a valid entry elsewhere
+    entry = tmp_path / "pages" / "ab" / digest
+    entry.unlink()
+    entry.symlink_to(elsewhere / digest)
+    assert store.get(digest) is None
+    # the entry's folder is a link to a folder holding a valid entry
+    entry.unlink()
+    (tmp_path / "pages" / "ab").rmdir()
+    (tmp_path / "pages" / "ab").symlink_to(elsewhere, target_is_directory=True)
+    assert store.get(digest) is None
+    # the entry's folder is a file
+    (tmp_path / "pages" / "ab").unlink()
+    (tmp_path / "pages" / "ab").write_bytes(b"")
+    assert store.get(digest) is None
+    # the entry is a fifo: a miss at once (opened without waiting for a writer)
+    (tmp_path / "pages" / "ab").unlink()
+    (tmp_path / "pages" / "ab").mkdir()
+    os.mkfifo(tmp_path / "pages" / "ab" / digest)
+    assert store.get(digest) is None
+
+
+def test_an_entry_is_written_beside_nothing_and_never_through_a_link(tmp_path):
+    store = RenderCache(tmp_path / "pages")
+    digest = "cd" + "7" * 62
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "cd").symlink_to(elsewhere, target_is_directory=True)
+    store.put(digest, b"page")
+    assert list(elsewhere.iterdir()) == []                      # nothing written through the link
+    assert not (tmp_path / "pages" / "cd").is_symlink()
+    assert store.get(digest) == b"page" and store.failure == ""
+    # a stray file where the entry's folder belongs, and a folder where an entry belongs
+    other = "ef" + "7" * 62
+    (tmp_path / "pages" / "ef").write_bytes(b"stray")
+    store.put(other, b"second")
+    assert store.get(other) == b"second"
+    (tmp_path / "pages" / "cd" / digest).unlink()
+    (tmp_path / "pages" / "cd" / digest / "inside").mkdir(parents=True)
+    store.put(digest, b"third")
+    assert store.get(digest) == b"third"
+    assert sorted(p.name for p in (tmp_path / "pages").rglob("*")) == sorted(["cd", "ef", digest, other])
+    mode = stat.S_IMODE((tmp_path / "pages" / "cd" / digest).stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o644 & ~umask
+
+
+def test_a_cache_that_cannot_be_written_is_left_alone_with_one_warning(tmp_path):
+    (tmp_path / "blocked").write_bytes(b"a file where the cache folder belongs")
+    store = RenderCache(tmp_path / "blocked" / "pages", name=".cache/pages")
+    assert store.warning() is None
+    store.put("ab" + "8" * 62, b"page")
+    assert store.failure == "Not a directory"
+    warning = store.warning()
+    assert (warning.path, warning.line, warning.column) == (".cache/pages", None, None)
+    assert warning.message == ("the render cache cannot be written (Not a directory); "
+                               "the site was built without it")
+    assert warning.hint == "Make .cache/pages a writable folder, or delete it; the site itself is complete."
+    # once it failed, nothing more is tried (even when writing would now work)
+    (tmp_path / "blocked").unlink()
+    store.put("ab" + "9" * 62, b"page")
+    assert not (tmp_path / "blocked").exists() and store.warning() == warning
+
+
+@pytest.mark.parametrize("error, why", [(OSError(28, "No space left on device"), "No space left on device"),
+                                        (OSError("the disk went away"), "the disk went away")])
+def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch, error, why):
+    store = RenderCache(tmp_path / "pages")
+    digest = "ab" + "a" * 62
+
+    def fail(source, target):
+        assert os.path.isfile(source)          # the whole entry was written to a temporary file first
+        raise error
+
+    monkeypatch.setattr(cache.os, "replace", fail)
+    store.put(digest, b"page")
+    monkeypatch.undo()
+    assert store.failure == why
+    assert list((tmp_path / "pages" / "ab").iterdir()) == []
+    assert f"({why})" in store.warning().message
+
+
+def test_a_cache_not_read_still_writes_every_entry(tmp_path):
+    digest = "ab" + "b" * 62
+    RenderCache(tmp_path / "pages").put(digest, b"old")
+    store = RenderCache(tmp_path / "pages", read=False)
+    assert store.get(digest) is None
+    store.put(digest, b"new")
+    assert RenderCache(tmp_path / "pages").get(digest) == b"new"
+
+
+def test_the_code_digest_is_exactly_the_documented_record(tmp_path, monkeypatch):
+    """sha256 of `<version> <python major, minor, micro>`, then NUL, path, NUL, bytes of each *.py of the
+    package and its subfolders (the stage folders) by path,
+    then NUL `name=version` of each library (`absent` when it is not installed), in LIBRARIES' order."""
+    import hashlib
+    import importlib.metadata
+    import sys
+
+    package = tmp_path / "package"
+    (package / "sub").mkdir(parents=True)
+    (package / "b.py").write_bytes(b"B = 2\n")
+    (package / "a.py").write_bytes(b"A = 1\n")
+    (package / "sub" / "c.py").write_bytes(b"C = 3\n")
+
+    def version(name):
+        if name == "markdown":
+            raise importlib.metadata.PackageNotFoundError(name)
+        return f"{len(name)}.0"
+
+    monkeypatch.setattr(cache.importlib.metadata, "version", version)
+    expected = hashlib.sha256(f"{cache.__version__} {sys.version_info[:3]}".encode()
+                              + b"\x00a.py\x00A = 1\n" + b"\x00b.py\x00B = 2\n" + b"\x00sub/c.py\x00C = 3\n"
+                              + b"\x00jinja2=6.0\x00markdown=absent\x00babel=5.0\x00nh3=3.0\x00markupsafe=10.0"
+                              + b"\x00pyyaml=6.0").hexdigest()
+    assert cache.LIBRARIES == ("jinja2", "markdown", "babel", "nh3", "markupsafe", "pyyaml")
+    assert cache.code_digest(package) == expected
+
+
+def test_the_generator_digest_is_the_code_digest_of_this_package_once_per_process():
+    cache.generator_digest.cache_clear()
+    package = os.path.dirname(os.path.dirname(os.path.abspath(cache.__file__)))    # patientsite/, not render/
+    assert cache.generator_digest() == cache.code_digest(__import__("pathlib").Path(package))
+    assert cache.generator_digest.cache_info().misses == 1
+    cache.generator_digest()
+    assert cache.generator_digest.cache_info().hits == 1
+
+
+def test_the_folder_digest_is_exactly_the_documented_record(tmp_path):
+    """sha256 of each file's path (below the folder, `/`-separated), NUL, its bytes, NUL, in path order."""
+    import hashlib
+
+    (tmp_path / "t" / "sub").mkdir(parents=True)
+    (tmp_path / "t" / "sub" / "b.html").write_bytes(b"B")
+    (tmp_path / "t" / "a.html").write_bytes(b"A\x00")
+    assert folder_digest(tmp_path / "t") == hashlib.sha256(b"a.html\x00A\x00\x00" + b"sub/b.html\x00B\x00").hexdigest()
+
+
+def test_the_site_digests_keep_the_templates_digest(base):
+    root, _ = base
+    digests_ = site_digests(load_site(root), root / "templates")
+    assert digests_.templates == folder_digest(root / "templates")
+    assert set(digests_.language) == {"it", "en", "ru"}
+
+
+def test_a_fresh_projects_cache_folder_is_made_with_its_parents(tmp_path):
+    store = RenderCache(tmp_path / ".cache" / "pages")
+    store.put("ab" + "c" * 62, b"page")
+    assert store.failure == "" and store.get("ab" + "c" * 62) == b"page"
+
+
+def test_a_crashed_builds_leftover_temporary_file_never_corrupts_an_entry(tmp_path):
+    digest = "ab" + "d" * 62
+    (tmp_path / "pages" / "ab").mkdir(parents=True)
+    leftover = tmp_path / "pages" / "ab" / f".{digest}.{os.getpid()}.tmp"
+    leftover.write_bytes(b"x" * 10_000)
+    store = RenderCache(tmp_path / "pages")
+    store.put(digest, b"page")
+    assert (tmp_path / "pages" / "ab" / digest).read_bytes() == cache.pack(digest, b"page")
+    assert not leftover.exists()
+
+
+def test_a_temporary_file_that_is_a_link_is_never_written_through(tmp_path):
+    digest = "ab" + "e" * 62
+    (tmp_path / "pages" / "ab").mkdir(parents=True)
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    (tmp_path / "pages" / "ab" / f".{digest}.{os.getpid()}.tmp").symlink_to(victim)
+    store = RenderCache(tmp_path / "pages")
+    store.put(digest, b"page")
+    assert victim.read_bytes() == b"precious"
+    assert store.failure == os.strerror(__import__("errno").ELOOP)
+    assert not (tmp_path / "pages" / "ab" / digest).exists()

@@ -6,11 +6,13 @@ holding markup is named as a warning; the compiled catalogues give the translato
 from __future__ import annotations
 
 import datetime
+import hashlib
 from decimal import Decimal as D
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from babel.messages.pofile import PoFileError
 from sitefiles import make_site
 
 from patientsite.errors import BuildError
@@ -24,9 +26,12 @@ from patientsite.load.i18n import (
     format_number,
     load_catalogs,
     markup_in,
+    parse_catalog,
+    read_catalog,
     template_messages,
     unusable,
 )
+from patientsite.load.posyntax import CatalogError
 
 NB = "\u00a0"
 
@@ -318,3 +323,102 @@ def test_a_malformed_catalogue_line_is_named(root, bad):
     assert any(p.startswith(f"content/en/messages.po:{line}: the catalogue cannot be read") for p in problems)
     assert all(p.startswith((f"content/en/messages.po:{line - 1}: ", f"content/en/messages.po:{line}: "))
                for p in problems), problems
+
+
+# -- the catalogue's bytes: read once, digested, and checked line by line ----------------------------------
+def test_each_catalogues_digest_is_the_sha256_of_its_bytes(root):
+    catalogs, problems = load(root, {"ru": None})
+    assert catalogs is None
+    catalogs, problems = load(root)
+    assert problems == []
+    assert dict(catalogs.digests) == {
+        lang: hashlib.sha256((root / "content" / lang / "messages.po").read_bytes()).hexdigest()
+        for lang in ("it", "en", "ru")}
+    with pytest.raises(TypeError):
+        catalogs.digests["xx"] = ""
+
+
+@pytest.mark.parametrize("bom, newline", [(b"", b"\n"), (b"\xef\xbb\xbf", b"\n"), (b"", b"\r\n"), (b"\xef\xbb\xbf", b"\r\n")])
+def test_a_byte_order_mark_and_windows_line_ends_simply_work(root, bom, newline):
+    load(root)
+    data = bom + catalogue("ru", GOOD["ru"]).encode("utf-8").replace(b"\n", newline)
+    (root / "content" / "ru" / "messages.po").write_bytes(data)
+    catalogs = load_catalogs(load_config(root), root / "templates")
+    assert catalogs.warnings == ()
+    assert catalogs.translations["ru"].gettext("Sources") == "Источники"
+    assert catalogs.translations["ru"].ngettext("%(num)s day", "%(num)s days", 5) == "%(num)s дней"
+    assert catalogs.digests["ru"] == hashlib.sha256(data).hexdigest()     # the bytes as read, BOM and all
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_every_malformed_line_is_named_with_its_line_and_what_to_do(root, newline):
+    en = catalogue("en", GOOD["en"])
+    bad = (en.replace('msgstr "Hello"', 'msgstr "Hello')
+           .replace('msgstr "Sources"', 'msgstr "Sources" x')
+           .replace('msgstr[1] "%(num)s days"', 'msgstr[1] "%(num)s \\q days"'))
+    _, problems = load(root, {"en": bad.replace("\n", newline)})
+    lines = bad.splitlines()
+    at = [lines.index('msgstr "Hello') + 1, lines.index('msgstr "Sources" x') + 1,
+          lines.index('msgstr[1] "%(num)s \\q days"') + 1]
+    assert problems == [
+        f"content/en/messages.po:{at[0]}: the catalogue cannot be read: the quoted text is not closed",
+        f"content/en/messages.po:{at[1]}: the catalogue cannot be read: unexpected text after the closing quote: x",
+        f"content/en/messages.po:{at[2]}: the catalogue cannot be read: unknown escape \\q in the quoted text"]
+
+
+def test_a_malformed_catalogue_names_the_fix_in_its_hint(root):
+    load(root)
+    (root / "content" / "en" / "messages.po").write_text(catalogue("en", GOOD["en"]).replace('msgstr "Hello"', 'msgstr Hello'))
+    with pytest.raises(BuildError) as failed:
+        load_catalogs(load_config(root), root / "templates")
+    [problem] = failed.value.problems
+    assert (problem.path, problem.line) == ("content/en/messages.po", catalogue("en", GOOD["en"]).splitlines().index(
+        'msgstr "Hello"') + 1)
+    assert problem.hint == 'Put the text in double quotes on one line: "like this", with \\" for a quote inside it.'
+
+
+def test_text_that_is_not_utf8_is_named_on_its_line(root):
+    load(root)
+    text = catalogue("it", GOOD["it"]).replace("Ciao", "Caff\u00e8")
+    (root / "content" / "it" / "messages.po").write_bytes(text.encode("latin-1"))
+    with pytest.raises(BuildError) as failed:
+        load_catalogs(load_config(root), root / "templates")
+    assert [f"{p.location}: {p.message}" for p in failed.value.problems] == [
+        f"content/it/messages.po:{text.splitlines().index('msgstr ' + chr(34) + 'Caff' + chr(232) + chr(34)) + 1}: "
+        "the catalogue cannot be read: byte 0xe8 is not UTF-8 text (the file was probably saved as Latin-1 or "
+        "Windows-1252)"]
+
+
+@pytest.mark.parametrize("babel_line, line", [(0, 1), (6, 7), (None, 1)])
+def test_an_error_of_babels_reader_is_named_on_the_line_counted_from_1(root, monkeypatch, babel_line, line):
+    """Babel counts lines from 0 (and may give none); the error names the line as an editor shows it."""
+    import patientsite.load.i18n as i18n
+
+    def refuse(stream, locale, abort_invalid):
+        assert abort_invalid is True and str(locale) == "en_GB"
+        assert stream.read() == catalogue("en", GOOD["en"]).encode("utf-8")
+        raise PoFileError("bad entry", None, "the line", babel_line)
+
+    monkeypatch.setattr(i18n, "read_po", refuse)
+    with pytest.raises(CatalogError) as failed:
+        i18n.parse_catalog(("\ufeff" + catalogue("en", GOOD["en"])).replace("\n", "\r\n").encode("utf-8"),
+                           load_config(root).language("en"))
+    assert failed.value.problems == [(line, str(PoFileError("bad entry", None, "the line", babel_line)),
+                                      "Check the msgid/msgstr lines.")]
+
+
+def test_reading_a_catalogue_file_reads_exactly_its_bytes(root):
+    """`status` and `i18n update` read a catalogue file as the build reads its bytes."""
+    load(root)
+    language = load_config(root).language("ru")
+    path = root / "content" / "ru" / "messages.po"
+    catalog = read_catalog(path, language)
+    assert [(m.id, m.string, m.lineno) for m in catalog if m.id] == [
+        (m.id, m.string, m.lineno) for m in parse_catalog(path.read_bytes(), language) if m.id]
+    assert catalog.get("Sources").string == "Источники" and catalog.num_plurals == 3
+    path.write_text(catalogue("ru", GOOD["ru"]).replace('msgstr "Привет"', 'msgstr "Привет'), encoding="utf-8")
+    with pytest.raises(CatalogError) as failed:
+        read_catalog(path, language)
+    assert failed.value.problems == [(catalogue("ru", GOOD["ru"]).splitlines().index('msgstr "Привет"') + 1,
+                                      "the quoted text is not closed", 'Put the text in double quotes on one line: '
+                                      '"like this", with \\" for a quote inside it.')]

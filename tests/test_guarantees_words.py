@@ -292,3 +292,165 @@ def test_every_problem_of_a_file_is_reported_together(site):
             .replace("  interval: интервал между сеансами\n", "") + "  nope: x\n")
     _, errors = read(site, "ru", text)
     assert len(errors) == 4
+
+
+# -- statements: a label and the text patients read, both required ------------------------------------------
+STATEMENT = "  procedure.pain: {label: pain, text: It can hurt a little.}"
+STATEMENT_HINT = "Write label: (a short label) and text: (the statement as patients read it)."
+
+
+@pytest.mark.parametrize("lang", sorted(WORDS))
+def test_a_statements_label_and_text_are_read(site, lang):
+    words, errors = read(site, lang, WORDS[lang])
+    assert errors == []
+    assert dict(words.texts) == {"procedure.pain": {"it": "Può fare un po' male.", "en": "It can hurt a little.",
+                                                    "ru": "Может быть немного больно."}[lang]}
+    assert words.labels["procedure.pain"] == {"it": "dolore", "en": "pain", "ru": "боль"}[lang]
+    with pytest.raises(TypeError):
+        words.texts["x"] = "y"
+
+
+@pytest.mark.parametrize("value, missing", [
+    ("pain", ["label", "text"]), ("[pain]", ["label", "text"]), ("{label: pain}", ["text"]),
+    ("{text: It hurts.}", ["label"]), ("{label: ' ', text: It hurts.}", ["label"]), ("{label: pain, text: ''}", ["text"]),
+    ("{label: 3, text: 4}", ["label", "text"]), ("{label: pain, text: [a]}", ["text"]), ("{}", ["label", "text"])])
+def test_a_statement_without_its_label_or_text_is_named_on_its_line(site, value, missing):
+    text = WORDS["en"].replace(STATEMENT, f"  procedure.pain: {value}")
+    data, _ = parse_yaml(text, "content/en/words.yaml")
+    config, facts = site
+    problems = Problems("reading")
+    read_words(data, "content/en/words.yaml", facts.facts, facts.documents, config.language("en"), config, problems)
+    where = f"content/en/words.yaml:{line(text, '  procedure.pain:')}"
+    assert [(f"{p.location}: {p.message}", p.hint) for p in problems.errors] == [
+        (f'{where}: the words for the statement "procedure.pain" need {name}:', STATEMENT_HINT) for name in missing]
+
+
+def test_a_statement_takes_only_label_and_text(site):
+    text = WORDS["en"].replace(STATEMENT, "  procedure.pain: {label: pain, text: It hurts., items: {a: b}}")
+    words, errors = read(site, "en", text)
+    assert errors == [f'content/en/words.yaml:{line(text, "  procedure.pain:")}: unknown key "items" in the words '
+                      'for "procedure.pain"']
+    assert (words.labels["procedure.pain"], words.texts["procedure.pain"]) == ("pain", "It hurts.")
+
+
+def test_a_statement_without_words_is_named_with_what_it_needs(site):
+    text = WORDS["it"].replace(STATEMENT.replace("pain, text: It can hurt a little.", "dolore, text: Può fare un po' male.")
+                               + "\n", "")
+    config, facts = site
+    data, _ = parse_yaml(text, "content/it/words.yaml")
+    problems = Problems("reading")
+    read_words(data, "content/it/words.yaml", facts.facts, facts.documents, config.language("it"), config, problems)
+    assert [(f"{p.location}: {p.message}", p.hint) for p in problems.errors] == [
+        (f'content/it/words.yaml:{line(text, "facts:")}: no it words for the fact "procedure.pain"',
+         "Add a label and a text under facts: (copy the entry from content/it/words.yaml).")]
+
+
+# -- sources: each original document's title for patients ---------------------------------------------------
+SOURCES = "sources:\n  doc-a: Document A (in Italian)\n  doc-b: Document B (in Russian)\n"
+
+
+@pytest.mark.parametrize("lang", sorted(WORDS))
+def test_the_titles_of_the_documents_are_read_trimmed(site, lang):
+    words, errors = read(site, lang, WORDS[lang].replace("  doc-a: ", "  doc-a: '  ").replace("(in italiano)",
+                         "(in italiano)  '").replace("(in Italian)", "(in Italian)  '").replace(
+                         "(на итальянском)", "(на итальянском)  '"))
+    assert errors == []
+    assert dict(words.sources) == {
+        "it": {"doc-a": "Documento A (in italiano)", "doc-b": "Documento B (in russo)"},
+        "en": {"doc-a": "Document A (in Italian)", "doc-b": "Document B (in Russian)"},
+        "ru": {"doc-a": "Документ А (на итальянском)", "doc-b": "Документ Б (на русском)"}}[lang]
+    with pytest.raises(TypeError):
+        words.sources["x"] = "y"
+
+
+def test_without_a_sources_section_there_are_no_titles_and_its_place_is_line_1(site):
+    words, errors = read(site, "en", WORDS["en"].replace(SOURCES, ""))
+    assert errors == [] and dict(words.sources) == {}
+    assert words.lines["section:sources"] == 1 and not any(k.startswith("source:") for k in words.lines)
+
+
+@pytest.mark.parametrize("value", ["[doc-a]", "Document A", "3"])
+def test_sources_that_are_not_a_mapping_are_named_on_their_line(site, value):
+    text = WORDS["en"].replace(SOURCES, f"sources: {value}\n")
+    config, facts = site
+    data, _ = parse_yaml(text, "content/en/words.yaml")
+    problems = Problems("reading")
+    words = read_words(data, "content/en/words.yaml", facts.facts, facts.documents, config.language("en"), config,
+                       problems)
+    assert [(f"{p.location}: {p.message}", p.hint) for p in problems.errors] == [
+        (f'content/en/words.yaml:{line(text, "sources:")}: "sources" must map each document id to its title',
+         'Write sources: then, indented, doc-000: "Title (in Italian)".')]
+    assert dict(words.sources) == {} and words.lines["section:sources"] == line(text, "sources:")
+
+
+def test_every_bad_title_is_named_on_its_own_line(site):
+    config, facts = site
+    documents = dict(facts.documents)
+    documents["doc-c"] = __import__("dataclasses").replace(facts.documents["doc-b"], translation_of="doc-b")
+    text = WORDS["en"].replace(SOURCES, "sources:\n  doc-a: Document A (in Italian)\n  doc-aa: x\n  doc-b: ' '\n"
+                                        "  doc-c: Document C\n  doca: [a]\n")
+    data, _ = parse_yaml(text, "content/en/words.yaml")
+    problems = Problems("reading")
+    words = read_words(data, "content/en/words.yaml", facts.facts, documents, config.language("en"), config, problems)
+    at = {d: f"content/en/words.yaml:{line(text, f'  {d}:', 'sources:')}" for d in ("doc-aa", "doc-b", "doc-c", "doca")}
+    assert [(f"{p.location}: {p.message}", p.hint) for p in problems.errors] == [
+        (f'{at["doc-aa"]}: a title for an unknown document "doc-aa"',
+         'did you mean "doc-a"? Documents are listed in content/facts.yaml.'),
+        (f'{at["doc-b"]}: the title of "doc-b" must be a line of text',
+         'Write the title patients read, e.g. doc-000: "Mesoterapia (in italiano)".'),
+        (f'{at["doc-c"]}: "doc-c" is a translation of "doc-b": pages never list it',
+         "Delete this line; the title of doc-b stands for both."),
+        (f'{at["doca"]}: a title for an unknown document "doca"',
+         'did you mean "doc-a"? Documents are listed in content/facts.yaml.')]
+    assert dict(words.sources) == {"doc-a": "Document A (in Italian)"}
+    assert {k: v for k, v in words.lines.items() if k.startswith("source:")} == {
+        f"source:{d}": line(text, f"  {d}:", "sources:") for d in ("doc-a", "doc-aa", "doc-b", "doc-c", "doca")}
+
+
+# -- a list's words may show a number or a link, never a block ---------------------------------------------
+GALLSTONES = "      gallstones: {label: Gallstones, reason: \"Some mixtures: {{ fact('interval') }}.\"}"
+
+
+@pytest.mark.parametrize("call", ["fact_list('contraindications')", "fact_table(['interval'])", "fact_faq('contraindications')"])
+def test_a_lists_words_calling_a_block_are_named_on_the_items_line(site, call):
+    text = WORDS["en"].replace(GALLSTONES, f'      gallstones:\n        label: Gallstones\n        reason: "{{{{ {call} }}}}"')
+    config, facts = site
+    data, _ = parse_yaml(text, "content/en/words.yaml")
+    problems = Problems("reading")
+    read_words(data, "content/en/words.yaml", facts.facts, facts.documents, config.language("en"), config, problems)
+    function, name = call.split("(")[0], "contraindications" if "contra" in call else "interval"
+    assert [(f"{p.location}: {p.message}", p.hint) for p in problems.errors] == [(
+        f'content/en/words.yaml:{line(text, "      gallstones:")}: the words of "contraindications" call '
+        f'{function}("{name}"): a list\'s words cannot show a list or table (a list showing itself, or a cycle of '
+        'lists, would never end)', 'Use fact("id") for a number here, and put the list or table on the page.')]
+
+
+def test_a_block_call_on_a_later_line_of_a_lists_words_is_named_there(site):
+    text = WORDS["en"].replace(GALLSTONES, "      gallstones:\n        label: Gallstones\n        reason: \"First line.\\n\\n"
+                                           "{{ fact('interval') }}\\n{{ fact_list('contraindications') }}\"")
+    _, errors = read(site, "en", text)
+    assert [e.split(": the words")[0] for e in errors] == [f'content/en/words.yaml:{line(text, "      gallstones:") + 3}']
+    assert read(site, "en", text.replace("fact_list('contraindications')", "fact('interval')"))[1] == []
+
+
+@pytest.mark.parametrize("section", ["units", "terms", "facts"])
+def test_a_section_that_is_not_a_mapping_is_named_on_its_line(site, section):
+    text = WORDS["en"].replace(f"{section}:\n", f"{section}: [a]\n{section}_was:\n", 1)
+    _, errors = read(site, "en", text)
+    assert f'content/en/words.yaml:{line(text, f"{section}: [a]")}: "{section}" must be a mapping of names to words' in errors
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("  rare: rare\n", "  rare: [a]\n", 'content/en/words.yaml:{}: "rare" in terms must be'),
+    ("{one: session, other: sessions}", "{one: session, other: sessions, plenty: x}",
+     'content/en/words.yaml:{}: unknown key "plenty" in the unit "session"'),
+    ("{one: session, other: sessions}", "{one: session, other: [a]}", 'content/en/words.yaml:{}: "other" in the unit "session" must be'),
+    ("    label: Contraindications\n", "    label: [a]\n", 'content/en/words.yaml:{}: "label" in the words for "contraindications" must be'),
+    ("    label: Contraindications\n", "    labels: x\n", 'content/en/words.yaml:{}: unknown key "labels" in the words for "contraindications"'),
+    ("{label: Allergy, reason:", "{label: Allergy, cause: x, reason:", 'content/en/words.yaml:{}: unknown key "cause" in item "allergy" of "contraindications"'),
+    ("{label: Allergy, reason:", "{label: [a], reason:", 'content/en/words.yaml:{}: "label" in item "allergy" of "contraindications" must be')])
+def test_a_wrong_key_or_type_is_named_with_its_place_in_words_yaml(site, old, new, expected):
+    text = WORDS["en"].replace(old, new, 1)
+    _, errors = read(site, "en", text)
+    where = line(text, new.strip().split("\n")[0][:12])
+    assert any(e.startswith(expected.format(where)) for e in errors), errors
