@@ -64,7 +64,7 @@ def _shape(node: ast.AST) -> str:
 
 def score(module: str, root: Path) -> dict:
     path = root / "mutants" / "patientsite" / f"{module}.py"
-    codes = json.loads(path.with_name(f"{module}.py.meta").read_text())["exit_code_by_key"]
+    codes = json.loads(path.with_name(path.name + ".meta").read_text())["exit_code_by_key"]
     functions = _functions(path.read_text(encoding="utf-8"))
     killed, survived, message_only, unchecked, timeouts = [], [], [], [], []
     for key, code in sorted(codes.items()):

@@ -192,3 +192,19 @@ def test_what_the_sanitizer_removes_from_a_url_is_what_is_named():
         assert sanitize(to_inline_html(make_markdown(), text)) == "<a>l</a>"
         assert find_unsafe_markup(text) == [(1, f"{scheme}:")]
     assert re.search("href", sanitize(to_inline_html(make_markdown(), "[l](https://x.example/)")))
+
+
+# -- images are found (and so refused) with their line ----------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("no image here", []),
+    ("a < b, and ![ is not an image", []),
+    ("![A syringe](syringe.png)", [(1, "![A syringe](syringe.png)")]),
+    ("first line\n\nBefore ![](a.jpg) after", [(3, "![](a.jpg)")]),
+    ("one\n<img src=x alt=y>\n", [(2, "<img src=x alt=y>")]),
+    ("![a](b.png) and ![c][ref]\nthen <IMG src=e>", [(1, "![a](b.png)"), (1, "![c][ref]"), (2, "<IMG src=e>")]),
+])
+def test_every_image_is_found_on_its_line(text, expected):
+    """A Markdown or HTML image, as written, with the line it is on (the build refuses it there)."""
+    from patientsite.render.markdown import find_images
+
+    assert find_images(text) == expected
