@@ -171,3 +171,81 @@ def test_expanding_the_first_and_last_character():
 
 def test_expanding_without_calls_returns_the_text():
     assert expand("a {{ b", (), {}) == "a {{ b"
+
+
+# -- help_box(), block calls alone on their line, the cap on mistakes -------------------------------
+def _read(text):
+    from patientsite.load import shortcodes
+
+    return shortcodes._read_calls(text)      # uncached: each test sees the reader itself
+
+
+def test_help_box_takes_nothing_and_stands_alone():
+    text = "Intro.\n\n{{ help_box() }}\n\nMore."
+    calls, mistakes = _read(text)
+    assert mistakes == ()
+    assert [(c.function, c.names, c.line, text[c.start:c.end]) for c in calls] == [
+        ("help_box", (), 3, "{{ help_box() }}")]
+    from patientsite.load.shortcodes import expand
+    assert expand(text, calls, {"help_box": lambda: "BOX"}) == "Intro.\n\nBOX\n\nMore."
+
+
+@pytest.mark.parametrize("call", ['{{ help_box("x") }}', "{{ help_box }}", "{{ help_box(1) }}"])
+def test_help_box_with_anything_between_its_brackets_is_a_mistake_on_its_line(call):
+    calls, mistakes = _read(f"one\ntwo\n\n{call}\n")
+    assert calls == () and [m.line for m in mistakes] == [4]
+
+
+@pytest.mark.parametrize("function", ["fact_list", "fact_faq", "help_box"])
+@pytest.mark.parametrize("before, after", [("Text ", ""), ("", " text"), ("  ", "  ")])
+def test_a_block_call_with_text_beside_it_is_a_mistake(function, before, after):
+    args = "" if function == "help_box" else '"x"'
+    text = f"first\n{before}{{{{ {function}({args}) }}}}{after}\nlast"
+    calls, mistakes = _read(text)
+    alone = not before.strip() and not after.strip()
+    assert (len(calls), len(mistakes)) == ((1, 0) if alone else (0, 1))
+    assert [c.line for c in calls] + [m.line for m in mistakes] == [2]
+
+
+def test_a_block_call_on_the_last_line_without_a_newline_is_alone():
+    calls, mistakes = _read('a\n\n{{ fact_list("x") }}')
+    assert mistakes == () and [(c.function, c.names, c.line) for c in calls] == [("fact_list", ("x",), 3)]
+
+
+def test_the_mistakes_of_one_text_stop_after_the_cap_with_one_last_line():
+    from patientsite.load.shortcodes import MAX_MISTAKES
+
+    text = "".join(f"line {n} {{{{ nope() }}}}\n" for n in range(1, MAX_MISTAKES + 11))
+    calls, mistakes = _read(text)
+    assert calls == ()
+    assert [m.line for m in mistakes] == list(range(1, MAX_MISTAKES + 1)) + [MAX_MISTAKES]   # said on the last one
+    assert mistakes[-1].message == "more mistakes follow in this text"
+    assert MAX_MISTAKES == 50
+
+
+@pytest.mark.parametrize("opening, line", [("{{", 3), ("{%", 2), ("{#", 4)])
+def test_an_opening_never_closed_is_a_mistake_where_it_opens(opening, line):
+    lines = ["a", "b", "c", "d"]
+    lines[line - 1] += f" {opening} fact("
+    calls, mistakes = _read("\n".join(lines) + '\n{{ fact("ok") }}')
+    assert [m.line for m in mistakes] == [line]
+    assert [(c.function, c.names, c.line) for c in calls] == [("fact", ("ok",), 5)]
+
+
+@pytest.mark.parametrize("args, names", [
+    ('"a"', ("a",)), ("'b'", ("b",)), (' "c" ', ("c",)), ('"a" + "b"', None), ("", None), ("1", None),
+    ('["x", "y"]', None), ('("x",)', None),
+])
+def test_one_quoted_name_is_read_and_nothing_else(args, names):
+    from patientsite.load.shortcodes import _names
+
+    assert _names(args, "fact") == names
+
+
+@pytest.mark.parametrize("args, names", [
+    ('["x", "y"]', ("x", "y")), ('("x", "y")', ("x", "y")), ("[]", None), ('["x", 1]', None), ('"x"', ("x",)),
+])
+def test_a_table_takes_a_list_of_quoted_names(args, names):
+    from patientsite.load.shortcodes import _names
+
+    assert _names(args, "fact_table") == names
