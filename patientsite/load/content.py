@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from patientsite.errors import Problems, shown
 from patientsite.load.config import Config
 from patientsite.load.textfile import read_source
-from patientsite.load.yamlload import Node, Seq, check_keys, parse_yaml
+from patientsite.load.yamlload import Node, Seq, check_keys, parse_yaml, type_name
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -147,8 +147,9 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
         value = data.get(field)
         if field in data and value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
             problems.error(rel, data.line_of(field), f"{field} must be a line of text, not "
-                           f"{type_name(value)}", f'Write {field}: followed by the text on the same line; put '
-                           'text with ":", "[" or "{" in quotes.')
+                           f"{type_name(value, detail=True)}",
+                           f'Write {field}: followed by the text on the same line; put text with ":", "[" or "{{" '
+                           "in quotes.")
         elif field in data and not str(value or "").strip():
             problems.error(rel, data.line_of(field), f"{field} is empty", f"Write the page's {field}.")
     if any(p.path == rel for p in problems.errors):
@@ -159,23 +160,6 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
         reviewed=reviewed, sources=tuple(str(s) for s in sources), body=body, body_line=body_line,
         key_lines=tuple(sorted(data.key_lines.items())),
     )
-
-
-def type_name(value) -> str:
-    """How a YAML value's type reads in a message."""
-    if isinstance(value, bool):
-        return f"true/false ({str(value).lower()})"
-    if isinstance(value, dict):
-        return "a mapping of keys to values"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, datetime.date):
-        return "a date"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if value is None:
-        return "empty"
-    return "text"
 
 
 __all__ = ["type_name", "check_file_names", "SourcePage", "load_content", "read_page", "split_front_matter"]

@@ -270,14 +270,16 @@ def check_types(node: Node, kinds: dict, src_path: str, where: str, problems) ->
         elif not good:
             given = f' ("{shown(value)}")' if isinstance(value, str) else ""
             problems.error(src_path, node.line_of(key), f'"{key}" in {where} must be {_KIND_WORDS[kind]}, '
-                           f"not {_type_name(value)}{given}", _KIND_HINTS[kind].format(key=key))
+                           f"not {type_name(value)}{given}", _KIND_HINTS[kind].format(key=key))
 
 
-def _type_name(value) -> str:
+def type_name(value, detail: bool = False) -> str:
+    """How a YAML value's type reads in a message; `detail` spells out a boolean's value and what a
+    mapping is (for the front matter, where translators meet it first)."""
     if isinstance(value, bool):
-        return "true/false"
+        return f"true/false ({str(value).lower()})" if detail else "true/false"
     if isinstance(value, dict):
-        return "a mapping"
+        return "a mapping of keys to values" if detail else "a mapping"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, datetime.date):
