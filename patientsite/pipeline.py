@@ -1,74 +1,177 @@
-"""The build: one straight line of named stages over frozen values."""
+"""The build: one straight line of named stages over frozen values.
+
+`build(root, out)` is the full build; `build(root, out, previous=result, changed=paths)` is the same
+line of stages started from the previous build's result (the preview, after an edit): each stage takes
+its previous output and the changed inputs. Load reads only the changed files again, the model models
+only the changed pages and those that show a changed fact, the translation status is computed from what
+load read, render renders only the pages whose dependency record's digest changed, and write replaces
+only the files whose bytes changed, each with `write.write_atomically`. The full build renders every
+page (from the render cache where it can) into a new folder swapped in whole. An edit that changes what
+many pages show (preview/changeplan.py, model/remodel.py) is followed by the full build."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from patientsite.checks import review
-from patientsite.checks.pages import check_pages
-from patientsite.checks.translations import judge_translations
+from patientsite.checks.pages import PageFindings, check_pages
+from patientsite.checks.translations import TranslationCheck, judge_translations
 from patientsite.errors import Problem
-from patientsite.load.config import load_config
-from patientsite.load.content import load_content
-from patientsite.load.facts import load_facts
-from patientsite.load.i18n import load_catalogs
-from patientsite.load.textfile import check_templates
-from patientsite.load.translation import assess_translations
+from patientsite.load.project import Loaded, load_locks, load_project
+from patientsite.load.translation import Lock, TranslationStatus, assess_translations, sources_from_load
+from patientsite.model.remodel import Structural, remodel_site
 from patientsite.model.site import Site, assemble_site
-from patientsite.render.cache import CACHE_DIR, RenderCache
-from patientsite.render.output import render_site
+from patientsite.preview.changeplan import ChangePlan, plan_changes
+from patientsite.render import structured
+from patientsite.render.cache import CACHE_DIR, RenderCache, SiteDigests, page_digest, site_digests
+from patientsite.render.dependencies import page_dependencies
+from patientsite.render.output import Output, render_site
 from patientsite.render.report import review_report
-from patientsite.write import check_output_folder, disk_errors, output_lock, write_file, write_site
+from patientsite.write import (
+    check_output_folder,
+    check_paths,
+    disk_errors,
+    new_site_folder,
+    output_lock,
+    publish,
+    write_changes,
+    write_file,
+)
 
 REPORT_PATH = "reports/review.md"
+
+
+class OutputFiles(Mapping):
+    """The files of a built site: output path -> its bytes, read from the output folder when asked
+    (the build itself never holds them all)."""
+
+    def __init__(self, out: Path, shas: Mapping[str, str]):
+        self.out, self.shas = out, shas
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self.shas:
+            raise KeyError(path)
+        return (self.out / path).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.shas))
+
+    def __len__(self) -> int:
+        return len(self.shas)
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """What a build leaves for the next one to start from: each stage's output."""
+
+    loaded: Loaded
+    locks: Mapping[str, Lock]
+    status: TranslationStatus
+    translations: TranslationCheck
+    checked: PageFindings
+    digests: SiteDigests
+    output: Output
+    report: str
 
 
 @dataclass(frozen=True)
 class BuildResult:
     site: Site
     out: Path
-    files: tuple[tuple[str, bytes], ...]
+    files: Mapping[str, bytes]     # every output file (OutputFiles: read from `out` when asked)
     warnings: tuple[Problem, ...]
     seconds: float
     rendered: int = 0      # pages rendered rather than taken from the cache
     render_seconds: tuple[tuple[str, float], ...] = ()   # language -> time spent rendering its pages
+    redone: tuple[str, ...] = ()     # the pages whose dependency digest changed (rendered or from the cache)
+    written: tuple[str, ...] | None = None   # the files a build from the previous one wrote (None: all)
+    state: BuildState | None = field(default=None, compare=False, repr=False)
 
 
 def load_site(root: Path) -> Site:
     """Stages load + model: everything checked, nothing rendered."""
-    templates = root / "templates"
-    config = load_config(root)
-    check_templates(templates)
-    facts = load_facts(config)
-    pages = load_content(config)
-    catalogs = load_catalogs(config, templates)
-    return assemble_site(config, facts, pages, catalogs, templates)
+    loaded = load_project(root)
+    return assemble_site(loaded.config, loaded.facts, loaded.pages, loaded.catalogs, root / "templates")
 
 
-def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0) -> BuildResult:
+def build(root: Path, out: Path, previous: BuildResult | None = None, changed: Iterable[str] = (), *,
+          use_cache: bool = True, jobs: int = 0) -> BuildResult:
     """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds.
-    With `use_cache`, pages whose inputs did not change come from `.cache/` (byte-identical); without,
-    every page is rendered and the cache rewritten. A cache that cannot be written only warns."""
+    `previous`: the result of the last build into `out` (its files unchanged since), and `changed`: the
+    project's files (relative paths) changed since it; the full build follows when the change plan
+    says it must. With `use_cache`, pages whose inputs did not change come from `.cache/`
+    (byte-identical); without, every page is rendered and the cache rewritten. A cache that cannot be
+    written only warns."""
     started = time.perf_counter()
     with disk_errors(out):                     # an output folder that cannot even be listed
         check_output_folder(out, root)         # refused before any work, and again before the swap
     with output_lock(out):
+        if previous is not None and previous.state is not None and previous.out == out:
+            plan = plan_changes(changed, previous.site)
+            if plan is not None:
+                try:
+                    return _build(root, out, started, use_cache, jobs, previous, plan)
+                except Structural:
+                    pass
         return _build(root, out, started, use_cache, jobs)
 
 
-def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int) -> BuildResult:
-    site = load_site(root)
-    status = assess_translations(site.config, root / "templates")
-    translations = judge_translations(site, status)                 # stale critical words fail here
-    checked = check_pages(site.pages, site.config, review.today())  # overdue reviews fail here
+def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int,
+           previous: BuildResult | None = None, plan: ChangePlan | None = None) -> BuildResult:
+    last = previous.state if previous is not None and plan is not None else None
+    templates = root / "templates"
+    # load, then model: from the previous build, only what changed
+    loaded = load_project(root, last.loaded if last else None, plan)
+    if last is None:
+        site = assemble_site(loaded.config, loaded.facts, loaded.pages, loaded.catalogs, templates)
+        remodelled: frozenset[str] = frozenset(page.src_path for page in site.pages)
+    else:
+        site, remodelled = remodel_site(previous.site, loaded.facts, loaded.changed)
+    # translations: the status of what load read; stale critical words fail here
+    locks = load_locks(site.config, last.locks if last else None, plan)
+    status = assess_translations(sources_from_load(site.config, site.facts, loaded.pages, site.catalogs, locks))
+    translations = judge_translations(site, status)
+    # page checks: overdue reviews fail here
+    checked = check_pages(site.pages, site.config, review.today(), last.checked if last else None, remodelled)
     checked.raise_if_errors()
+    # each page's dependency record, digested: the cache key, and what tells render what changed
+    digests = site_digests(site, templates, last.digests if last else None)
+    json_ld = structured.contraindication_facts(site)
+    records = MappingProxyType({page.output_path: page_digest(
+        site, page, digests, page_dependencies(site, page, translations.notices, json_ld)) for page in site.pages})
     cache = RenderCache(root / CACHE_DIR, read=use_cache)   # --no-cache: render all, rewrite every entry
-    output = render_site(site, root / "templates", translations.notices, cache=cache, jobs=jobs)
-    write_site(output.files, out)
-    write_file(root / REPORT_PATH, review_report(site))
+    # render and write
+    if last is None:
+        check_paths((page.output_path, b"") for page in site.pages)   # before any page is written
+        with new_site_folder(out) as building, disk_errors(out):
+            output = render_site(site, templates, translations.notices, records, cache, jobs, into=building,
+                                 templates=digests.templates)
+            check_paths((path, b"") for path in output.files)
+            publish(building, out)
+        written = None
+    else:
+        output = render_site(site, templates, translations.notices, records, cache, jobs,
+                             previous=last.output, static=plan.static, templates=digests.templates)
+        gone = [path for path in last.output.files if path not in output.files]
+        written = write_changes(out, output.changed, gone)
+    report = _report(site, previous.site if last else None, last.report if last else None, remodelled)
     warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
                 + checked.warnings() + output.warnings)
-    return BuildResult(site, out, output.files, warnings, time.perf_counter() - started, output.rendered,
-                       output.render_seconds)
+    state = BuildState(loaded, locks, status, translations, checked, digests, output, report)
+    return BuildResult(site, out, OutputFiles(out, output.files), warnings, time.perf_counter() - started,
+                       len(output.rendered), output.render_seconds, output.redone, written, state)
+
+
+def _report(site: Site, before: Site | None, report: str | None, remodelled: frozenset[str]) -> str:
+    """The doctor's review report, written when it changed (it shows the facts and where pages use them)."""
+    if before is not None and report is not None and site.facts is before.facts and all(
+            site.page(p.language, p.key).facts_used == p.facts_used for p in before.pages if p.src_path in remodelled):
+        return report
+    fresh = review_report(site)
+    if fresh != report:
+        write_file(site.config.root / REPORT_PATH, fresh)
+    return fresh

@@ -98,6 +98,15 @@ def write_site(files, out: Path) -> None:
     """Write all files to a fresh folder next to `out`, then exchange it with `out` in one step. The
     replaced folder is deleted in the background (deleting thousands of folders is slower than writing)."""
     check_paths(files)
+    with new_site_folder(out) as building, disk_errors(out):
+        write_files(building, files)
+        publish(building, Path(os.path.abspath(out)))
+
+
+@contextlib.contextmanager
+def new_site_folder(out: Path):
+    """A fresh folder beside `out` (holding the marker) for the new site, yielded; deleted if the
+    block fails, so `out` stays the previous site. The block publishes it."""
     out = Path(os.path.abspath(out))
     check_output_folder(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -116,17 +125,35 @@ def write_site(files, out: Path) -> None:
     try:
         with disk_errors(out):
             (building / MARKER).write_bytes(MARKER_TEXT)   # first, so a killed build's leftover is known as ours
-            made = set()
-            for path, content in files:
-                target = building / path
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                target.write_bytes(content)
-            publish(building, out)
-    except BuildError:
+        yield building
+    except BaseException:
         shutil.rmtree(building, ignore_errors=True)   # the half-written site; `out` is the previous one
         raise
+
+
+def write_files(folder: Path, files) -> None:
+    """Write (path, content) pairs below `folder`, making the folders they need."""
+    made = set()
+    for path, content in files:
+        target = folder / path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(content)
+
+
+def write_changes(out: Path, changed, removed=()) -> tuple[str, ...]:
+    """Bring a published site up to date in place (the preview): each changed file replaced with
+    `write_atomically`, each removed one deleted. Returns the paths touched."""
+    check_paths(changed.items())
+    with disk_errors(out):
+        for path, content in changed.items():
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, content)
+        for path in removed:
+            (out / path).unlink(missing_ok=True)
+    return tuple(sorted({*changed, *removed}))
 
 
 _DISK_REASONS = {

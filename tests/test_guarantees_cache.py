@@ -6,6 +6,7 @@ stored; a missing, damaged or foreign entry is a miss."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import stat
@@ -15,8 +16,8 @@ from sitefiles import FACTS_YAML, SITE_YAML, WORDS, make_site, page_text
 
 import patientsite.render.cache as cache
 from patientsite.pipeline import load_site
-from patientsite.render import structured
 from patientsite.render.cache import RenderCache, _digest, folder_digest, page_digest, site_digests
+from patientsite.render.dependencies import page_dependencies
 
 ALL = {(lang, key) for lang in ("it", "en", "ru") for key in ("home", "treatment", "contraindications")}
 
@@ -24,8 +25,7 @@ ALL = {(lang, key) for lang in ("it", "en", "ru") for key in ("home", "treatment
 def digests(root, notices=None) -> dict[tuple[str, str], str]:
     site = load_site(root)
     common = site_digests(site, root / "templates")
-    return {(p.language, p.key): page_digest(site, p, common, p.facts_used + structured.json_ld_facts(site, p),
-                                             (notices or {}).get((p.language, p.key)))
+    return {(p.language, p.key): page_digest(site, p, common, page_dependencies(site, p, notices or {}))
             for p in site.pages}
 
 
@@ -152,13 +152,18 @@ def test_the_facts_shown_are_in_the_digest(base):
     site = load_site(root)
     common = site_digests(site, root / "templates")
     page = next(p for p in site.pages if (p.language, p.key) == ("en", "home"))
-    plain = page_digest(site, page, common, (), None)
-    assert page_digest(site, page, common, ("interval",), None) != plain
-    assert page_digest(site, page, common, ("interval", "interval"), None) == page_digest(site, page, common,
-                                                                                          ("interval",), None)
-    assert page_digest(site, page, common, ("interval", "point.volume"), None) == page_digest(
-        site, page, common, ("point.volume", "interval"), None)
-    assert page_digest(site, page, common, ("point.volume",), None) != page_digest(site, page, common, ("interval",), None)
+    shows = page_dependencies(site, page, {})
+
+    def digest(facts=(), words=()):
+        return page_digest(site, page, common, dataclasses.replace(shows, facts=facts, words=words))
+
+    plain = digest()
+    for part in ("facts", "words"):
+        assert digest(**{part: ("interval",)}) != plain
+        assert digest(**{part: ("point.volume",)}) not in (plain, digest(**{part: ("interval",)}))
+    assert digest(("interval",), ("interval",)) not in (digest(("interval",)), digest((), ("interval",)))
+    with pytest.raises(ValueError):      # the page's own digest belongs to the site it was made of
+        page_digest(site, dataclasses.replace(page, title="Other"), common, shows)
 
 
 # -- the digest function ----------------------------------------------------------------------------------
@@ -428,7 +433,13 @@ def test_the_folder_digest_is_exactly_the_documented_record(tmp_path):
 def test_the_site_digests_keep_the_templates_digest(base):
     root, _ = base
     digests_ = site_digests(load_site(root), root / "templates")
-    assert digests_.templates == folder_digest(root / "templates")
+    assert digests_.templates == cache.templates_digest(root / "templates")
+    static = cache.templates_digest(root / "templates")
+    (root / "templates/static/extra.css").write_text("a {}")
+    try:             # the pages only link to static/: it is not in their digest
+        assert cache.templates_digest(root / "templates") == static != folder_digest(root / "templates")
+    finally:
+        (root / "templates/static/extra.css").unlink()
     assert set(digests_.language) == {"it", "en", "ru"}
 
 

@@ -9,7 +9,7 @@ from sitefiles import WORDS, make_site, page_text
 
 from patientsite.cli import main
 from patientsite.load.config import load_config
-from patientsite.load.translation import assess_translations
+from patientsite.load.translation import assess_translations, read_translation_sources
 
 IT = page_text("it", "treatment.md")
 PAGE = "content/it/treatment.md"
@@ -56,7 +56,7 @@ def status_after(root, rel: str, text: str, kind: str, unit: str) -> dict[str, s
     before = path.read_bytes()
     try:
         path.write_bytes(text.encode("utf-8"))
-        status = assess_translations(load_config(root), root / "templates")
+        status = assess_translations(read_translation_sources(load_config(root), root / "templates"))
         return {lang: status.language(lang).find(kind, unit).status for lang in ("en", "ru")}
     finally:
         path.write_bytes(before)

@@ -1,7 +1,7 @@
-"""The preview's incremental rebuild: after every kind of edit the served folder is byte-identical to
-a fresh full build of the same files, exactly the pages that show the edit are rendered again, the
-edits it cannot follow fall back to the full build, and a failing edit gives the full build's errors
-and writes nothing."""
+"""The build from the previous build (`build(previous=, changed=)`, the preview's): after every kind
+of edit the served folder is byte-identical to a fresh full build of the same files, exactly the pages
+that show the edit are rendered again, the edits it cannot follow are followed by the full build, and
+a failing edit gives the full build's errors and writes nothing."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import pytest
 from siteassertions import tree_bytes
 from sitefiles import FACTS_YAML, REPO, WORDS, make_site, page_text
 
+import patientsite.pipeline as pipeline
 from patientsite.commands.status import mark_current
 from patientsite.errors import BuildError
-from patientsite.load.translation import assess_translations
-from patientsite.pipeline import REPORT_PATH, build
-from patientsite.preview import rebuild as incremental
+from patientsite.load.translation import assess_translations, read_translation_sources
+from patientsite.pipeline import REPORT_PATH, BuildResult, build
+from patientsite.preview.changeplan import changed_files
 from patientsite.preview.serve import WATCHED, Preview, snapshot
 
 PAGES = {"home": ("it/index.html", "en/index.html", "ru/index.html"),
@@ -35,9 +36,11 @@ class Session:
             for code in ("en", "ru"):
                 mark_current(self._config(), self.root / "templates", code, ["all"], datetime.date(2026, 11, 20))
         self.out = tmp_path / "served"
-        signatures = self.signatures()
-        self.last = incremental.remember(build(self.root, self.out, jobs=1), signatures)
-        assert self.last is not None
+        self.full_build_served()
+
+    def full_build_served(self) -> None:
+        self.seen = self.signatures()
+        self.last = build(self.root, self.out, jobs=1)
 
     def _config(self):
         from patientsite.load.config import load_config
@@ -55,10 +58,11 @@ class Session:
         assert old in text, old
         return self.write(rel, text.replace(old, new))
 
-    def rebuild(self, *changed: str) -> incremental.Rebuilt | None:
-        done = incremental.rebuild(self.last, self.signatures(), changed, jobs=1)
-        if done is not None:
-            self.last = done.last
+    def rebuild(self, *changed: str) -> BuildResult:
+        """The build from the last one; `written` is None when it was the full build."""
+        now = self.signatures()
+        done = build(self.root, self.out, previous=self.last, changed=changed_files(self.seen, now, changed), jobs=1)
+        self.last, self.seen = done, now
         return done
 
     def full_build(self, name: str = "full"):
@@ -71,7 +75,9 @@ class Session:
         assert tree_bytes(self.out) == tree_bytes(self.tmp / "full")
         assert self.last.warnings == full.warnings
         assert (self.root / REPORT_PATH).read_text(encoding="utf-8") == report
-        assert self.last.status == assess_translations(self._config(), self.root / "templates")
+        assert self.last.state.status == assess_translations(read_translation_sources(self._config(),
+                                                                                      self.root / "templates"))
+        assert self.last.state.output.records == full.state.output.records
 
 
 def _body(lang: str, name: str, old: str, new: str) -> tuple[str, str]:
@@ -87,7 +93,7 @@ def test_a_page_body_edit_renders_and_writes_that_page_only(tmp_path, lang):
     rel = session.write(*_body(lang, "treatment.md", "## Details", "A new paragraph.\n\n## Details"))
     done = session.rebuild(rel)
     index = ("it", "en", "ru").index(lang)
-    assert done.rendered == done.written == (PAGES["treatment"][index],)
+    assert done.redone == done.written == (PAGES["treatment"][index],)
     assert b"A new paragraph." in tree_bytes(session.out)[PAGES["treatment"][index]]
     assert {p for p, c in tree_bytes(session.out).items() if before.get(p) != c} == {PAGES["treatment"][index]}
     session.assert_as_full_build()
@@ -98,14 +104,14 @@ def test_an_italian_edit_gives_its_translations_the_out_of_date_notice(tmp_path)
     assert not any(b'class="translation-notice"' in c for c in tree_bytes(session.out).values())
     rel = session.write(*_body("it", "treatment.md", "## Details", "Nuovo.\n\n## Details"))
     done = session.rebuild(rel)
-    assert set(done.rendered) == set(PAGES["treatment"])
+    assert set(done.redone) == set(PAGES["treatment"])
     assert b'class="translation-notice"' in tree_bytes(session.out)["en/the-treatment/index.html"]
-    assert any("published with an out-of-date notice" in w.message for w in done.last.warnings)
+    assert any("published with an out-of-date notice" in w.message for w in done.warnings)
     session.assert_as_full_build()
 
     session.write(*_body("it", "treatment.md", "## Details", "## Details"))      # back as it was marked
     done = session.rebuild(rel)
-    assert set(done.rendered) == set(PAGES["treatment"])
+    assert set(done.redone) == set(PAGES["treatment"])
     assert not any(b'class="translation-notice"' in c for c in tree_bytes(session.out).values())
     session.assert_as_full_build()
 
@@ -115,7 +121,7 @@ def test_marking_a_translation_current_removes_its_notice(tmp_path):
     session.rebuild(session.write(*_body("it", "treatment.md", "## Details", "Nuovo.\n\n## Details")))
     mark_current(session._config(), session.root / "templates", "en", ["treatment"], datetime.date(2026, 11, 21))
     done = session.rebuild("content/en/translations.lock")
-    assert done.rendered == ("en/the-treatment/index.html",)
+    assert done.redone == ("en/the-treatment/index.html",)
     session.assert_as_full_build()
 
 
@@ -134,30 +140,30 @@ def test_a_fact_edit_renders_exactly_the_pages_that_show_it_in_every_language(tm
     if "common" in edit[1]:
         for lang in ("it", "en", "ru"):
             session.replace(f"content/{lang}/words.yaml", "terms:\n", "terms:\n  common: x\n")
-        session.last = incremental.remember(build(session.root, session.out, jobs=1), session.signatures())
+        session.full_build_served()
     done = session.rebuild(session.replace("content/facts.yaml", *edit))
-    assert sorted(done.rendered) == sorted(pages)
+    assert sorted(done.redone) == sorted(pages)
     session.assert_as_full_build()
 
 
 def test_an_edit_of_the_facts_that_changes_nothing_shown_renders_nothing(tmp_path):
     session = Session(tmp_path)
     done = session.rebuild(session.write("content/facts.yaml", "# the facts\n" + FACTS_YAML))
-    assert done.rendered == done.written == ()
+    assert done.redone == done.written == ()
     session.assert_as_full_build()
 
 
 def test_a_words_edit_renders_the_pages_of_that_language_that_show_them(tmp_path):
     session = Session(tmp_path)
     done = session.rebuild(session.replace("content/en/words.yaml", "sessions per course\n", "sessions in a course\n"))
-    assert done.rendered == ("en/the-treatment/index.html",)      # its fact table shows the label
+    assert done.redone == ("en/the-treatment/index.html",)      # its fact table shows the label
     session.assert_as_full_build()
     done = session.rebuild(session.replace("content/en/words.yaml", "one session\n", "a single session\n"))
-    assert done.rendered == ()         # the page shows only the value of "one.session", not its label
+    assert done.redone == ()         # the page shows only the value of "one.session", not its label
     session.assert_as_full_build()
     # the contraindications' words are in the structured data of every page of the language
     done = session.rebuild(session.replace("content/ru/words.yaml", "Аллергия", "Аллергия на компоненты"))
-    assert sorted(done.rendered) == sorted(p for p in sum(PAGES.values(), ()) if p.startswith("ru/"))
+    assert sorted(done.redone) == sorted(p for p in sum(PAGES.values(), ()) if p.startswith("ru/"))
     session.assert_as_full_build()
 
 
@@ -165,13 +171,13 @@ def test_italian_words_edited_give_the_translations_that_show_them_the_notice(tm
     session = Session(tmp_path, locked=True, changes={"content/facts.yaml": FACTS_YAML.replace(
         "contraindications:\n    critical: true\n", "contraindications:\n")})
     done = session.rebuild(session.replace("content/it/words.yaml", "Le sostanze sono attive.", "Sono attive."))
-    assert sorted(done.rendered) == sorted(PAGES["contraindications"])
+    assert sorted(done.redone) == sorted(PAGES["contraindications"])
     assert b'class="translation-notice"' in tree_bytes(session.out)["ru/protivopokazaniya/index.html"]
     session.assert_as_full_build()
     mark_current(session._config(), session.root / "templates", "ru", ["words:contraindications"],
                  datetime.date(2026, 11, 21))
     done = session.rebuild("content/ru/translations.lock")
-    assert done.rendered == ("ru/protivopokazaniya/index.html",)
+    assert done.redone == ("ru/protivopokazaniya/index.html",)
     session.assert_as_full_build()
 
 
@@ -201,23 +207,32 @@ def test_italian_words_edited_make_critical_translations_fail_as_in_the_full_bui
 ])
 def test_edits_that_change_what_many_pages_show_need_the_full_build(tmp_path, name, rel, edit):
     session = Session(tmp_path)
-    assert session.rebuild(session.replace(rel, *edit)) is None
+    assert session.rebuild(session.replace(rel, *edit)).written is None
+    session.assert_as_full_build()
 
 
 def test_a_new_or_removed_page_needs_the_full_build(tmp_path):
     session = Session(tmp_path)
-    assert session.rebuild(session.write("content/en/extra.md", page_text("en", "treatment.md"))) is None
-    (session.root / "content/en/extra.md").unlink()
-    session.last = incremental.remember(build(session.root, session.out, jobs=1), session.signatures())
+    slugs = {"it": "il-trattamento", "en": "the-treatment", "ru": "procedura"}
+    for lang, slug in slugs.items():
+        session.write(f"content/{lang}/extra.md", page_text(lang, "treatment.md").replace(
+            "key: treatment", "key: extra").replace(f"slug: {slug}", "slug: extra"))
+    assert session.rebuild().written is None
+    session.assert_as_full_build()
+    for lang in slugs:
+        (session.root / f"content/{lang}/extra.md").unlink()
+    assert session.rebuild().written is None
+    session.assert_as_full_build()
     (session.root / "content/ru/treatment.md").unlink()
-    assert session.rebuild("content/ru/treatment.md") is None
+    with pytest.raises(BuildError):        # the full build: the page has no Russian translation
+        session.rebuild("content/ru/treatment.md")
 
 
 def test_a_description_and_sources_edit_stays_incremental(tmp_path):
     session = Session(tmp_path)
     rel = session.replace("content/en/treatment.md", "description: How it works",
                           "description: How it goes\nsources: [doc-b]")
-    assert session.rebuild(rel).rendered == ("en/the-treatment/index.html",)
+    assert session.rebuild(rel).redone == ("en/the-treatment/index.html",)
     session.assert_as_full_build()
 
 
@@ -242,7 +257,7 @@ def test_a_broken_edit_gives_the_full_builds_errors_and_writes_nothing_then_its_
         expected = str(exc)
     else:    # not an error: a warning (unsafe markup), the same as the full build's
         done = session.rebuild(rel)
-        assert done is not None and done.last.warnings == full.warnings
+        assert done.written is not None and done.warnings == full.warnings
         assert any("removed unsafe markup" in w.message for w in full.warnings)
         return
     try:
@@ -250,11 +265,11 @@ def test_a_broken_edit_gives_the_full_builds_errors_and_writes_nothing_then_its_
     except BuildError as exc:
         assert str(exc) == expected
     else:
-        assert done is None, "an edit the incremental rebuild cannot follow falls back to the full build"
+        raise AssertionError("the full build fails, so must the build from the previous one")
     assert tree_bytes(session.out) == before
     session.replace(rel, edit[1], edit[0])
     done = session.rebuild(rel)
-    assert done is not None and done.written == ()
+    assert done.written is not None       # from the last good build
     session.assert_as_full_build()
 
 
@@ -262,7 +277,7 @@ def test_a_touched_page_renders_nothing(tmp_path):
     session = Session(tmp_path)
     rel = session.write("content/en/treatment.md", page_text("en", "treatment.md"))
     done = session.rebuild(rel)
-    assert done.rendered == done.written == ()
+    assert done.redone == done.written == ()
 
 
 def test_a_stylesheet_edit_copies_the_stylesheet(tmp_path):
@@ -270,7 +285,7 @@ def test_a_stylesheet_edit_copies_the_stylesheet(tmp_path):
     rel = "templates/static/style.css"
     session.write(rel, (session.root / rel).read_text() + "\n.extra { color: red; }\n")
     done = session.rebuild(rel)
-    assert done.rendered == () and done.written == ("static/style.css",)
+    assert done.redone == () and done.written == ("static/style.css",)
     session.assert_as_full_build()
 
 
@@ -281,7 +296,7 @@ def test_a_burst_of_edits_of_every_kind_equals_the_full_build(tmp_path):
     session.replace("content/facts.yaml", "range: [7, 30]", "range: [7, 28]")
     session.write("content/en/words.yaml", WORDS["en"].replace("Allergy", "Allergies"))
     done = session.rebuild()
-    assert done is not None
+    assert done.written is not None
     session.assert_as_full_build()
 
 
@@ -318,7 +333,7 @@ def test_review_dates_are_checked_on_the_day_of_the_rebuild(tmp_path, monkeypatc
             session.rebuild(rel)
         assert str(failed.value) == str(exc) and outcome in str(exc)
     else:
-        assert session.rebuild(rel).last.warnings == full.warnings
+        assert session.rebuild(rel).warnings == full.warnings
         assert any(outcome in w.message for w in full.warnings)
 
 
@@ -335,7 +350,7 @@ def test_a_bug_in_the_incremental_rebuild_falls_back_to_the_full_build(tmp_path,
     printed = []
     preview = Preview(root, tmp_path / "served", printed.append)
     assert preview.rebuild()
-    monkeypatch.setattr(incremental, "_load", lambda last, plan: 1 / 0)
+    monkeypatch.setattr(pipeline, "remodel_site", lambda *args: 1 / 0)
     rel, text = _body("en", "treatment.md", "## Details", "More.\n\n## Details")
     (root / rel).write_text(text, encoding="utf-8")
     assert preview.rebuild((rel,))
@@ -355,10 +370,11 @@ def test_a_bug_in_the_incremental_rebuild_falls_back_to_the_full_build(tmp_path,
 def test_a_decision_edit_renders_exactly_the_pages_that_show_it(tmp_path, name, rel, edit, pages):
     session = Session(tmp_path)
     done = session.rebuild(session.replace(rel, *edit))
-    assert sorted(done.rendered) == sorted(pages)
+    assert sorted(done.redone) == sorted(pages)
     session.assert_as_full_build()
 
 
 def test_a_source_title_edit_rebuilds_the_site(tmp_path):
     session = Session(tmp_path)
-    assert session.rebuild(session.replace("content/en/words.yaml", "Document B (in Russian)", "Document B")) is None
+    assert session.rebuild(session.replace("content/en/words.yaml", "Document B (in Russian)", "Document B")).written is None
+    session.assert_as_full_build()

@@ -11,7 +11,7 @@ import pytest
 
 from patientsite.cli import main
 from patientsite.load.config import load_config
-from patientsite.load.translation import STALE, assess_translations
+from patientsite.load.translation import STALE, assess_translations, read_translation_sources
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,7 @@ def test_status_fails_on_nothing_for_the_shipped_content(capsys):
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_the_shipped_lock_records_the_shipped_translations(lang):
     config = load_config(REPO)
-    state = assess_translations(config, REPO / "templates").language(lang)
+    state = assess_translations(read_translation_sources(config, REPO / "templates")).language(lang)
     behind = [f"{u.source.kind}:{u.source.id}" for u in state.units
               if u.entry is not None and u.translation is not None and u.entry.translation != u.translation.hash]
     assert behind == [], (f"content/{lang}/translations.lock records older translations of {behind}: once they "

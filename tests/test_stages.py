@@ -15,6 +15,7 @@ from patientsite.load.facts import load_facts
 from patientsite.load.i18n import load_catalogs
 from patientsite.load.yamlload import parse_yaml
 from patientsite.model.site import assemble_site
+from patientsite.render.dependencies import page_dependencies
 
 
 def test_yaml_keeps_lines_and_rejects_duplicates():
@@ -79,8 +80,13 @@ def test_model_knows_urls_translations_and_inputs(site_root):
     assert [p.language for p in site.alternates(page)] == ["it", "en", "ru"]
     assert [p.key for p in site.nav("en")] == ["treatment", "contraindications"]
     assert "course.sessions.short" in page.facts_used and page.sources == ("doc-a", "doc-b")
-    assert {"content/ru/treatment.md", "content/facts.yaml", "content/ru/words.yaml", "content/ru/messages.po",
-            "templates/page.html", "templates/base.html"} <= set(page.inputs)
+    shows = page_dependencies(site, page, {("ru", "treatment"): datetime.date(2026, 11, 1)})
+    assert shows.files[0] == "content/ru/treatment.md" and {
+        "content/facts.yaml", "content/ru/words.yaml", "content/ru/messages.po", "templates/page.html",
+        "templates/base.html"} <= set(shows.files)
+    assert shows.notice == datetime.date(2026, 11, 1)
+    assert "course.sessions.short" in shows.facts and "contraindications" in shows.facts   # in its JSON-LD
+    assert "contraindications" in shows.words      # the JSON-LD names the contraindications
     contra = site.page("it", "contraindications")
     assert "interval" in contra.facts_used  # used inside a list item's words
     assert site.page("it", "home").links_used == ("treatment", "treatment")

@@ -38,7 +38,7 @@ def run(args, root: Path) -> int:
         how = f"rendering took {spent:.0f} ms" if language.code in seconds else "all unchanged, from the cache"
         print(f"{language.code}  {language.name:<10} {count:>4} {'page' if count == 1 else 'pages'} written; {how}")
     if verbosity > 0:
-        for path, _content in result.files:
+        for path in result.files:
             print(f"  {path}")
     print(f"Built {plural(len(result.files), 'file')} ({plural(result.rendered, 'page')} rendered, "
           f"the rest unchanged) into {out} in {result.seconds * 1000:.0f} ms; "

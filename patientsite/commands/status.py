@@ -30,6 +30,7 @@ from patientsite.load.translation import (
     UnitState,
     assess_translations,
     lock_text,
+    read_translation_sources,
 )
 from patientsite.write import write_file
 
@@ -56,7 +57,7 @@ def mark_current(config: Config, templates_dir: Path, code: str, targets, today:
         raise BuildError("marking translations current", [Problem(
             "site.yaml", None, None, f'"{code}" is not a translated language',
             f"{suggest(code, languages)}Translated languages: {', '.join(languages)}.")])
-    state = assess_translations(config, templates_dir).language(code)
+    state = assess_translations(read_translation_sources(config, templates_dir)).language(code)
     chosen = _resolve(state, targets, force)
     entries = {key: entry for key, entry in state.lock.entries.items() if state.find(*key)}
     marked: list = []
@@ -270,7 +271,7 @@ def run(args, root: Path) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         print(f"Recorded in {result.lock_path}")
         return 0
-    status = assess_translations(config, templates)
+    status = assess_translations(read_translation_sources(config, templates))
     print(json.dumps(status_json(status), ensure_ascii=False, indent=2) if args.json
           else format_status(status, diffs=not args.no_diff), end="" if not args.json else "\n")
     failing = [u for state in status.languages for u in state.units if u.status in args.fail_on]

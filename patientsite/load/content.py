@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from patientsite.errors import Problems, shown
 from patientsite.load.config import Config
 from patientsite.load.textfile import read_source
+from patientsite.load.units import Unit, page_unit_of
 from patientsite.load.yamlload import Node, Seq, check_keys, parse_yaml, type_name
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -36,6 +38,7 @@ class SourcePage:
     body: str
     body_line: int          # file line of the body's first line
     key_lines: tuple[tuple[str, int], ...]   # front matter key -> file line
+    unit: Unit | None = dataclasses.field(default=None, compare=False, repr=False)   # its translation unit, as read
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, 1)
@@ -158,7 +161,7 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
         language=language, src_path=rel, key=key, title=str(data["title"]), description=str(data["description"]),
         slug="" if home else slug, nav=nav, nav_title=str(data.get("nav_title") or data["title"]),
         reviewed=reviewed, sources=tuple(str(s) for s in sources), body=body, body_line=body_line,
-        key_lines=tuple(sorted(data.key_lines.items())),
+        key_lines=tuple(sorted(data.key_lines.items())), unit=page_unit_of(rel, data, body, body_line),
     )
 
 

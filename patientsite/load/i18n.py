@@ -27,6 +27,7 @@ from patientsite.errors import Problems
 from patientsite.load.config import Config, Language
 from patientsite.load.facts import Amount, Words
 from patientsite.load.posyntax import CatalogError, check_syntax, decode
+from patientsite.load.units import ui_units
 from patientsite.load.words import MEASURE_UNITS
 
 CATALOG_FILE = "messages.po"
@@ -74,6 +75,8 @@ class Catalogs:
     warnings: tuple = ()          # translations that contain markup (shown escaped, as text)
     digests: Mapping[str,
                      str] = field(default_factory=lambda: MappingProxyType({}))  # language -> sha256 of the bytes read
+    # language -> the translation units of its catalogue, made from the same parse (load/units.py)
+    units: Mapping[str, Mapping] = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
 
 
 def extract_messages(templates_dir: Path) -> tuple[tuple, ...]:
@@ -154,7 +157,7 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
     """Read every language's messages.po; each template string must be translated in full."""
     problems = Problems("reading the UI string catalogues")
     wanted = template_messages(templates_dir)
-    translations, paths, digests = {}, {}, {}
+    translations, paths, digests, units = {}, {}, {}, {}
     for language in config.languages:
         rel = f"content/{language.code}/{CATALOG_FILE}"
         paths[language.code] = rel
@@ -170,6 +173,7 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
             catalog_problems(rel, exc, problems)
             continue
         digests[language.code] = hashlib.sha256(data).hexdigest()
+        units[language.code] = MappingProxyType(ui_units(catalog, wanted, rel, unusable))
         for msgid, (tpath, tline) in wanted.items():
             key = msgid[0] if isinstance(msgid, tuple) else msgid
             message = catalog.get(key)
@@ -195,4 +199,4 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
         translations[language.code] = Translations(buffer)
     problems.raise_if_any()
     return Catalogs(MappingProxyType(translations), frozenset(wanted), MappingProxyType(paths),
-                    problems.warnings_tuple(), MappingProxyType(digests))
+                    problems.warnings_tuple(), MappingProxyType(digests), MappingProxyType(units))

@@ -3,14 +3,17 @@ counted noun's forms, a UI string) is current, stale, missing, fuzzy or untracke
 
 `content/<lang>/translations.lock` records, for each unit, the hash and text of the Italian source the
 translation was made from; `python build.py status --mark-current LANG UNIT` writes it. A unit is stale
-when the Italian source's hash differs from the recorded one. Files are read leniently (a missing
-translation is a state, not an error), so the status works on a half-translated project.
+when the Italian source's hash differs from the recorded one. The build computes the status from the
+units its load stage made as it read each file (`sources_from_load`: nothing is read or parsed twice);
+the status command reads the files leniently (`read_translation_sources`: a missing translation is a
+state, not an error), so it works on a half-translated project.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
@@ -39,7 +42,6 @@ from patientsite.load.translationunits import (
     page_unit,
     read_fact_ids,
     read_units,
-    read_words_units,
     read_yaml_leniently,
     unit_key,
     words_gap,
@@ -49,8 +51,8 @@ from patientsite.load.yamlload import Node, check_keys
 # the translation status's names, wherever they are defined
 __all__ = ["CURRENT", "FUZZY", "KINDS", "KIND_NAMES", "LOCK_FILE", "MISSING", "STALE", "STATUSES",
            "UNTRACKED", "LanguageState", "Lock", "LockEntry", "TranslationStatus", "Unit", "UnitState",
-           "assess_translations", "lock_text", "page_unit", "read_fact_ids", "read_lock",
-           "reassess_translations", "restate_page"]
+           "TranslationSources", "assess_translations", "lock_text", "page_unit", "read_fact_ids", "read_lock",
+           "read_locks", "read_translation_sources", "sources_from_load"]
 
 
 # -- the lock file ------------------------------------------------------------------------------
@@ -106,69 +108,70 @@ def lock_text(language: Language, source: Language, entries: Mapping[tuple[str, 
                               sort_keys=True, default_flow_style=False, width=10_000)
 
 
+# -- what the status is made from ----------------------------------------------------------------
+@dataclass(frozen=True)
+class TranslationSources:
+    """Every language's translation units and lock file, and what the Italian must have: what the
+    status is computed from, whether the load stage read it (`sources_from_load`) or the status
+    command read it leniently (`read_translation_sources`)."""
+
+    languages: tuple[Language, ...]                           # in the configured order
+    fact_ids: Mapping[str, bool]                              # fact id -> critical
+    wanted_ui: frozenset[str]                                 # the templates' UI strings
+    units: Mapping[str, Mapping[tuple[str, str], Unit]]       # language code -> its units
+    locks: Mapping[str, Lock]                                 # language code -> its lock file (not the source's)
+
+
+def read_locks(config: Config, previous: Mapping[str, Lock] | None = None, changed=None) -> Mapping[str, Lock]:
+    """Every translated language's lock file; with `previous`, only those of the languages `changed`."""
+    return MappingProxyType({lang.code: previous[lang.code] if previous is not None and lang.code not in (changed or ())
+                             else read_lock(config, lang) for lang in config.languages if not lang.source})
+
+
+def sources_from_load(config: Config, facts, pages, catalogs, locks: Mapping[str, Lock]) -> TranslationSources:
+    """The sources of the status from the values the load stage made (nothing is read again):
+    each page's unit, each words.yaml's and each catalogue's units."""
+    units: dict[str, dict] = {lang.code: {} for lang in config.languages}
+    for page in pages:
+        if page.unit is not None:
+            units[page.language].setdefault(unit_key(page.unit), page.unit)
+    for code, found in units.items():
+        found.update(facts.words[code].translation_units if code in facts.words else {})
+        found.update(catalogs.units.get(code, {}))
+    fact_ids = {fact_id: fact.critical for fact_id, fact in facts.facts.items()}
+    wanted = frozenset(m[0] if isinstance(m, tuple) else m for m in catalogs.msgids)
+    return TranslationSources(tuple(config.languages), MappingProxyType(fact_ids), wanted,
+                              MappingProxyType({c: MappingProxyType(u) for c, u in units.items()}), locks)
+
+
+def read_translation_sources(config: Config, templates_dir: Path) -> TranslationSources:
+    """The sources of the status read leniently from the files (the status command: a half-translated
+    project whose build fails still has a status)."""
+    fact_ids = read_fact_ids(config)
+    critical = frozenset(fact_id for fact_id, is_critical in fact_ids.items() if is_critical)
+    units = {lang.code: MappingProxyType(read_units(config, lang, templates_dir, critical))
+             for lang in config.languages}
+    wanted = frozenset(m[0] if isinstance(m, tuple) else m for m in template_messages(templates_dir))
+    return TranslationSources(tuple(config.languages), MappingProxyType(fact_ids), wanted, MappingProxyType(units),
+                              read_locks(config))
+
+
 # -- the state of every language ----------------------------------------------------------------
-def assess_translations(config: Config, templates_dir: Path) -> TranslationStatus:
+def assess_translations(sources: TranslationSources) -> TranslationStatus:
     """Compare every language's units with the Italian source and its lock file."""
-    source = config.source_language
-    fact_ids = read_fact_ids(config)
-    critical = frozenset(fact_id for fact_id, is_critical in fact_ids.items() if is_critical)
-    sources = read_units(config, source, templates_dir, critical)
-    wanted_ui = {(m[0] if isinstance(m, tuple) else m) for m in template_messages(templates_dir)}
-    states = [_source_state(source, sources, fact_ids, wanted_ui)]
-    for language in config.languages:
-        if language.source:
-            continue
-        lock = read_lock(config, language)
-        states.append(_language_state(language, lock, sources, read_units(config, language, templates_dir, critical)))
-    return TranslationStatus(source, tuple(states))
-
-
-def reassess_translations(status: TranslationStatus, config: Config, locks=()) -> TranslationStatus:
-    """`assess_translations` when only facts.yaml, words.yaml files and the lock files of the
-    languages `locks` changed since `status`: every words.yaml is read again, the pages and UI
-    strings are as `status` has them (the preview)."""
-    source = status.source
-    fact_ids = read_fact_ids(config)
-    critical = frozenset(fact_id for fact_id, is_critical in fact_ids.items() if is_critical)
-
-    def read_again(state: LanguageState, mine) -> dict:
-        problems = Problems(f"reading the {state.language.code} translation")
-        units = {u.key: mine(u) for u in state.units if mine(u) is not None and u.source.kind != "words"}
-        units.update(read_words_units(config, state.language, critical, problems))
-        problems.raise_if_any()
-        return units
-
-    sources = read_again(status.languages[0], lambda u: u.translation and u.source)
-    wanted_ui = {u.source.id for u in status.languages[0].units if u.source.kind == "ui"}
-    states = [_source_state(source, sources, fact_ids, wanted_ui)]
-    for state in status.languages[1:]:
-        lock = read_lock(config, state.language) if state.language.code in locks else state.lock
-        states.append(_language_state(state.language, lock, sources, read_again(state, lambda u: u.translation)))
+    source = next(lang for lang in sources.languages if lang.source)
+    italian = dict(sources.units[source.code])
+    states = [_source_state(source, italian, dict(sources.fact_ids), set(sources.wanted_ui))]
+    for language in sources.languages:
+        if not language.source:
+            states.append(_language_state(language, sources.locks[language.code], italian,
+                                          dict(sources.units[language.code])))
     return TranslationStatus(source, tuple(states))
 
 
 def _language_state(language: Language, lock: Lock, sources: dict, units: dict) -> LanguageState:
     return LanguageState(language, lock, tuple(_state(unit, units.get(key), lock.entries.get(key), language)
                                                for key, unit in sorted(sources.items())))
-
-
-def restate_page(status: TranslationStatus, code: str, unit: Unit) -> TranslationStatus:
-    """The status after one language's page (`unit`, whose key is already in the status) changed."""
-    source = status.source.code
-    states = []
-    for state in status.languages:
-        units = list(state.units)
-        for index, old in enumerate(units):
-            if old.key == unit_key(unit):
-                if code == source and state.language.code == source:
-                    units[index] = _source_unit_state(unit)
-                elif code == source:
-                    units[index] = _state(unit, old.translation, old.entry, state.language)
-                elif state.language.code == code:
-                    units[index] = _state(old.source, unit, old.entry, state.language)
-                break
-        states.append(LanguageState(state.language, state.lock, tuple(units)))
-    return TranslationStatus(status.source, tuple(states))
 
 
 def _source_unit_state(unit: Unit) -> UnitState:

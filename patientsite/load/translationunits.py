@@ -7,12 +7,10 @@ forms, a UI string) as a `Unit` with the hash of its text, read leniently from o
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from babel.messages.pofile import PoFileError
 
 from patientsite.errors import Problems
@@ -21,41 +19,14 @@ from patientsite.load.content import split_front_matter
 from patientsite.load.facts import FACTS_FILE, WORDS_FILE
 from patientsite.load.i18n import CATALOG_FILE, read_catalog, template_messages, unusable
 from patientsite.load.textfile import read_source
-from patientsite.load.yamlload import Node, Seq, parse_yaml
+from patientsite.load.units import Unit, page_unit_of, ui_units, unit_key, words_units
+from patientsite.load.yamlload import Node, parse_yaml
 
 LOCK_FILE = "translations.lock"
 KINDS = ("page", "words", "ui")
 KIND_NAMES = {"page": "pages", "words": "fact words", "ui": "UI strings"}
 CURRENT, STALE, MISSING, FUZZY, UNTRACKED = "current", "stale", "missing", "fuzzy", "untracked"
 STATUSES = (CURRENT, STALE, MISSING, FUZZY, UNTRACKED)
-PAGE_FIELDS = ("title", "description", "nav_title")
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One unit of text as it stands in one language's files, in a canonical form."""
-
-    kind: str                   # "page", "words" or "ui"
-    id: str                     # page key; fact id, "term:ID" or "unit:ID"; UI msgid
-    text: str                   # canonical text: what is hashed and diffed
-    path: str
-    line: int | None
-    critical: bool = False
-    problem: str = ""           # why the unit is incomplete ("" when complete)
-    fuzzy: bool = False
-    data: object = field(default=None, compare=False, repr=False)
-    lines: tuple = field(default=(), compare=False, repr=False)   # the file line of each line of `text` (0: none)
-
-    def file_line(self, number: int) -> int | None:
-        """The file line that line `number` (1-based) of `text` comes from, or the nearest one before it."""
-        for index in range(min(number, len(self.lines)) - 1, -1, -1):
-            if self.lines[index]:
-                return self.lines[index]
-        return self.line
-
-    @property
-    def hash(self) -> str:
-        return text_hash(self.text)
 
 
 @dataclass(frozen=True)
@@ -116,31 +87,6 @@ class TranslationStatus:
         return next(state for state in self.languages if state.language.code == code)
 
 
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def normal_text(text: str) -> str:
-    """Line endings and trailing spaces do not count as changes."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return "\n".join(lines).strip("\n") + "\n"
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _words_text(value) -> str:
-    if isinstance(value, str):
-        return normal_text(value)
-    return yaml.safe_dump(_plain(value), allow_unicode=True, sort_keys=True, default_flow_style=False,
-                          width=10_000)
-
-
 # -- reading one language's units --------------------------------------------------------------
 def read_units(config: Config, language: Language, templates_dir: Path,
                critical: frozenset = frozenset()) -> dict[tuple[str, str], Unit]:
@@ -162,79 +108,17 @@ def read_units(config: Config, language: Language, templates_dir: Path,
 
 def read_words_units(config: Config, language: Language, critical: frozenset,
                      problems: Problems) -> dict[tuple[str, str], Unit]:
-    """The units of one language's words.yaml: each term, counted noun, fact's words and source title."""
-    units = {}
-    words_rel = f"content/{language.code}/{WORDS_FILE}"
-    words = read_yaml_leniently(config.root, words_rel, problems)
-    if isinstance(words, Node):
-        for section, prefix in (("terms", "term:"), ("units", "unit:"), ("facts", ""), ("sources", "source:")):
-            node = words.get(section)
-            for name, value in node.items() if isinstance(node, Node) else ():
-                unit_id = f"{prefix}{name}"
-                text = _words_text(value)
-                units[("words", unit_id)] = Unit("words", unit_id, text, words_rel, node.line_of(name),
-                                                 unit_id in critical, data=_plain(value),
-                                                 lines=_words_lines(text, value, node.line_of(name)))
-    return units
+    """The units of one language's words.yaml, read leniently."""
+    rel = f"content/{language.code}/{WORDS_FILE}"
+    return words_units(read_yaml_leniently(config.root, rel, problems), rel, critical)
 
 
 def page_unit(rel: str, text: str, problems: Problems) -> Unit | None:
-    """A page file's unit: its title, description, menu title and body (None without a key)."""
+    """A page file's unit from its text, read leniently (the build takes `SourcePage.unit`)."""
     front_text, body, body_line = split_front_matter(text)
     front, found = parse_yaml(front_text or "", rel, line_offset=1)
     problems.errors.extend(found)
-    if not isinstance(front, Node) or not isinstance(front.get("key"), str):
-        return None
-    names = [name for name in PAGE_FIELDS if str(front.get(name) or "").strip()]
-    head = [f"{name}: {' '.join(str(front[name]).split())}" for name in names]
-    text = normal_text("\n".join(head) + "\n\n" + body)
-    return Unit("page", front["key"], text, rel, None, lines=_page_lines(
-        [front.line_of(name) for name in names], body, body_line))
-
-
-def _page_lines(head: list[int], body: str, body_line: int) -> tuple[int, ...]:
-    """The file line of each line of a page's canonical text (`normal_text` of head, blank, body)."""
-    body_lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    pairs = [("x", line) for line in head]       # a head line is never empty
-    pairs += [("", 0)] + [(text.rstrip(), body_line + n) for n, text in enumerate(body_lines)]
-    while pairs and not pairs[0][0]:
-        pairs.pop(0)
-    while pairs and not pairs[-1][0]:
-        pairs.pop()
-    return tuple(line for _, line in pairs)
-
-
-def _words_lines(text: str, value, line: int) -> tuple[int, ...]:
-    """The file line of each line of a fact's canonical words text: the keys and list items are
-    matched with the file's (the canonical text is sorted); other lines get 0."""
-    count = text.count("\n")
-    if not isinstance(value, (Node, Seq)):
-        return (line,) * count
-    canonical, problems = parse_yaml(text, "")
-    found = [0] * count
-
-    def walk(canon, real) -> None:
-        if isinstance(canon, Node) and isinstance(real, Node):
-            for key in canon:
-                if key in real:
-                    _put(found, canon.line_of(key), real.line_of(key))
-                    walk(canon[key], real[key])
-        elif isinstance(canon, Seq) and isinstance(real, Seq):
-            for index in range(min(len(canon), len(real))):
-                _put(found, canon.line_of(index), real.line_of(index))
-                walk(canon[index], real[index])
-    if not problems:
-        walk(canonical, value)
-    return tuple(found)
-
-
-def _put(found: list, canonical_line: int, file_line: int) -> None:
-    if 0 < canonical_line <= len(found):
-        found[canonical_line - 1] = file_line
-
-
-def unit_key(unit: Unit) -> tuple[str, str]:
-    return unit.kind, unit.id
+    return page_unit_of(rel, front, body, body_line)
 
 
 def read_yaml_leniently(root: Path, rel: str, problems: Problems):
@@ -260,18 +144,7 @@ def _read_ui_units(config: Config, language: Language, templates_dir: Path, unit
         problems.error(rel, getattr(exc, "lineno", None), f"the catalogue cannot be read: {exc}",
                        "Check the quotes of the msgid/msgstr lines.")
         return
-    for msgid in template_messages(templates_dir):
-        plural = isinstance(msgid, tuple)
-        key = msgid[0] if plural else msgid
-        message = catalog.get(key)
-        if message is None:
-            continue
-        strings = tuple(message.string) if isinstance(message.string, (tuple, list)) else (message.string,)
-        lines = [f"msgid: {key}"] + ([f"msgid_plural: {msgid[1]}"] if plural else [])
-        lines += [f"msgstr[{i}]: {s}" for i, s in enumerate(strings)] if plural else [f"msgstr: {strings[0]}"]
-        problem = unusable(message, plural, catalog.num_plurals)
-        units[("ui", key)] = Unit("ui", key, "\n".join(lines) + "\n", rel, message.lineno,
-                                  problem=problem, fuzzy=message.fuzzy and not problem.startswith("not"))
+    units.update(ui_units(catalog, template_messages(templates_dir), rel, unusable))
 
 
 def read_fact_ids(config: Config) -> dict[str, bool]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Literal
@@ -13,6 +13,7 @@ from typing import Literal
 from patientsite.errors import Problems, suggest
 from patientsite.load.config import Config
 from patientsite.load.shortcodes import BLOCK_FUNCTIONS, read_calls
+from patientsite.load.units import words_units
 from patientsite.load.yamlload import Node, check_keys, check_types
 from patientsite.render.markdown import find_unsafe_markup
 
@@ -39,6 +40,8 @@ class Words:
     lines: Mapping[str, int]       # "fact id", "fact id#item id", "term:id", "source:doc id" -> line
     texts: Mapping[str, str]       # statement fact id -> its text
     sources: Mapping[str, str]     # document id -> its title for patients
+    # the translation units of the file, made from the same parse (load/units.py)
+    translation_units: Mapping = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
 
 
 def _plural_categories(language) -> tuple[str, ...]:
@@ -159,7 +162,8 @@ def read_words(data: Node, path: str, facts: dict, documents: dict, language, co
         problems.error(path, data.line_of("terms"), f'no {language.code} words for the term "{term}"',
                        f"Add under terms: {term}: ...")
     return Words(path, MappingProxyType(units), MappingProxyType(terms), MappingProxyType(labels),
-                 MappingProxyType(items), MappingProxyType(lines), MappingProxyType(texts), MappingProxyType(titles))
+                 MappingProxyType(items), MappingProxyType(lines), MappingProxyType(texts), MappingProxyType(titles),
+                 MappingProxyType(words_units(data, path, frozenset(f for f, fact in facts.items() if fact.critical))))
 
 
 def _titles(data: Node, path: str, documents: dict, lines: dict, problems: Problems) -> dict[str, str]:

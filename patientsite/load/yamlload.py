@@ -11,7 +11,6 @@ or one outside MIN_YEAR..MAX_YEAR is an error naming its line, never an exceptio
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -151,11 +150,9 @@ def _anchors(text: str, src_path: str, line_offset: int) -> list[Problem]:
     return found
 
 
-@functools.lru_cache(maxsize=16384)
 def parse_yaml(text: str, src_path: str, line_offset: int = 0) -> tuple[object, list[Problem]]:
-    """Parse YAML text; return (data, problems). Lines in `Node`s are file lines. Results are cached by
-    text and shared between callers (a page is read by the content and the translation stages):
-    treat them as read-only."""
+    """Parse YAML text; return (data, problems). Lines in `Node`s are file lines. Each call parses
+    (nothing is shared between callers): the load stage parses each file once and hands on values."""
     if "&" in text or "*" in text:
         refused = _anchors(text, src_path, line_offset)
         if refused:

@@ -1,5 +1,5 @@
 """Pure: config + facts + pages -> a complete, frozen `Site` (URLs, translations, navigation,
-the facts and links each page uses, and the inputs each output page is made from)."""
+the facts and links each page uses). What each page shows, as inputs, is render/dependencies.py."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from jinja2 import Environment, TemplateSyntaxError, meta
 from patientsite.errors import Problem, Problems, suggest
 from patientsite.load.config import Config, Language
 from patientsite.load.content import SourcePage
-from patientsite.load.facts import FACTS_FILE, WORDS_FILE, Facts
-from patientsite.load.i18n import CATALOG_FILE, Catalogs
+from patientsite.load.facts import FACTS_FILE, Facts
+from patientsite.load.i18n import Catalogs
 from patientsite.load.shortcodes import Call, read_calls
 from patientsite.render.markdown import find_images
 
@@ -42,7 +42,6 @@ class Page:
     facts_used: tuple[str, ...]
     links_used: tuple[str, ...]
     sources: tuple[str, ...]
-    inputs: tuple[str, ...]        # every file this output page is made from
     reviewed_line: int = 1         # the line of `reviewed:` in the source, for review-date messages
     source: SourcePage | None = dataclasses.field(default=None, compare=False, repr=False)  # what it is made from
 
@@ -111,7 +110,7 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
 def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catalogs, templates: tuple[str, ...],
                keys: set, problems: Problems) -> Page:
     """One page of the model: its URL, the facts and links it uses (unknown ones reported with their
-    line), its sources and inputs. `keys`: the page keys of its language."""
+    line), its sources. `keys`: the page keys of its language."""
     language = config.language(source.language)
     direct, links_used = _scan(source.body, source.src_path, source.body_line, facts, keys, problems)
     in_words = {f for fact_id in direct for f in _words_facts(facts, language, fact_id, keys, problems)}
@@ -125,15 +124,12 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
         if fact_id in facts.facts:
             sources.update(facts.originals(facts.facts[fact_id].all_sources()))
     url = f"{language.prefix}/" + (f"{source.slug}/" if source.slug else "")
-    inputs = (source.src_path, FACTS_FILE, f"content/{language.code}/{WORDS_FILE}",
-              catalogs.paths.get(language.code, f"content/{language.code}/{CATALOG_FILE}"), "site.yaml",
-              *templates)
     return Page(
         language=source.language, key=source.key, src_path=source.src_path, title=source.title,
         description=source.description, nav=source.nav, nav_title=source.nav_title,
         reviewed=source.reviewed, url=url, output_path=url + "index.html", body=source.body,
         body_line=source.body_line, calls=read_calls(source.body)[0], facts_used=facts_used, links_used=links_used,
-        sources=tuple(sorted(sources)), inputs=tuple(sorted(set(inputs))),
+        sources=tuple(sorted(sources)),
         reviewed_line=source.line_of("reviewed"), source=source)
 
 

@@ -1,6 +1,7 @@
-"""The preview's change plan: which inputs changed since the last build, and whether the change is
-structural (a template, site.yaml, a catalogue, a new or removed page: only a full build follows it)
-or one the last build's state can absorb (page files, facts.yaml, words.yaml, a lock file, static files)."""
+"""The change plan: which inputs changed since the last build, and whether the change is structural
+(a template, site.yaml, a catalogue, a new or removed page: only a full build follows it) or one the
+build can take from its previous state (page files, facts.yaml, words.yaml, a lock file, static files).
+`pipeline.build(..., previous=, changed=)` asks it; the preview only says which files changed."""
 
 from __future__ import annotations
 
@@ -22,11 +23,13 @@ class ChangePlan:
     static: bool                # templates/static/ changed
 
 
-def plan_changes(changed: Iterable[str], site: Site, by_path: Mapping[str, int]) -> ChangePlan | None:
-    """What the changed files are, or None when only a full build can follow them."""
+def plan_changes(changed: Iterable[str], site: Site) -> ChangePlan | None:
+    """What the changed files (paths relative to the project) are, or None when only a full build
+    can follow them."""
     codes = [lang.code for lang in site.config.languages]
+    known = {page.src_path for page in site.pages}
     pages, facts, words, locks, static = [], False, False, set(), False
-    for path in changed:
+    for path in sorted(set(changed)):
         parts = path.split("/")
         in_language = len(parts) == 3 and parts[0] == "content" and parts[1] in codes
         if path.startswith("templates/static/"):
@@ -37,10 +40,17 @@ def plan_changes(changed: Iterable[str], site: Site, by_path: Mapping[str, int])
             words = True
         elif in_language and parts[2] == LOCK_FILE:
             locks.add(parts[1])
-        elif path in by_path and (site.config.root / path).is_file():
+        elif path in known and (site.config.root / path).is_file():
             pages.append(path)
         else:
             return None       # a template, site.yaml, a catalogue, a new or removed page
     order = {code: index for index, code in enumerate(codes)}
     pages.sort(key=lambda rel: (order[rel.split("/")[1]], rel))
     return ChangePlan(tuple(pages), facts, words, frozenset(locks), static)
+
+
+def changed_files(before: Mapping[str, tuple[int, int]], after: Mapping[str, tuple[int, int]],
+                  said: Iterable[str] = ()) -> tuple[str, ...]:
+    """The files whose stat signature (mtime, size) differs between two snapshots, and those `said`
+    to have changed (a save within the same clock tick keeps its signature)."""
+    return tuple(sorted(set(said) | {p for p in set(before) | set(after) if before.get(p) != after.get(p)}))

@@ -3,8 +3,9 @@
 A burst of saves gives one rebuild, then livereload reloads the open tabs. The first build, and one
 after an edit that changes what many pages show (a template, site.yaml, a new page, a title), is the
 full build into a temporary folder swapped in at once; after an edit of a page's text, a fact or its
-words only the pages that show it are rendered again, and each changed file is replaced atomically
-(`preview/rebuild.py`), byte-identical to the full build. When a build fails the server keeps running:
+words the same build starts from the last one's result (`pipeline.build(previous=, changed=)`): only
+the pages that show the edit are rendered again, and each changed file is replaced atomically,
+byte-identical to the full build. When a build fails the server keeps running:
 every HTML page answers with an error page naming each problem's `path:line` with the source lines
 around it, and the terminal shows the error once. The next good build reloads the tabs into the
 pages again.
@@ -21,8 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from patientsite.errors import BuildError, Problem, count
-from patientsite.pipeline import build
-from patientsite.preview import rebuild as incremental
+from patientsite.pipeline import BuildResult, build
+from patientsite.preview.changeplan import changed_files
 from patientsite.preview.server import PreviewApp, bind, error_page, preview_server, source_excerpt  # noqa: F401
 
 WATCHED = ("content", "templates", "site.yaml")
@@ -41,7 +42,8 @@ class Preview:
         self.root, self.out, self.echo = root, out, echo
         self.failure: BuildError | None = None
         self.warnings: tuple[Problem, ...] = ()      # the last ones printed: each is said once
-        self.last: incremental.LastBuild | None = None   # the last good build, to rebuild from
+        self.last: BuildResult | None = None   # the last good build, to build from
+        self.signatures: dict[str, tuple[int, int]] = {}   # the watched files when it started
         self.base_url = ""          # the published site's address (its 404 page links to it)
 
     def rebuild(self, changed: tuple[str, ...] = (), signatures: dict | None = None) -> bool:
@@ -78,39 +80,41 @@ class Preview:
         return False
 
     def _build(self, changed: tuple[str, ...], signatures) -> tuple[str, str, tuple[Problem, ...]]:
-        """Rebuild from the last good build when the changes allow it, else build everything.
-        Returns what was built, what was written and the warnings, for the terminal."""
+        """The build from the last good one (`pipeline.build(previous=, changed=)`: it follows with
+        the full build when the change needs it); a full build if there is none, or if a bug
+        stopped the build from the previous one. Returns what was built, what was written and the
+        warnings, for the terminal."""
         if signatures is None:
             signatures = snapshot(self.root, [self.root / name for name in WATCHED])
+        result = None
         if self.last is not None:
             try:
-                done = incremental.rebuild(self.last, signatures, changed)
+                result = build(self.root, self.out, previous=self.last,
+                               changed=changed_files(self.signatures, signatures, changed))
             except BuildError:
                 raise
-            except Exception:  # a bug in the incremental rebuild: say it, and build everything
+            except Exception:  # a bug in the build from the previous one: say it, and build everything
                 self.echo(traceback.format_exc())
-                done = None
-            if done is not None:
-                self.last = done.last
-                self.base_url = done.last.site.config.base_url
-                return (count(len(done.rendered), "page"), f", wrote {count(len(done.written), 'file')}",
-                        done.last.warnings)
-        self.last = None
-        # the last build's objects were frozen (below): unfrozen, the collector can free their cycles
-        # (compiled templates, catalogues); frozen, each full rebuild would keep ~200 KB for ever
-        gc.unfreeze()
-        result = build(self.root, self.out)
+        if result is None:
+            self.last = None
+            # the last build's objects were frozen (below): unfrozen, the collector can free their cycles
+            # (compiled templates, catalogues); frozen, each full rebuild would keep ~200 KB for ever
+            gc.unfreeze()
+            result = build(self.root, self.out)
         self.base_url = result.site.config.base_url
-        if snapshot(self.root, [self.root / name for name in WATCHED]) == signatures:
-            try:
-                self.last = incremental.remember(result, signatures)
-            except Exception:  # a bug: the preview still works, with full builds
-                self.echo(traceback.format_exc())
+        full = result.written is None
+        # a file changed while building: the next build is a full one
+        self.last = result if snapshot(self.root, [self.root / name for name in WATCHED]) == signatures else None
+        self.signatures = signatures
+        if full and self.last is not None:
             # the kept site is long-lived: leave it out of the cyclic garbage collector's passes,
             # which would otherwise stall rebuilds for tens of milliseconds as it grows
             gc.collect()
             gc.freeze()
-        return count(len(result.files), "file"), "", result.warnings
+        if full:
+            return count(len(result.files), "file"), "", result.warnings
+        return (count(len(result.redone), "page"), f", wrote {count(len(result.written or ()), 'file')}",
+                result.warnings)
 
 
 # -- watching the files ---------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 A page's digest covers the generator's own code and the versions of the libraries that shape its
 output, the templates, its language's UI strings (the catalogue bytes read by the load stage, never
-read again), the site's configuration and structure (titles, URLs, navigation), the page itself, its
-translation notice, and the values and words of exactly the facts it shows. So a changed input always
-changes the digest of every page that depends on it, and of no other page.
+read again), the site's configuration and structure (titles, URLs, navigation), the page itself, and
+what its dependency record (render/dependencies.py) names: its translation notice, the values of the
+facts it shows and the words of those whose words it shows. So a changed input always changes the
+digest of every page that depends on it, and of no other page.
 
 An entry is a header naming its digest and the sha256 of the page, then the page. An entry that is
 missing, short, altered, a symbolic link, a folder or unreadable is a miss: the page is rendered again
@@ -21,12 +22,16 @@ import os
 import shutil
 import stat
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from patientsite import __version__
 from patientsite.errors import Problem
+from patientsite.load.facts import Fact
 from patientsite.model.site import Page, Site
+from patientsite.render.dependencies import PageDependencies
 from patientsite.write import write_atomically
 
 CACHE_DIR = ".cache/pages"
@@ -47,6 +52,17 @@ def folder_digest(folder: Path) -> str:
     sha = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         sha.update(path.relative_to(folder).as_posix().encode() + b"\x00" + path.read_bytes() + b"\x00")
+    return sha.hexdigest()
+
+
+def templates_digest(templates_dir: Path) -> str:
+    """The digest of the templates pages are made with: the templates folder but static/ (which the
+    pages only link to; it is copied as it is)."""
+    sha = hashlib.sha256()
+    for path in sorted(p for p in templates_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(templates_dir).as_posix()
+        if not rel.startswith("static/"):
+            sha.update(rel.encode() + b"\x00" + path.read_bytes() + b"\x00")
     return sha.hexdigest()
 
 
@@ -74,36 +90,62 @@ def generator_digest() -> str:
 
 @dataclass(frozen=True)
 class SiteDigests:
-    """What every page of a language depends on, computed once per build."""
+    """What the pages depend on, each part digested once per build."""
 
     common: str                   # generator, templates, configuration, site structure, documents
     language: dict                # language code -> its catalogue, units, terms and document titles
-    templates: str                # the templates folder as it was before rendering
+    templates: str                # the templates (templates_digest) as they were before rendering
+    # fact id -> what of it a page shows
+    facts: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # language -> fact id -> its words
+    words: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    # src_path -> (page, its own fields' digest)
+    own: Mapping[str, tuple[Page, str]] = field(default_factory=lambda: MappingProxyType({}))
 
 
-def site_digests(site: Site, templates_dir: Path) -> SiteDigests:
+def site_digests(site: Site, templates_dir: Path, previous: SiteDigests | None = None) -> SiteDigests:
+    """The digests of a site; those of the pages that are the same objects as in `previous` are kept."""
     structure = tuple((p.language, p.key, p.url, p.title, p.nav, p.nav_title, p.reviewed) for p in site.pages)
-    templates = folder_digest(templates_dir)
+    templates = templates_digest(templates_dir)
     common = _digest(generator_digest(), templates, site.config, structure, tuple(site.facts.documents.values()))
-    per_language = {}
+    per_language, words_shown = {}, {}
     for language in site.config.languages:
         words = site.facts.words[language.code]
         per_language[language.code] = _digest(site.catalogs.digests[language.code], sorted(
             (unit, sorted(forms.items())) for unit, forms in words.units.items()), sorted(words.terms.items()),
             sorted(words.sources.items()))
-    return SiteDigests(common, per_language, templates)
+        words_shown[language.code] = MappingProxyType({fact_id: _digest(
+            words.labels.get(fact_id), words.texts.get(fact_id),
+            tuple(sorted(words.items.get((fact_id, item.id), {}).items()) for item in fact.items))
+            for fact_id, fact in site.facts.facts.items()})
+    facts = {fact_id: _digest(fact_shown(fact)) for fact_id, fact in site.facts.facts.items()}
+    kept = previous.own if previous is not None else {}
+    own = {}
+    for page in site.pages:
+        before = kept.get(page.src_path)
+        own[page.src_path] = before if before is not None and before[0] is page else (page, _digest(
+            page.src_path, page.title, page.description, page.body, page.reviewed, page.sources, page.nav,
+            page.nav_title, page.url))
+    return SiteDigests(common, per_language, templates, MappingProxyType(facts), MappingProxyType(words_shown),
+                       MappingProxyType(own))
 
 
-def page_digest(site: Site, page: Page, digests: SiteDigests, facts_shown, notice) -> str:
-    words = site.facts.words[page.language]
-    shown = []
-    for fact_id in sorted(set(facts_shown)):
-        fact = site.facts.facts[fact_id]
-        item_words = tuple(sorted(words.items.get((fact_id, item.id), {}).items()) for item in fact.items)
-        shown.append((fact, words.labels.get(fact_id), words.texts.get(fact_id), item_words))
-    own = (page.src_path, page.title, page.description, page.body, page.reviewed, page.sources, page.nav,
-           page.nav_title, page.url)
-    return _digest(digests.common, digests.language[page.language], own, shown, notice)
+def fact_shown(fact: Fact) -> tuple:
+    """What of a fact the pages can show (not the line it is defined on, nor its sources' variants)."""
+    return (fact.id, fact.amount, fact.sources, tuple((i.id, i.terms, i.amounts, i.sources) for i in fact.items),
+            fact.word_fields, fact.critical, fact.statement, fact.not_on_pages)
+
+
+def page_digest(site: Site, page: Page, digests: SiteDigests, shows: PageDependencies) -> str:
+    """The digest of everything `page` is made from: the key of its cache entry, and what tells the
+    preview it must be rendered again."""
+    own = digests.own.get(page.src_path)
+    if own is None or own[0] is not page:
+        raise ValueError(f"{page.src_path}: not a page of these digests")
+    words = digests.words[page.language]
+    return _digest(digests.common, digests.language[page.language], own[1],
+                   tuple(digests.facts[fact_id] for fact_id in shows.facts),
+                   tuple(words[fact_id] for fact_id in shows.words), shows.notice)
 
 
 def pack(digest: str, content: bytes) -> bytes:

@@ -1,51 +1,101 @@
-"""The render stage, `render_site`: a frozen `Site` -> every output file as bytes, nothing written yet;
-the pages from the render cache where their inputs did not change, the others on every core (a fork
-pool whose workers die with the build). One page's rendering is render/page.py."""
+"""The render stage, `render_site`: a frozen `Site` -> every output file, written into the new site's
+folder as it is made (a full build) or returned when its bytes changed (a build from the previous
+one); the pages from the render cache where their digest has an entry, the others on every core (a
+fork pool whose workers die with the build, each writing the pages it renders). One page's rendering
+is render/page.py."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import multiprocessing
 import os
 import signal
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from patientsite.errors import Problem, Problems
 from patientsite.model.site import Site
-from patientsite.render import structured
-from patientsite.render.cache import RenderCache, folder_digest, page_digest, site_digests
+from patientsite.render.cache import RenderCache, templates_digest
 from patientsite.render.page import PageRenderer
 from patientsite.render.templateerror import located
 
 
 @dataclass(frozen=True)
 class Output:
-    files: tuple[tuple[str, bytes], ...]     # (output path, content), sorted by path
+    files: Mapping[str, str]                 # every output path -> the sha256 of its bytes
+    changed: Mapping[str, bytes]             # the files still to be written (those not written into `into`)
     warnings: tuple[Problem, ...]
-    rendered: int = 0                        # pages rendered (not taken from the cache)
+    rendered: tuple[str, ...] = ()           # the output paths of the pages rendered (not from the cache)
+    redone: tuple[str, ...] = ()             # ... of the pages whose digest changed (rendered or from the cache)
     render_seconds: tuple[tuple[str, float], ...] = ()   # language -> time spent rendering its pages
+    # language code -> a warm PageRenderer of this site
+    renderers: Mapping = field(default_factory=lambda: MappingProxyType({}))
+    # each page's output path -> its digest
+    records: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 PARALLEL_MIN = 48   # below this many pages to render, one process is faster than forking
 BRAND_CSS = "brand.css"         # the brand colour from site.yaml, as a CSS custom property
+MARKDOWN_CACHE = 2048    # page bodies per language whose Markdown HTML the parent's renderers keep
 
 
-def render_site(site: Site, templates_dir: Path,
-                notices: Mapping[tuple[str, str], datetime.date] = MappingProxyType({}),
-                cache: RenderCache | None = None, jobs: int = 0) -> Output:
-    """Render every page, the language chooser, the 404 page, sitemap and robots.txt. `notices`:
-    (language, page key) -> the date of the Italian page a stale translation is behind. (Review dates
-    and unsafe markup are the page checks' stage, checks/pages.py, which runs before.)"""
+def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str], datetime.date],
+                records: Mapping[str, str], cache: RenderCache | None = None, jobs: int = 0, *,
+                into: Path | None = None, previous: Output | None = None, static: bool = True,
+                templates: str = "") -> Output:
+    """The render stage. `records`: each page's output path -> its digest (cache.page_digest).
+    Without `previous`: every page (from the cache where its digest has an entry), the language
+    chooser, the 404 pages, sitemap, robots.txt, `brand.css` and `static/`, written into `into` as
+    they are made (workers write the pages they render) and returned by sha256 only. With `previous`
+    (the output of the last build of this site's structure): only the pages whose digest changed and,
+    if `static`, templates/static/, returned in `changed` when their bytes differ. `templates`: the
+    templates_digest the records were made with (the rendered pages are cached only if it still holds).
+    (Review dates and unsafe markup are the page checks' stage, checks/pages.py, which runs before.)"""
     problems = Problems("rendering")
-    files, rendered, seconds = _cached_pages(site, templates_dir, notices, cache, jobs, problems)
-    renderers = {lang.code: PageRenderer(site, lang, templates_dir, problems, notices)
-                 for lang in site.config.languages}
+    if previous is None:
+        renderers = page_renderers(site, templates_dir, notices, MARKDOWN_CACHE)
+        todo, before = list(range(len(site.pages))), {}
+    else:
+        renderers = {code: renderer.rebind(site, notices) for code, renderer in previous.renderers.items()}
+        todo = [i for i, page in enumerate(site.pages)
+                if previous.records.get(page.output_path) != records[page.output_path]]
+        before = dict(previous.files)
+    files: dict[str, str] = {} if previous is None else dict(previous.files)
+    changed: dict[str, bytes] = {}
+
+    def put(path: str, content: bytes) -> None:
+        sha = hashlib.sha256(content).hexdigest()
+        if into is not None:
+            _write_into(into, path, content)
+        elif before.get(path) != sha:
+            changed[path] = content
+        files[path] = sha
+
+    rendered, seconds = _pages(site, templates_dir, notices, records, todo, cache, jobs, renderers, into, put,
+                               files, problems, templates or templates_digest(templates_dir))
+    if previous is None:
+        for path, content in _site_files(site, renderers, templates_dir, problems):
+            put(path, content)
+    if previous is None or static:
+        for path in [p for p in files if p.startswith("static/")] if previous is not None else ():
+            del files[path]
+        for path, content in static_files(templates_dir):
+            put(path, content)
+    problems.raise_if_any()
+    return Output(MappingProxyType(files), MappingProxyType(changed), problems.warnings_tuple(), rendered,
+                  tuple(site.pages[i].output_path for i in todo), tuple(sorted(seconds.items())),
+                  MappingProxyType(renderers), records)
+
+
+def _site_files(site: Site, renderers: dict, templates_dir: Path, problems: Problems) -> list[tuple[str, bytes]]:
+    """The language chooser, the 404 pages, sitemap, robots.txt and brand.css."""
+    files = []
     source = renderers[site.config.source_language.code]
     with located(problems, None, templates_dir):
         homes = [(lang, site.home(lang.code)) for lang in site.config.languages]
@@ -66,9 +116,16 @@ def render_site(site: Site, templates_dir: Path,
             site=site, base_url=site.config.base_url).encode()))
     files.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode()))
     files.append((BRAND_CSS, f":root {{ --brand: {site.config.clinic.brand_colour}; }}\n".encode()))
-    files.extend(static_files(templates_dir))
-    problems.raise_if_any()
-    return Output(tuple(sorted(files)), problems.warnings_tuple(), rendered, tuple(sorted(seconds.items())))
+    return files
+
+
+def _write_into(folder: Path, path: str, content: bytes) -> None:
+    target = folder / path
+    try:
+        target.write_bytes(content)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
 
 
 def static_files(templates_dir: Path) -> list[tuple[str, bytes]]:
@@ -78,55 +135,61 @@ def static_files(templates_dir: Path) -> list[tuple[str, bytes]]:
             for path in (sorted(static.rglob("*")) if static.is_dir() else ()) if path.is_file()]
 
 
-def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache | None, jobs: int,
-                  problems: Problems) -> tuple[list[tuple[str, bytes]], int, dict]:
-    """Every page: from the cache where a whole entry for its digest is found, else rendered (on all
-    cores when many). The rendered pages are stored only when the build has no error and the
+def _pages(site: Site, templates_dir: Path, notices, records: Mapping[str, str], todo: list[int],
+           cache: RenderCache | None, jobs: int, renderers: dict, into: Path | None, put, files: dict,
+           problems: Problems, templates: str) -> tuple[tuple[str, ...], dict]:
+    """The pages at `todo`: from the cache where a whole entry for its digest is found, else rendered
+    (on all cores when many). The rendered pages are stored only when the build has no error and the
     templates are the ones the digests were made of (a template saved while rendering is not cached)."""
-    files, todo, digests = [], [], {}
-    common = site_digests(site, templates_dir) if cache is not None else None
-    for index, page in enumerate(site.pages):
-        if common is not None:
-            shown = page.facts_used + structured.json_ld_facts(site, page)
-            digests[index] = page_digest(site, page, common, shown, notices.get((page.language, page.key)))
-        content = cache.get(digests[index]) if cache is not None else None
+    missing = []
+    for index in todo:
+        page = site.pages[index]
+        content = cache.get(records[page.output_path]) if cache is not None else None
         if content is None:
-            todo.append(index)
+            missing.append(index)
         else:
-            files.append((page.output_path, content))
+            put(page.output_path, content)
     seconds: dict[str, float] = {}
     fresh = []
-    for rendered, errors, warnings, spent in render_pages(site, templates_dir, notices, todo, jobs):
+    # the parent renders few pages itself, on its warm renderers; workers write theirs into `into`
+    for rendered, errors, warnings, spent in render_pages(site, templates_dir, notices, missing, jobs, renderers,
+                                                          into=into):
         problems.errors.extend(errors)
         problems.warnings.extend(warnings)
         for language, value in spent.items():
             seconds[language] = seconds.get(language, 0.0) + value
-        for index, content in rendered:
-            files.append((site.pages[index].output_path, content))
+        for index, sha, content in rendered:
+            path = site.pages[index].output_path
+            if content is None:
+                files[path] = sha           # written by a worker
+            else:
+                put(path, content)
             fresh.append((index, content))
-    if cache is not None and not problems.errors and folder_digest(templates_dir) == common.templates:
+    if cache is not None and not problems.errors and templates_digest(templates_dir) == templates:
         for index, content in fresh:
-            cache.put(digests[index], content)
+            path = site.pages[index].output_path
+            cache.put(records[path], content if content is not None else (into / path).read_bytes())
         warning = cache.warning()
         if warning is not None:
             problems.warnings.append(warning)
-    return files, len(todo), seconds
+    return tuple(site.pages[i].output_path for i in missing), seconds
 
 
 def render_pages(site: Site, templates_dir: Path, notices, indices, jobs: int = 0, renderers=None,
-                 parallel_min: int | None = None) -> list[tuple[list, list, list, dict]]:
-    """Render the pages at `indices` of `site.pages`: per process, ([(index, bytes)], errors,
+                 parallel_min: int | None = None, into: Path | None = None) -> list[tuple[list, list, list, dict]]:
+    """Render the pages at `indices` of `site.pages`: per process, ([(index, sha256, bytes)], errors,
     warnings, {language: seconds spent rendering}); on every core when there are at least
-    `parallel_min` (default PARALLEL_MIN).
+    `parallel_min` (default PARALLEL_MIN), each worker writing its pages into `into` when given (their
+    bytes are then None: the parent never holds them all).
     `renderers` (language code -> a `PageRenderer` for this site and notices) keeps the compiled
-    templates of an earlier call."""
+    templates of an earlier call; it is used in this process only."""
     jobs = jobs or len(os.sched_getaffinity(0))
     parallel_min = PARALLEL_MIN if parallel_min is None else parallel_min
     if jobs > 1 and len(indices) >= parallel_min and "fork" in multiprocessing.get_all_start_methods():
         chunks = [indices[start::jobs * 4] for start in range(min(jobs * 4, len(indices)))]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                                 initargs=(os.getpid(), site, templates_dir, notices, renderers)) as pool:
+                                 initargs=(os.getpid(), site, templates_dir, notices, into)) as pool:
             return list(pool.map(_render_in_worker, chunks))
     return [_render_pages(site, templates_dir, notices, indices, renderers)]
 
@@ -138,27 +201,39 @@ def page_renderers(site: Site, templates_dir: Path, notices, markdown_cache: int
             for lang in site.config.languages}
 
 
-def _render_pages(site: Site, templates_dir: Path, notices, indices, renderers=None) -> tuple[list, list, list, dict]:
+def _render_pages(site: Site, templates_dir: Path, notices, indices, renderers=None,
+                  into: Path | None = None) -> tuple[list, list, list, dict]:
     problems = Problems("rendering")
-    renderers = renderers or page_renderers(site, templates_dir, notices)
+    if not renderers:         # a worker keeps the renderers it makes for its next chunks
+        made = page_renderers(site, templates_dir, notices)
+        if renderers is not None:
+            renderers.update(made)
+        renderers = made
     rendered: list = []
     seconds: dict[str, float] = {}
     for index in indices:
         page = site.pages[index]
         started = time.perf_counter()
         with located(problems, page, templates_dir):
-            rendered.append((index, renderers[page.language].page(page)))
+            content = renderers[page.language].page(page)
+            if into is None:
+                rendered.append((index, hashlib.sha256(content).hexdigest(), content))
+            else:
+                _write_into(into, page.output_path, content)
+                rendered.append((index, hashlib.sha256(content).hexdigest(), None))
         seconds[page.language] = seconds.get(page.language, 0.0) + time.perf_counter() - started
     return rendered, problems.errors, problems.warnings, seconds
 
 
 _worker_input: tuple = ()
+_worker_renderers: dict = {}     # a worker's renderers: one Jinja environment and Markdown per language
 
 
-def _start_worker(parent: int, site: Site, templates_dir: Path, notices, renderers=None) -> None:
+def _start_worker(parent: int, site: Site, templates_dir: Path, notices, into: Path | None = None) -> None:
     global _worker_input  # one process, one build: set once when the pool forks
     _die_with(parent)
-    _worker_input = (parent, site, templates_dir, notices, renderers)
+    _worker_input = (parent, site, templates_dir, notices, into)
+    _worker_renderers.clear()
 
 
 PR_SET_PDEATHSIG = 1
@@ -179,9 +254,9 @@ def _die_with(parent: int) -> None:
 
 
 def _render_in_worker(indices) -> tuple[list, list, list, dict]:
-    parent, site, templates_dir, notices, renderers = _worker_input
+    parent, site, templates_dir, notices, into = _worker_input
     if os.getppid() != parent:      # the build is gone: nobody will read the result
         os._exit(1)
-    return _render_pages(site, templates_dir, notices, indices, renderers)
+    return _render_pages(site, templates_dir, notices, indices, _worker_renderers, into)
 
 
