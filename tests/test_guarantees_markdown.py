@@ -208,3 +208,12 @@ def test_every_image_is_found_on_its_line(text, expected):
     from patientsite.render.markdown import find_images
 
     assert find_images(text) == expected
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("scriptdaonvbj SCRIPTDATA:=<[]()\n\"'ſK-")), max_size=60))
+def test_text_without_a_bracket_an_equals_sign_or_a_colon_is_never_unsafe(text):
+    from patientsite.render.markdown import _UNSAFE
+
+    if not any(c in text for c in "<=:"):          # what find_unsafe_markup skips unread
+        assert _UNSAFE.search(text) is None and find_unsafe_markup(text) == []

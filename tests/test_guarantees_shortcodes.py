@@ -249,3 +249,12 @@ def test_a_table_takes_a_list_of_quoted_names(args, names):
     from patientsite.load.shortcodes import _names
 
     assert _names(args, "fact_table") == names
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet='{}%#ab\n "()', max_size=60))
+def test_the_fast_scan_finds_what_the_call_pattern_finds_everywhere(text):
+    from patientsite.load import shortcodes
+
+    assert [(m.span(), m.groups()) for m in shortcodes._call_matches(text)] == \
+        [(m.span(), m.groups()) for m in shortcodes._CALL.finditer(text)]

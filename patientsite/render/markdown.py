@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import markdown as _markdown
 import nh3
-from markdown.extensions.toc import TocExtension, slugify_unicode
+from markdown.extensions.toc import (
+    TocExtension,
+    TocTreeprocessor,
+    remove_fnrefs,
+    render_inner_html,
+    slugify_unicode,
+    strip_tags,
+    unique,
+)
 
 ALLOWED_TAGS = {
     "a", "abbr", "aside", "b", "blockquote", "br", "caption", "code", "dd", "details", "div", "dl", "dt", "em", "h2",
@@ -42,10 +51,34 @@ _UNSAFE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\son[a-z]+\s*=|(
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\s*(?:\(([^)\n]*)\)|\[[^\]\n]*\])|<\s*img\b[^>\n]*>?", re.IGNORECASE)
 
 
+class _HeadingIds(TocTreeprocessor):
+    """The toc extension's heading ids, without the table of contents it would also build and
+    serialise on every page (no page shows it): the same ids, a quarter of its time. A page that
+    writes the [TOC] marker gets the whole extension, as before."""
+
+    def run(self, doc) -> None:
+        if self.marker and any(el.tag == "p" and (el.text or "").strip() == self.marker for el in doc.iter()):
+            super().run(doc)
+            return
+        used_ids = {el.attrib["id"] for el in doc.iter() if "id" in el.attrib}
+        id_counters: dict[str, int] = {}
+        for el in doc.iter():
+            if isinstance(el.tag, str) and self.header_rgx.match(el.tag):
+                self.set_level(el)
+                if "id" not in el.attrib:
+                    name = strip_tags(render_inner_html(remove_fnrefs(el), self.md))
+                    el.attrib["id"] = unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
+
+
+class _HeadingIdsExtension(TocExtension):
+    TreeProcessorClass = _HeadingIds
+
+
 def make_markdown() -> _markdown.Markdown:
-    """The one Markdown configuration the site uses (tables; heading ids for #anchors)."""
+    """The one Markdown configuration the site uses (tables; heading ids for #anchors), one instance
+    per renderer, reset and reused for every page."""
     return _markdown.Markdown(
-        extensions=["tables", "sane_lists", TocExtension(slugify=slugify_unicode, toc_depth="2-4")],
+        extensions=["tables", "sane_lists", _HeadingIdsExtension(slugify=slugify_unicode, toc_depth="2-4")],
         output_format="html",
     )
 
@@ -72,8 +105,8 @@ def sanitize(html: str) -> str:
 def find_unsafe_markup(text: str) -> list[tuple[int, str]]:
     """(line within text, what) for scripts, event handlers and javascript:, vbscript: or data: URLs."""
     found: list = []
-    if not _UNSAFE.search(text):
-        return found
+    if ("<" not in text and "=" not in text and ":" not in text) or not _UNSAFE.search(text):
+        return found          # (each kind needs one of these characters: most pages are read no further)
     for number, line in enumerate(text.splitlines(), start=1):
         for match in _UNSAFE.finditer(line):
             what = match.group("url") or match.group("data") or match.group(0)

@@ -234,8 +234,8 @@ class PageRenderer:
 
     def _booking_url(self, page: Page) -> str | None:
         """The page about booking a first consultation (key "consultation"), if the site has one."""
-        found = [p for p in self.site.pages if p.language == page.language and p.key == BOOKING_KEY]
-        return relative_url(page.url, found[0].url) if found and found[0].key != page.key else None
+        found = self.site.translations.get(BOOKING_KEY, {}).get(page.language)
+        return relative_url(page.url, found.url) if found is not None and found.key != page.key else None
 
     def json_ld(self, page: Page, therapy: str) -> Markup:
         """The page's structured data (structured.py), with list words as plain text."""
