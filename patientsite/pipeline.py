@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 
 from patientsite.checks import review
 from patientsite.checks.pages import PageFindings, check_pages
@@ -26,9 +25,7 @@ from patientsite.load.translation import Lock, TranslationStatus, assess_transla
 from patientsite.model.remodel import Structural, remodel_site
 from patientsite.model.site import Site, assemble_site
 from patientsite.preview.changeplan import ChangePlan, plan_changes
-from patientsite.render import structured
-from patientsite.render.cache import CACHE_DIR, RenderCache, SiteDigests, page_digest, site_digests
-from patientsite.render.dependencies import page_dependencies
+from patientsite.render.cache import CACHE_DIR, PageRecords, RenderCache, page_records
 from patientsite.render.output import Output, render_site
 from patientsite.render.report import review_report
 from patientsite.write import (
@@ -73,7 +70,7 @@ class BuildState:
     status: TranslationStatus
     translations: TranslationCheck
     checked: PageFindings
-    digests: SiteDigests
+    records: PageRecords           # each page's dependency record and digest
     output: Output
     report: str
 
@@ -139,29 +136,27 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int,
     checked = check_pages(site.pages, site.config, review.today(), last.checked if last else None, remodelled)
     checked.raise_if_errors()
     # each page's dependency record, digested: the cache key, and what tells render what changed
-    digests = site_digests(site, templates, last.digests if last else None)
-    json_ld = structured.contraindication_facts(site)
-    records = MappingProxyType({page.output_path: page_digest(
-        site, page, digests, page_dependencies(site, page, translations.notices, json_ld)) for page in site.pages})
+    records = page_records(site, templates, translations.notices, last.records if last else None)
+    digests = records.digests
     cache = RenderCache(root / CACHE_DIR, read=use_cache)   # --no-cache: render all, rewrite every entry
     # render and write
     if last is None:
         check_paths((page.output_path, b"") for page in site.pages)   # before any page is written
         with new_site_folder(out) as building, disk_errors(out):
-            output = render_site(site, templates, translations.notices, records, cache, jobs, into=building,
+            output = render_site(site, templates, translations.notices, records.keys, cache, jobs, into=building,
                                  templates=digests.templates)
             check_paths((path, b"") for path in output.files)
             publish(building, out)
         written = None
     else:
-        output = render_site(site, templates, translations.notices, records, cache, jobs,
+        output = render_site(site, templates, translations.notices, records.keys, cache, jobs,
                              previous=last.output, static=plan.static, templates=digests.templates)
         gone = [path for path in last.output.files if path not in output.files]
         written = write_changes(out, output.changed, gone)
     report = _report(site, previous.site if last else None, last.report if last else None, remodelled)
     warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
                 + checked.warnings() + output.warnings)
-    state = BuildState(loaded, locks, status, translations, checked, digests, output, report)
+    state = BuildState(loaded, locks, status, translations, checked, records, output, report)
     return BuildResult(site, out, OutputFiles(out, output.files), warnings, time.perf_counter() - started,
                        len(output.rendered), output.render_seconds, output.redone, written, state)
 

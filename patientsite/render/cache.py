@@ -15,6 +15,7 @@ and warns once. A damaged cache can never change the output.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib.metadata
@@ -31,7 +32,8 @@ from patientsite import __version__
 from patientsite.errors import Problem
 from patientsite.load.facts import Fact
 from patientsite.model.site import Page, Site
-from patientsite.render.dependencies import PageDependencies
+from patientsite.render import structured
+from patientsite.render.dependencies import PageDependencies, page_dependencies
 from patientsite.write import write_atomically
 
 CACHE_DIR = ".cache/pages"
@@ -146,6 +148,42 @@ def page_digest(site: Site, page: Page, digests: SiteDigests, shows: PageDepende
     return _digest(digests.common, digests.language[page.language], own[1],
                    tuple(digests.facts[fact_id] for fact_id in shows.facts),
                    tuple(words[fact_id] for fact_id in shows.words), shows.notice)
+
+
+@dataclass(frozen=True)
+class PageRecords:
+    """Every page's dependency record and its digest, with the site's digests they were made of."""
+
+    digests: SiteDigests
+    shows: Mapping[str, tuple[Page, PageDependencies]]    # output path -> (the page, what it shows)
+    keys: Mapping[str, str]                                # output path -> page_digest
+
+
+def page_records(site: Site, templates_dir: Path, notices, previous: PageRecords | None = None) -> PageRecords:
+    """The record and digest of every page. From `previous` (the last build's, the same structure),
+    a page that is the same object, with the same notice, none of whose facts or words changed
+    keeps its record and digest: only the pages an edit touches are digested again."""
+    digests = site_digests(site, templates_dir, previous.digests if previous is not None else None)
+    json_ld = structured.contraindication_facts(site)
+    before = previous.digests if previous is not None and previous.digests.common == digests.common else None
+    facts = {f for f, d in digests.facts.items() if before is None or before.facts.get(f) != d}
+    words = {code: {f for f, d in found.items() if before is None or before.words[code].get(f) != d}
+             for code, found in digests.words.items()}
+    shows, keys = {}, {}
+    for page in site.pages:
+        path, notice = page.output_path, notices.get((page.language, page.key))
+        kept = previous.shows.get(path) if previous is not None else None
+        if kept is not None and kept[0] is page:
+            record = kept[1] if kept[1].notice == notice else dataclasses.replace(kept[1], notice=notice)
+            same = (before is not None and record is kept[1] and before.language == digests.language
+                    and facts.isdisjoint(record.facts) and words[page.language].isdisjoint(record.words))
+            keys[path] = previous.keys[path] if same and previous is not None else page_digest(
+                site, page, digests, record)
+        else:
+            record = page_dependencies(site, page, notices, json_ld)
+            keys[path] = page_digest(site, page, digests, record)
+        shows[path] = (page, record)
+    return PageRecords(digests, MappingProxyType(shows), MappingProxyType(keys))
 
 
 def pack(digest: str, content: bytes) -> bytes:
