@@ -7,6 +7,7 @@ is render/page.py."""
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -188,9 +189,15 @@ def render_pages(site: Site, templates_dir: Path, notices, indices, jobs: int = 
     if jobs > 1 and len(indices) >= parallel_min and "fork" in multiprocessing.get_all_start_methods():
         chunks = [indices[start::jobs * 4] for start in range(min(jobs * 4, len(indices)))]
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                                 initargs=(os.getpid(), site, templates_dir, notices, into)) as pool:
-            return list(pool.map(_render_in_worker, chunks))
+        # the parent's objects out of the collector's reach while the workers run: its passes in a
+        # worker would touch (and so copy) every page of memory the worker shares with the parent
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                     initargs=(os.getpid(), site, templates_dir, notices, into)) as pool:
+                return list(pool.map(_render_in_worker, chunks))
+        finally:
+            gc.unfreeze()
     return [_render_pages(site, templates_dir, notices, indices, renderers)]
 
 
