@@ -68,8 +68,11 @@ class Project:
             if change is None:
                 (self.root / lock).unlink(missing_ok=True)
             else:
-                mark_current(load_config(self.root), self.root / "templates", path, change,
-                             datetime.date(2026, 11, 21))
+                try:
+                    mark_current(load_config(self.root), self.root / "templates", path, change,
+                                 datetime.date(2026, 11, 21))
+                except BuildError:      # refused (e.g. "all" over a stale unit): the lock is as it was
+                    pass
             return lock
         (self.root / path).write_text(change, encoding="utf-8")
         return path
