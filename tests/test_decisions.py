@@ -444,6 +444,7 @@ FIELDS = {   # a line of the small site's facts.yaml -> the same line with {valu
     "a decision's range": ("      range: [10, 12]\n", "      range: {value}\n"),
     "a variant's sources": ("        sources: [doc-b]\n        says: от 8", "        sources: {value}\n        says: от 8"),
     "a variant's range": ("      - range: [8, 12]\n", "      - range: {value}\n"),
+    "a variant's says": ("        says: от 8 до 12 сеансов\n", "        says: {value}\n"),
     "a document's translation_of": ("title: Документ Б}", "title: Документ Б, translation_of: {value}}}"),
 }
 
@@ -457,6 +458,7 @@ def test_any_wrong_kind_of_value_is_a_located_error_never_a_traceback(project, f
     is_range = isinstance(value, list) and len(value) == 2 and all(
         isinstance(v, (int, float)) and not isinstance(v, bool) for v in value) and value[0] < value[1]
     assume(value not in valid and not (field.endswith("range") and is_range))
+    assume(not (field.endswith("says") and isinstance(value, str) and value.strip()))   # any words are a quotation
     old, new = FIELDS[field]
     line = new.format(value=json.dumps(value, ensure_ascii=False))
     project.fails_with(facts_with(old, line), "error: content/facts.yaml:")
