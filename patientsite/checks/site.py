@@ -278,6 +278,6 @@ def summary(report: Report) -> str:
     lines += ["", f"{'readability':<36} {'words':>6} {'sent.':>5}  scores (target)"]
     for page, stats, scores in report.scores:
         shown = "; ".join(f"{s.name} {s.value:.1f}" + (f" ({s.target}{'' if s.ok else ', missed'})" if s.target else "")
-                          for s in scores)
+                          for s in scores) or readability.no_score(stats, page.language)
         lines.append(f"{page.src_path:<36} {stats.words:>6} {stats.sentences:>5}  {shown}")
     return "\n".join(lines)

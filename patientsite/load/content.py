@@ -154,7 +154,7 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
                        "Write the date as YYYY-MM-DD, e.g. reviewed: 2026-11-20.")
     if "nav" in data:
         problems.error(rel, data.line_of("nav"), "nav: is no longer read: the menu's order is given once for "
-                       f"every language, by page key, in site.yaml's menu: list", f"Delete this line, and list "
+                       "every language, by page key, in site.yaml's menu: list", f"Delete this line, and list "
                        f'the page\'s key ("{shown(key)}") under menu: in site.yaml where it belongs in the menu.')
     sources = data.get("sources") or Seq()
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
