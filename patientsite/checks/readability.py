@@ -17,7 +17,8 @@
 Syllables: in Russian every vowel is one syllable, so counting vowels is exact; in Italian every
 vowel is a syllable except an unstressed i or u gliding into another vowel (piede, guida, ciao);
 English uses vowel groups with the usual silent endings; German counts vowels, a diphthong (ei, ie,
-au, eu, äu) or a doubled vowel being one; French counts vowel groups with the mute final e (vite, piqûre, pages) left out.
+au, eu, äu) or a doubled vowel being one; French counts vowel groups, leaving out the mute final e
+(vite, piqûre, pages).
 Numbers are words of one syllable.
 Sentences end at . ! ? ... followed by a capital, a digit or the end, and at the end of every block
 (paragraph, list item, heading, cell). Sentences of more than 25 words are listed.

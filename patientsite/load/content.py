@@ -17,7 +17,7 @@ HOME = "index.md"
 # the other files a language folder holds; anything else there (FAQ.MD, faq.markdown, notes.txt) is
 # an error rather than a page silently left out
 LANGUAGE_FILES = {"words.yaml", "messages.po", "claims.yaml", "translations.lock"}
-FRONT_MATTER_KEYS = {"title", "description", "key", "slug", "nav_title", "reviewed", "sources"}
+FRONT_MATTER_KEYS = {"title", "description", "key", "slug", "nav_title", "reviewed", "sources", "untranslated"}
 REQUIRED_KEYS = ("title", "description", "key", "slug", "reviewed")
 
 
@@ -35,6 +35,7 @@ class SourcePage:
     body: str
     body_line: int          # file line of the body's first line
     key_lines: tuple[tuple[str, int], ...]   # front matter key -> file line
+    untranslated: bool = False   # a skeleton of add-language, still the source text (never ready)
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, 1)
@@ -170,13 +171,16 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
                            "in quotes.")
         elif field in data and not str(value or "").strip():
             problems.error(rel, data.line_of(field), f"{field} is empty", f"Write the page's {field}.")
+    if "untranslated" in data and data["untranslated"] is not True:
+        problems.error(rel, data.line_of("untranslated"), f'untranslated "{shown(data["untranslated"])}" can only '
+                       "be true", "Delete the line once the page is translated; write untranslated: true until then.")
     if any(p.path == rel for p in problems.errors):
         return None
     return SourcePage(
         language=language, src_path=rel, key=key, title=str(data["title"]), description=str(data["description"]),
         slug="" if home else slug, nav_title=str(data.get("nav_title") or data["title"]),
         reviewed=reviewed, sources=tuple(str(s) for s in sources), body=body, body_line=body_line,
-        key_lines=tuple(sorted(data.key_lines.items())),
+        key_lines=tuple(sorted(data.key_lines.items())), untranslated=data.get("untranslated") is True,
     )
 
 

@@ -74,6 +74,7 @@ class Catalogs:
     warnings: tuple = ()          # translations that contain markup (shown escaped, as text)
     digests: Mapping[str,
                      str] = field(default_factory=lambda: MappingProxyType({}))  # language -> sha256 of the bytes read
+    untranslated: frozenset = frozenset()   # languages whose catalogue has no translation yet (a new language)
 
 
 def extract_messages(templates_dir: Path) -> tuple[tuple, ...]:
@@ -155,6 +156,7 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
     problems = Problems("reading the UI string catalogues")
     wanted = template_messages(templates_dir)
     translations, paths, digests = {}, {}, {}
+    untranslated: set[str] = set()
     for language in config.languages:
         rel = f"content/{language.code}/{CATALOG_FILE}"
         paths[language.code] = rel
@@ -170,7 +172,17 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
             catalog_problems(rel, exc, problems)
             continue
         digests[language.code] = hashlib.sha256(data).hexdigest()
-        for msgid, (tpath, tline) in wanted.items():
+        if not language.source and wanted and not any(m.id and m.string and (
+                any(m.string) if isinstance(m.string, tuple) else True) for m in catalog):
+            # a new language (i18n add-language): nothing translated yet is not a mistake in a translation
+            untranslated.add(language.code)
+            problems.warn(rel, None, f"none of the {len(wanted)} UI strings is translated into {language.code} yet",
+                          "Translate each msgstr; python build.py status lists them. The language is not ready "
+                          "until they are.")
+            wanted_here: dict = {}
+        else:
+            wanted_here = wanted
+        for msgid, (tpath, tline) in wanted_here.items():
             key = msgid[0] if isinstance(msgid, tuple) else msgid
             message = catalog.get(key)
             if message is None:
@@ -195,4 +207,4 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
         translations[language.code] = Translations(buffer)
     problems.raise_if_any()
     return Catalogs(MappingProxyType(translations), frozenset(wanted), MappingProxyType(paths),
-                    problems.warnings_tuple(), MappingProxyType(digests))
+                    problems.warnings_tuple(), MappingProxyType(digests), frozenset(untranslated))
