@@ -1,7 +1,9 @@
 """Translation status the way a translator meets it: `status`, `--mark-current`, stale notices on
 published pages, and the build failing on stale critical words."""
 
+import datetime
 import json
+import os
 
 import pytest
 
@@ -64,19 +66,22 @@ def test_editing_an_italian_page_makes_its_translations_stale_until_marked(site_
     assert en["status"] == "stale" and en["changed_sections"] == ["Details"] and en["path"] == "content/en/treatment.md"
     assert "\n+Chiedere al medico prima della seduta." in en["diff"]
 
-    # published, with a notice in the reader's language linking to the Italian page
+    # published, with a notice in the reader's language linking to the Italian page, dated the day
+    # the Italian changed (the file's time outside a git checkout: load/history.py)
+    changed = datetime.datetime(2027, 1, 15, 12, tzinfo=datetime.UTC).timestamp()
+    os.utime(site_root / TREATMENT_IT, (changed, changed))
     code, _, err = cli(site_root, "build", "--out", str(tmp_path / "site"), capsys=capsys)
     assert code == 0
     assert ("warning: content/en/treatment.md: published with an out-of-date notice: the Italian page changed "
             "since this translation was marked current") in err
     en_html = (tmp_path / "site/en/the-treatment/index.html").read_text()
     assert '<aside class="translation-notice" role="note" lang="en">' in en_html
-    assert "This page was updated in Italian on 20 November 2026; this translation may be out of date." in en_html
+    assert "This page was updated in Italian on 15 January 2027; this translation may be out of date." in en_html
     assert ('The Italian page: <a href="../../it/il-trattamento/index.html" hreflang="it" lang="it">'
             "Il trattamento</a>") in en_html
     ru_html = (tmp_path / "site/ru/procedura/index.html").read_text()
     assert '<aside class="translation-notice" role="note" lang="ru">' in ru_html
-    assert "Эта страница обновлена на итальянском языке 20 ноября 2026" in ru_html
+    assert "Эта страница обновлена на итальянском языке 15 января 2027" in ru_html
     for page in ("it/il-trattamento", "en/contraindications", "ru/protivopokazaniya"):
         assert "translation-notice" not in (tmp_path / f"site/{page}/index.html").read_text()
 

@@ -151,7 +151,68 @@ def source_diff(unit: UnitState) -> str:
         hunk = HUNK.match(line)
         if hunk:
             lines[index] = f"@@ {unit.source.path}" + _first_change(unit, lines, index, int(hunk.group(1))) + " @@"
-    return "\n".join(lines)
+    return "\n".join(_words_in_long_lines(lines))
+
+
+LONG_LINE = 80        # characters: a changed paragraph at least this long is shown word by word
+WORD_CONTEXT = 6      # unchanged words kept on each side of a change in such a paragraph
+
+
+def _words_in_long_lines(lines: list[str]) -> list[str]:
+    """A run of removed lines followed by as many added ones, where a pair is long (a paragraph), is
+    shown as one `~` line per pair with the changed words marked: [-old-]{+new+}."""
+    out: list[str] = []
+    index = 0
+
+    def run_of(start: int, sign: str) -> int:
+        end = start
+        while end < len(lines) and lines[end].startswith(sign) and not lines[end].startswith(sign * 3):
+            end += 1
+        return end - start
+
+    while index < len(lines):
+        removed = run_of(index, "-")
+        added = run_of(index + removed, "+")
+        if removed and removed == added:
+            for old, new in zip(lines[index:index + removed], lines[index + removed:index + 2 * removed]):
+                if max(len(old), len(new)) > LONG_LINE:
+                    out.append("~" + word_diff(old[1:], new[1:]))
+                else:
+                    out.extend((old, new))
+        else:
+            out.extend(lines[index:index + max(removed + added, 1)])
+        index += max(removed + added, 1)
+    return out
+
+
+def word_diff(old: str, new: str, context: int = WORD_CONTEXT) -> str:
+    """`new` with the words changed from `old` marked [-removed-]{+added+}; long unchanged stretches
+    shortened to `context` words on each side of a change, with "…"."""
+    before, after = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
+    segments: list[tuple[bool, list[str], list[str]]] = []      # (same?, old tokens, new tokens)
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        same = op == "equal"
+        if not same and len(segments) >= 2 and not segments[-2][0] and not "".join(segments[-1][1]).strip():
+            space = segments.pop()[1]         # two changes with only a space between: one change
+            last = segments.pop()
+            segments.append((False, [*last[1], *space, *before[a1:a2]], [*last[2], *space, *after[b1:b2]]))
+            continue
+        segments.append((same, before[a1:a2], after[b1:b2]))
+    parts: list[str] = []
+    for number, (same, removed, added) in enumerate(segments):
+        if not same:
+            parts.append(("[-" + "".join(removed) + "-]" if removed else "")
+                         + ("{+" + "".join(added) + "+}" if added else ""))
+            continue
+        words = [i for i, token in enumerate(added) if token.strip()]
+        keep_start = 0 if number == 0 else context
+        keep_end = 0 if number == len(segments) - 1 else context
+        if len(words) > keep_start + keep_end + 2:
+            head = added[:words[keep_start - 1] + 1] if keep_start else []
+            tail = added[words[-keep_end]:] if keep_end else []
+            added = [*head, (" " if keep_start else "") + "…" + (" " if keep_end else ""), *tail]
+        parts.append("".join(added))
+    return "".join(parts)
 
 
 def _first_change(unit: UnitState, lines: list[str], header: int, start: int) -> str:
