@@ -174,7 +174,7 @@ def _words_in_long_lines(lines: list[str]) -> list[str]:
         removed = run_of(index, "-")
         added = run_of(index + removed, "+")
         if removed and removed == added:
-            for old, new in zip(lines[index:index + removed], lines[index + removed:index + 2 * removed]):
+            for old, new in zip(lines[index:index + removed], lines[index + removed:index + 2 * removed], strict=True):
                 if max(len(old), len(new)) > LONG_LINE:
                     out.append("~" + word_diff(old[1:], new[1:]))
                 else:
