@@ -153,7 +153,7 @@ def _languages(args, root) -> int:
         print(f"Added {args.code} ({args.name}): wrote {len(change.written)} files, every one marked untranslated:")
         for rel in change.written:
             print(f"  {rel}")
-        print(f"Next: translate content/{args.code}/ (docs/translators.md, \"Adding a language\"); "
+        print(f"Next: translate content/{args.code}/ (docs/clinic.md, \"Add a language\"); "
               "python build.py status shows what is left.")
         return 0
     change = languages.remove_language(root, args.code, args.force)

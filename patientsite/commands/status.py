@@ -64,7 +64,7 @@ def mark_current(config: Config, templates_dir: Path, code: str, targets, today:
     skipped: list = []
     warnings: list = []
     for unit in chosen:
-        if unit.status in (MISSING, FUZZY):
+        if unit.status in (MISSING, FUZZY) or still_the_source(unit):
             skipped.append(unit)
             continue
         old = unit.entry
@@ -78,9 +78,16 @@ def mark_current(config: Config, templates_dir: Path, code: str, targets, today:
                                       unit.translation.hash)
     text = lock_text(state.language, config.source_language, entries)
     path = config.root / state.lock.path
-    if not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text:
-        write_file(path, text)
+    if (entries or path.is_file()) and (not path.is_file()
+                                        or path.read_text(encoding="utf-8", errors="replace") != text):
+        write_file(path, text)      # no lock file for nothing marked (a new language's first try)
     return MarkResult(state.lock.path, tuple(marked), tuple(unchanged), tuple(skipped), tuple(warnings))
+
+
+def still_the_source(unit: UnitState) -> bool:
+    """A fact's words still word for word the source's (as add-language copies them): not a translation
+    to mark current. (A UI string may rightly equal the source's: "Menu", "E-mail".)"""
+    return unit.source.kind == "words" and unit.translation is not None and unit.translation.text == unit.source.text
 
 
 def _resolve(state: LanguageState, targets, force: bool = False) -> list[UnitState]:
@@ -111,10 +118,10 @@ def _resolve(state: LanguageState, targets, force: bool = False) -> list[UnitSta
             problems.error(where, None,
                            f'"{target}" is both ' + " and ".join(f"{u.source.kind}:{target}" for u in found),
                            "Say which one: " + " or ".join(f"{u.source.kind}:{target}" for u in found) + ".")
-        elif target not in GROUPS and found[0].status in (MISSING, FUZZY):
+        elif target not in GROUPS and (found[0].status in (MISSING, FUZZY) or still_the_source(found[0])):
             unit = found[0]
             problems.error(unit.path, unit.line, f'the {state.language.code} translation of "{target}" cannot be '
-                           f"marked current: {unit.detail}",
+                           f"marked current: {unit.detail or 'it is still the source text'}",
                            "Translate it first; python build.py status lists what is missing.")
         else:
             chosen.update((u.key, u) for u in found)
@@ -329,7 +336,7 @@ def run(args, root: Path) -> int:
             print(f"skipped, not translated yet: {', '.join(unit_label(u) for u in result.skipped)}")
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        print(f"Recorded in {result.lock_path}")
+        print(f"Recorded in {result.lock_path}" if (root / result.lock_path).is_file() else "Nothing recorded")
         return 0
     status = assess_translations(config, templates)
     print(json.dumps(status_json(status), ensure_ascii=False, indent=2) if args.json
