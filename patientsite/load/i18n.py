@@ -74,7 +74,7 @@ class Catalogs:
     warnings: tuple = ()          # translations that contain markup (shown escaped, as text)
     digests: Mapping[str,
                      str] = field(default_factory=lambda: MappingProxyType({}))  # language -> sha256 of the bytes read
-    untranslated: frozenset = frozenset()   # languages whose catalogue has no translation yet (a new language)
+    untranslated: frozenset = frozenset()   # translated languages with a UI string not translated yet
 
 
 def extract_messages(templates_dir: Path) -> tuple[tuple, ...]:
@@ -152,7 +152,8 @@ def catalog_problems(rel: str, exc: CatalogError, problems: Problems) -> None:
 
 
 def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
-    """Read every language's messages.po; each template string must be translated in full."""
+    """Read every language's messages.po; each template string must be in it, and translated in full
+    (in a translated language, one not translated yet is a warning and the language is `untranslated`)."""
     problems = Problems("reading the UI string catalogues")
     wanted = template_messages(templates_dir)
     translations, paths, digests = {}, {}, {}
@@ -193,6 +194,12 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
             if problem == FUZZY:
                 problems.error(rel, message.lineno, f'the translation of "{key}" is marked fuzzy',
                                "Check the translation, then remove the '#, fuzzy' line above it.")
+            elif problem and not language.source:
+                # a translation in progress: the language is not ready, the rest of the site builds
+                untranslated.add(language.code)
+                problems.warn(rel, message.lineno, f'the UI string "{key}" is {problem}',
+                              f"Fill in every msgstr line for it; {language.code} is not ready until every UI string "
+                              "is translated.")
             elif problem:
                 problems.error(rel, message.lineno, f'the UI string "{key}" is {problem}',
                                "Fill in every msgstr line for it.")
