@@ -34,6 +34,7 @@ languages:
     locale: ru_RU
     name: Русский
     prefix: ru
+menu: [treatment, contraindications]
 """
 
 FACTS_YAML = """\
@@ -208,8 +209,8 @@ def page_text(lang: str, name: str) -> str:
     lines = ["---", f"title: {title}", f"description: {description}", f"key: {key}"]
     if slug:
         lines.append(f"slug: {slug}")
-    if nav:
-        lines.append(f"nav: {nav}")
+    if nav:     # in the menu (site.yaml's menu: gives the order)
+        lines.append(f"nav_title: {title}")
     lines += ["reviewed: 2026-11-20", "---", BODIES[name]]
     return "\n".join(lines)
 

@@ -113,13 +113,6 @@ def test_a_fact_number_out_of_range_names_its_line(previous, number, as_range):
     assert f'error: content/facts.yaml:{line}: the {what} of fact "course.sessions.short" must be' in err
 
 
-@SETTINGS
-@given(nav=st.one_of(st.integers(max_value=0), st.integers(min_value=1000)))
-def test_a_menu_position_out_of_range_names_its_line(previous, nav):
-    err = previous.refused({"content/it/treatment.md": TREATMENT.replace("nav: 1", f"nav: {nav}")})
-    assert f'error: content/it/treatment.md:{line_of(TREATMENT, "nav:")}: nav "{nav}" must be a whole number from 1 to 999' in err
-
-
 # -- YAML bombs: in a subprocess, with bounded time and memory ------------------------------------
 def _laughs(levels: int, width: int) -> str:
     lines = ['a0: &a0 "lol"']

@@ -193,7 +193,7 @@ def test_italian_words_edited_make_critical_translations_fail_as_in_the_full_bui
     ("a catalogue", "content/ru/messages.po", ('msgstr "Источники"', 'msgstr "Источники информации"')),
     ("a title", "content/en/treatment.md", ("title: The treatment", "title: The cure")),
     ("a slug", "content/en/treatment.md", ("slug: the-treatment", "slug: treatment")),
-    ("a menu position", "content/en/treatment.md", ("nav: 1", "nav: 3")),
+    ("a menu position", "site.yaml", ("menu: [treatment, contraindications]", "menu: [contraindications, treatment]")),
     ("a review date", "content/en/treatment.md", ("reviewed: 2026-11-20", "reviewed: 2026-11-21")),
     ("a home page's description", "content/ru/index.md", ("description: Информация", "description: Сведения")),
     ("a fact's kind", "content/facts.yaml", ("one.session:\n    value: 1", "one.session:\n    value: 1\n    critical: true")),

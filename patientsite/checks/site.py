@@ -143,8 +143,8 @@ def _check_trust(site: Site, docs: dict[str, Document], problems: Problems) -> N
         elif order != first_order[0]:
             wrong(f"differs from the one on {first_order[1]}: {order} against {first_order[0]}")
         words = site.facts.words[page.language]
-        expected = {"reviewer-name": config.reviewer.name, "reviewer-role": words.terms.get(config.reviewer.role, ""),
-                    "reviewer-title": words.terms.get(config.reviewer.title, "")}
+        reviewer = config.reviewer_in(page.language, words.terms)
+        expected = {"reviewer-name": reviewer.name, "reviewer-role": reviewer.role, "reviewer-title": reviewer.title}
         for name, value in expected.items():
             if name in parts and parts[name].text() != value:
                 wrong(f"names {parts[name].text()!r}, not {value!r}")
@@ -160,8 +160,9 @@ def _check_trust(site: Site, docs: dict[str, Document], problems: Problems) -> N
         if "contact" in parts:
             contact = parts["contact"]
             hrefs = {a.attrs.get("href", "") for a in contact.find_all("a")}
-            if config.clinic.name not in contact.text() or f"mailto:{config.clinic.email}" not in hrefs \
-                    or f"tel:{config.clinic.phone.replace(' ', '')}" not in hrefs:
+            clinic = config.clinic_in(page.language)
+            if clinic.name not in contact.text() or f"mailto:{clinic.email}" not in hrefs \
+                    or f"tel:{clinic.phone.replace(' ', '')}" not in hrefs:
                 wrong("does not give the clinic's name, phone link and e-mail link from site.yaml")
         for name in ("warning", "disclaimer"):
             if name in parts:
@@ -277,6 +278,6 @@ def summary(report: Report) -> str:
     lines += ["", f"{'readability':<36} {'words':>6} {'sent.':>5}  scores (target)"]
     for page, stats, scores in report.scores:
         shown = "; ".join(f"{s.name} {s.value:.1f}" + (f" ({s.target}{'' if s.ok else ', missed'})" if s.target else "")
-                          for s in scores)
+                          for s in scores) or readability.no_score(stats, page.language)
         lines.append(f"{page.src_path:<36} {stats.words:>6} {stats.sentences:>5}  {shown}")
     return "\n".join(lines)

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from patientsite.errors import Problem, Problems, count
+from patientsite.load.history import notice_date
 from patientsite.load.translation import MISSING, STALE, UNTRACKED, LanguageState, TranslationStatus, UnitState
 
 
 @dataclass(frozen=True)
 class TranslationCheck:
-    notices: Mapping[tuple[str, str], datetime.date]   # (language, page key) -> Italian page's date
+    notices: Mapping[tuple[str, str], datetime.date]   # (language, page key) -> when the Italian changed (history.py)
     warnings: tuple[Problem, ...]
 
 
@@ -45,7 +46,7 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
                      if f in stale_words and (site.facts.facts[f].is_list or site.facts.facts[f].statement)]
             stale = [u for u in [stale_units.get(("page", page.key)), *shown] if u is not None]
             if stale:
-                notices[(code, page.key)] = site.page(source, page.key).reviewed
+                notices[(code, page.key)] = notice_date(site.config.root, stale, site.page(source, page.key).reviewed)
                 what = "; ".join("the Italian page changed" if u.source.kind == "page"
                                  else f'the Italian words of "{u.source.id}" changed' for u in stale)
                 problems.warn(page.src_path, None, f"published with an out-of-date notice: {what} since this "

@@ -15,7 +15,7 @@ from jinja2 import Environment, TemplateSyntaxError, meta
 
 from patientsite.errors import Problem, Problems, suggest
 from patientsite.load.config import Config, Language
-from patientsite.load.content import SourcePage
+from patientsite.load.content import SourcePage, check_menu
 from patientsite.load.facts import FACTS_FILE, WORDS_FILE, Facts
 from patientsite.load.i18n import CATALOG_FILE, Catalogs
 from patientsite.load.shortcodes import Call, read_calls
@@ -90,6 +90,7 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
             else:
                 seen[value] = source
     _check_every_page_translated(config, by_language, problems)
+    check_menu(config, pages, problems)
     templates = _template_closure(templates_dir, "page.html")
     built = [model_page(source, config, facts, catalogs, templates, set(by_language[source.language]), problems)
              for source in pages]
@@ -130,11 +131,16 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
               *templates)
     return Page(
         language=source.language, key=source.key, src_path=source.src_path, title=source.title,
-        description=source.description, nav=source.nav, nav_title=source.nav_title,
+        description=source.description, nav=_menu_position(config, source.key), nav_title=source.nav_title,
         reviewed=source.reviewed, url=url, output_path=url + "index.html", body=source.body,
         body_line=source.body_line, calls=read_calls(source.body)[0], facts_used=facts_used, links_used=links_used,
         sources=tuple(sorted(sources)), inputs=tuple(sorted(set(inputs))),
         reviewed_line=source.line_of("reviewed"), source=source)
+
+
+def _menu_position(config: Config, key: str) -> int | None:
+    """The page's place in site.yaml's menu (1 first), or None when it is not in the menu."""
+    return config.menu.index(key) + 1 if key in config.menu else None
 
 
 def check_titles(config: Config, facts: Facts, pages, problems: Problems) -> None:

@@ -60,7 +60,7 @@ def render_site(site: Site, templates_dir: Path,
             sections=not_found, **dict(common, root=site_path)).encode()))
         for lang, home in homes:
             files.append((f"{home.url}404.html", renderers[lang.code].env.get_template("404-language.html").render(
-                lang=lang, config=site.config, clinic=site.config.clinic, root=site_path,
+                lang=lang, config=site.config, clinic=site.config.clinic_in(lang.code), root=site_path,
                 home_url=site_path + home.url).encode()))
         files.append(("sitemap.xml", source.env.get_template("sitemap.xml").render(
             site=site, base_url=site.config.base_url).encode()))

@@ -133,7 +133,7 @@ class PageRenderer:
             return block("facts/table.html", rows=rows)
 
         def help_box() -> str:
-            clinic = self.site.config.clinic
+            clinic = self.site.config.clinic_in(self.language.code)
             phone = Markup('<a href="tel:{}">{}</a>').format(clinic.phone.replace(" ", ""), clinic.phone)
             return block("facts/help.html", phone=phone, emergency=clinic.emergency_number)
 
@@ -216,10 +216,10 @@ class PageRenderer:
         updated = self.notices.get((page.language, page.key))  # the Italian changed since translating
         notice = None if updated is None else {"updated": updated, "url": relative_url(page.url, x_default.url),
                                                 "title": x_default.title, "lang": config.source_language.code}
+        reviewer = config.reviewer_in(page.language, self.words.terms)
         context = dict(
-            self._common(page), body=self.body(page), config=config, clinic=config.clinic,
-            reviewer=config.reviewer, reviewer_role=self.words.terms[config.reviewer.role],
-            reviewer_title=self.words.terms[config.reviewer.title],
+            self._common(page), body=self.body(page), config=config, clinic=config.clinic_in(page.language),
+            reviewer=reviewer, reviewer_role=reviewer.role, reviewer_title=reviewer.title,
             canonical=config.base_url + page.url,     # x-default: the language chooser for the home pages
             x_default=config.base_url + ("" if page.key == site.home(page.language).key else x_default.url),
             alternates=alternates, hreflangs=[(lang.code, config.base_url + p.url) for lang, p, _ in alternates],
@@ -241,9 +241,8 @@ class PageRenderer:
         """The page's structured data (structured.py), with list words as plain text."""
         lists = {fact_id: self._plain_list(page, fact_id) for fact_id in structured.json_ld_facts(self.site, page)}
         therapy = Markup(therapy).unescape()    # a translation, escaped as text for HTML; JSON has its own
-        reviewer = self.site.config.reviewer
-        return structured.json_ld(self.site, page, therapy, self.words.terms[reviewer.role],
-                                  self.words.terms[reviewer.title], lists)
+        reviewer = self.site.config.reviewer_in(page.language, self.words.terms)
+        return structured.json_ld(self.site, page, therapy, reviewer, lists)
 
     def _plain_list(self, page: Page, fact_id: str) -> list[dict]:
         """A list fact's item words as plain text: the same on every page, so made once."""
