@@ -17,7 +17,9 @@ HOME = "index.md"
 # the other files a language folder holds; anything else there (FAQ.MD, faq.markdown, notes.txt) is
 # an error rather than a page silently left out
 LANGUAGE_FILES = {"words.yaml", "messages.po", "claims.yaml", "translations.lock"}
-FRONT_MATTER_KEYS = {"title", "description", "key", "slug", "nav", "nav_title", "reviewed", "sources"}
+FRONT_MATTER_KEYS = {"title", "description", "key", "slug", "nav", "nav_title", "reviewed", "sources", "draft",
+                     "critical"}
+FLAGS = ("draft", "critical")   # true or false; draft: not published; critical: never published out of date
 REQUIRED_KEYS = ("title", "description", "key", "slug", "reviewed")
 
 
@@ -36,6 +38,8 @@ class SourcePage:
     body: str
     body_line: int          # file line of the body's first line
     key_lines: tuple[tuple[str, int], ...]   # front matter key -> file line
+    draft: bool = False     # kept out of the published site (shown, marked, in the preview)
+    critical: bool = False  # a translation out of date is never published (model/publish.py)
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, 1)
@@ -152,13 +156,18 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
                            "in quotes.")
         elif field in data and not str(value or "").strip():
             problems.error(rel, data.line_of(field), f"{field} is empty", f"Write the page's {field}.")
+    for flag in FLAGS:
+        if flag in data and not isinstance(data[flag], bool):
+            problems.error(rel, data.line_of(flag), f'{flag} "{shown(data[flag])}" must be true or false',
+                           f"Write {flag}: true, or delete the line.")
     if any(p.path == rel for p in problems.errors):
         return None
     return SourcePage(
         language=language, src_path=rel, key=key, title=str(data["title"]), description=str(data["description"]),
         slug="" if home else slug, nav=nav, nav_title=str(data.get("nav_title") or data["title"]),
         reviewed=reviewed, sources=tuple(str(s) for s in sources), body=body, body_line=body_line,
-        key_lines=tuple(sorted(data.key_lines.items())),
+        key_lines=tuple(sorted(data.key_lines.items())), draft=data.get("draft") is True,
+        critical=data.get("critical") is True,
     )
 
 

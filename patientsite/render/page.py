@@ -25,7 +25,7 @@ from patientsite.errors import Problems
 from patientsite.load.config import Language
 from patientsite.load.i18n import format_amount, format_long_date
 from patientsite.load.shortcodes import expand, read_calls
-from patientsite.model.site import Page, Site
+from patientsite.model.site import DRAFT, UPDATING, Page, Site
 from patientsite.render import markdown as md_
 from patientsite.render import structured
 
@@ -138,7 +138,10 @@ class PageRenderer:
             return block("facts/help.html", phone=phone, emergency=clinic.emergency_number)
 
         def link(key: str) -> str:
-            return relative_url(page.url, self.site.page(self.language.code, key).url)
+            # a page not published in this language: its source-language page (model/publish.py)
+            found = self.site.translations[key]
+            target = found.get(self.language.code) or found[self.site.config.source_language.code]
+            return relative_url(page.url, target.url)
 
         return {"fact": fact, "fact_list": fact_list, "fact_faq": fact_faq, "fact_table": fact_table,
                 "help_box": help_box, "link": link}
@@ -216,8 +219,15 @@ class PageRenderer:
         updated = self.notices.get((page.language, page.key))  # the Italian changed since translating
         notice = None if updated is None else {"updated": updated, "url": relative_url(page.url, x_default.url),
                                                 "title": x_default.title, "lang": config.source_language.code}
+        source = config.source_language
+        updating = None if page.state != UPDATING else {   # critical text not ready: a notice replaces the page
+            "url": relative_url(page.url, x_default.url), "title": x_default.title, "lang": source.code,
+            "language": self.language.babel.languages.get(source.code, source.name)}
+        switcher = [(lang, found.get(lang.code), relative_url(page.url, found[lang.code].url)
+                     if lang.code in found else None)
+                    for lang in config.languages for found in [site.translations[page.key]]]
         context = dict(
-            self._common(page), body=self.body(page), config=config, clinic=config.clinic,
+            self._common(page), body=Markup("") if updating else self.body(page), config=config, clinic=config.clinic,
             reviewer=config.reviewer, reviewer_role=self.words.terms[config.reviewer.role],
             reviewer_title=self.words.terms[config.reviewer.title],
             canonical=config.base_url + page.url,     # x-default: the language chooser for the home pages
@@ -228,6 +238,7 @@ class PageRenderer:
             sources=self.titles(page.sources), translation_notice=notice,
             next_review=review.next_review(page.reviewed, config), json_ld=functools.partial(self.json_ld, page),
             booking_url=self._booking_url(page), chooser_url=relative_url(page.url, ""),
+            switcher=switcher, updating=updating, draft=page.state == DRAFT,
         )
         context["contents"] = [(anchor, Markup(text).striptags()) for anchor, text in _H2.findall(context["body"])]
         return self.env.get_template("page.html").render(context).encode("utf-8")
@@ -239,7 +250,9 @@ class PageRenderer:
 
     def json_ld(self, page: Page, therapy: str) -> Markup:
         """The page's structured data (structured.py), with list words as plain text."""
-        lists = {fact_id: self._plain_list(page, fact_id) for fact_id in structured.json_ld_facts(self.site, page)}
+        held = self.site.held.get(page.language, frozenset())     # critical words not ready: left out
+        lists = {fact_id: [] if fact_id in held else self._plain_list(page, fact_id)
+                 for fact_id in structured.json_ld_facts(self.site, page)}
         therapy = Markup(therapy).unescape()    # a translation, escaped as text for HTML; JSON has its own
         reviewer = self.site.config.reviewer
         return structured.json_ld(self.site, page, therapy, self.words.terms[reviewer.role],
