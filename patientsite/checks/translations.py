@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from babel import Locale
+
 from patientsite.checks.copies import find_copies
 from patientsite.errors import Problem, Problems, count
 from patientsite.load.translation import (
@@ -54,11 +56,12 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
     problems = Problems("checking the translations")
     notices, unready, updating, held = {}, {}, {}, {}
     source = site.config.source_language
+    named = english_name(source)
     for state in status.languages[1:]:
         code = state.language.code
         words = {unit.source.id: unit for unit in state.units if unit.source.kind == "words"}
         bad_words = {fact_id: why for fact_id, unit in words.items()
-                     if (why := _words_problem(unit, state.lock.exists))}
+                     if (why := _words_problem(unit, state.lock.exists, named))}
         held[code] = frozenset(f for f in bad_words if words[f].source.critical)
         for fact_id in sorted(held[code]):
             unit = words[fact_id]
@@ -68,7 +71,7 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
                           f"status; update the words here, then run: {mark_command(state, unit)}")
         for unit in (u for u in state.units if u.source.kind == "page"):
             original = site.page(source.code, unit.source.id)
-            why = _page_problem(unit, state.lock.exists, source.name)
+            why = _page_problem(unit, state.lock.exists, named)
             if why:
                 unready[(code, unit.source.id)] = why
                 where = unit.translation.path if unit.translation else original.src_path
@@ -84,7 +87,7 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
                     page_unit.status != UNTRACKED or state.lock.exists):
                 shown.insert(0, "")
             if any(f == "" or f in held[code] for f in shown):
-                updating[(code, page.key)] = _updating_reason(shown, held[code], page_unit, source.name)
+                updating[(code, page.key)] = _updating_reason(shown, held[code], page_unit, named)
                 problems.warn(page.src_path, 1, f"published in {code} as a \"being updated\" notice: "
                               f"{updating[(code, page.key)]}",
                               "Critical text is never published out of date. Update the translation, then run: "
@@ -101,8 +104,8 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
                                  *(_shown_stale(site, page, words))] if u is not None]
             if stale:
                 notices[(code, page.key)] = site.page(source.code, page.key).reviewed
-                what = "; ".join(f"the {source.name} page changed" if u.source.kind == "page"
-                                 else f'the {source.name} words of "{u.source.id}" changed' for u in stale)
+                what = "; ".join(f"the {named} page changed" if u.source.kind == "page"
+                                 else f'the {named} words of "{u.source.id}" changed' for u in stale)
                 problems.warn(page.src_path, None, f"published with an out-of-date notice: {what} since this "
                               "translation was marked current",
                               f"Update the translation, then run: {mark_command(state, *stale)}")
@@ -116,6 +119,11 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
     problems.raise_if_any()
     return TranslationCheck(MappingProxyType(notices), problems.warnings_tuple(), MappingProxyType(unready),
                             MappingProxyType(updating), MappingProxyType(held))
+
+
+def english_name(language) -> str:
+    """A language's name in English, as the build's messages say it ("Italian")."""
+    return Locale.parse(language.babel.language).english_name or language.name
 
 
 def same_as_source(unit: UnitState) -> bool:
@@ -134,14 +142,14 @@ def _page_problem(unit: UnitState, tracked: bool, source: str) -> str:
     return ""
 
 
-def _words_problem(unit: UnitState, tracked: bool) -> str:
+def _words_problem(unit: UnitState, tracked: bool, source: str) -> str:
     """Why a fact's words may not be published, or "" (terms, counted nouns and titles only warn)."""
     if unit.source.id.startswith(("term:", "unit:", "source:")):
         return ""
     if same_as_source(unit):
-        return "are still the source language's text"
+        return f"are still the {source} text"
     if unit.source.critical:
-        return {STALE: "were translated from an older source text", MISSING: "are incomplete",
+        return {STALE: f"were translated from an older {source} text", MISSING: "are incomplete",
                 FUZZY: "are incomplete", UNTRACKED: "are not tracked yet" if tracked else ""}.get(unit.status, "")
     return ""
 

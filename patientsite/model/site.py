@@ -167,7 +167,7 @@ def _check_every_page_has_a_source(config: Config, by_language: dict, problems: 
         for key in sorted(set(by_language[language.code]) - set(by_language[source.code])):
             page = by_language[language.code][key]
             problems.error(page.src_path, page.line_of("key"),
-                           f'the page "{key}" has no {source.name} original in content/{source.code}/',
+                           f'the page "{key}" has no original in content/{source.code}/ (the source language)',
                            f"Write the {source.name} page first (key: {key}), or correct this page's key.")
 
 
