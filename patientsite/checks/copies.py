@@ -16,19 +16,21 @@ from patientsite.errors import Problems
 
 CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "bg", "be", "mk", "sr"})
 MIN_LETTERS = 20      # fewer letters than this: too short to judge by script
-MIN_HITS = 4          # fewer profile words than this: too short to judge by words
+MIN_HITS = 3          # fewer profile words than this: too short to judge by words
 RATIO = 2             # another language's profile words must outnumber the text's own this many times
 
 _WORDS = {
     "it": "il lo gli della delle degli dello che non per con una sono nel nella alla alle dal dalla anche più "
-          "questo questa essere ogni perché già può viene quando sul sulla ai agli è di da si suo sua ci",
+          "questo questa essere ogni perché già può viene quando sul sulla ai agli è di da si suo sua ci come tra "
+          "molto dopo prima sempre senza quindi oppure cosa",
     "en": "the and of to is are with for that this it be not you your or can from after before which will "
-          "have has what when there they an at by as on we does may should",
+          "have has what when there they an at by as on we does may should how without between during",
     "de": "der die das und ist nicht mit sie ein eine einer den dem des zu auf für von auch oder wird werden "
           "bei nach wie sich ihre ihr sind kann wenn dass nur noch aus über im",
     "fr": "les des est et du pour pas dans au aux avec vous votre cette sont peut plus ou mais être elle leur "
           "sur ces été",
-    "es": "el los las es y por para sus más está pero muy puede también cuando después hay usted",
+    "es": "el los las es y por para sus más está pero muy puede también cuando después hay usted con si se su "
+          "sin desde hasta tiene pueden entre sobre",
     "pt": "os dos das em um não ao pode seu também quando após você pela pelo",
     "nl": "het een en van niet met zijn op voor dat te er ook bij aan worden kan naar uw",
 }
