@@ -89,7 +89,7 @@ def _paragraphs(body: str, first_line: int):
 def find_copies(site, status, problems: Problems) -> None:
     """An error for each page and each fact's words of a language that are mostly in another one;
     translations still identical to the source (untranslated, not published) are left to the policy."""
-    from patientsite.checks.translations import same_as_source   # the policy module imports this one
+    from patientsite.checks.translations import same_as_source  # the policy module imports this one
 
     for page in site.pages:
         state = None if page.language == status.source.code else status.language(page.language).find("page", page.key)

@@ -36,6 +36,7 @@ from patientsite.load.translation import (
     UnitState,
 )
 
+
 def _empty() -> Mapping:
     return MappingProxyType({})
 
@@ -44,9 +45,9 @@ def _empty() -> Mapping:
 class TranslationCheck:
     notices: Mapping[tuple[str, str], datetime.date]   # (language, page key) -> source page's date
     warnings: tuple[Problem, ...]
-    unready: Mapping[tuple[str, str], str] = field(default_factory=_empty)   # (language, key) -> why not published
-    updating: Mapping[tuple[str, str], str] = field(default_factory=_empty)  # (language, key) -> why a notice replaces it
-    held: Mapping[str, frozenset[str]] = field(default_factory=_empty)       # language -> critical facts not published
+    unready: Mapping[tuple[str, str], str] = field(default_factory=_empty)   # (language, key) -> why left out
+    updating: Mapping[tuple[str, str], str] = field(default_factory=_empty)  # (language, key) -> why a notice
+    held: Mapping[str, frozenset[str]] = field(default_factory=_empty)       # language -> critical facts left out
 
 
 def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
