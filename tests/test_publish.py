@@ -287,3 +287,39 @@ def test_untracked_critical_words_are_never_published(site_root, tmp_path, capsy
     slug = {"en": "contraindications", "ru": "protivopokazaniya"}[lang]
     html = (tmp_path / f"site/{lang}/{slug}/index.html").read_text()
     assert "updating-notice" in html and 'data-fact="contraindications"' not in html
+
+
+def _add_german_by_copying(root: Path) -> None:
+    """German added the way the issue found it: the Italian pages and words copied, English UI strings."""
+    config = root / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - code: de\n    locale: de_DE\n    name: Deutsch\n"
+                      "    prefix: de\n", encoding="utf-8")
+    shutil.copytree(root / "content/it", root / "content/de")
+    (root / "content/de/claims.yaml").unlink()
+    text = (root / "content/en/messages.po").read_text(encoding="utf-8")
+    (root / "content/de/messages.po").write_text(text.replace("Language: en_GB", "Language: de_DE"), encoding="utf-8")
+
+
+def test_a_language_copied_from_the_italian_publishes_nothing(tmp_path, capsys):
+    root = copy_project(tmp_path / "project")
+    _add_german_by_copying(root)
+    out = tmp_path / "site"
+    code, err = cli(capsys, "--root", root, "build", "--out", out)
+    assert code == 0, err
+    for name, key in (("index", "home"), ("treatment", "treatment"), ("contraindications", "contraindications")):
+        assert f'content/de/{name}.md:1: the page "{key}" is not published in de: it is still the Italian text' in err
+    assert "warning: content/de/index.md:1: Deutsch (de) is not published at all: its home page is not ready" in err
+    files = output(out)
+    assert not (out / "de").exists()
+    assert not any('hreflang="de"' in text or "/de/" in text or "Deutsch" in text for text in files.values())
+    assert_every_link_resolves(out, "https://www.clinica-esempio.it/")
+    # a page translated by copying the English one is refused with its path and line
+    english = (root / "content/en/treatment.md").read_text(encoding="utf-8")
+    (root / "content/de/treatment.md").write_text(english, encoding="utf-8")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    code, err = cli(capsys, "--root", root, "build", "--out", out)
+    body_line = english.split("\n").index("---", 1) + 2
+    assert code == 1 and "Traceback" not in err
+    assert (f"error: content/de/treatment.md:{body_line}: this page is mostly in English, not Deutsch: a copy of "
+            "another language?") in err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
