@@ -107,7 +107,7 @@ def check_alternates(site: Site, docs: dict[str, Document], files: dict[str, byt
         for code in [*(c for c in codes if c in site.translations[page.key]), "x-default"]:
             if code not in found:     # every language the page is published in (model/publish.py)
                 problems.error(where, None, f'the hreflang cluster has no "{code}" alternate ({path})',
-                               "templates/page.html must list every language it is published in and x-default.")
+                               "templates/page.html must list every language and x-default.")
         for code, href in sorted(found.items()):
             if code == "x-default" and href == base:    # the language chooser
                 continue

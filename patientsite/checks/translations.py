@@ -36,6 +36,8 @@ from patientsite.load.translation import (
     UnitState,
 )
 
+WHOLE_PAGE = ""     # in a page's list of text not ready: the page itself (marked critical), not a fact's words
+
 
 def _empty() -> Mapping:
     return MappingProxyType({})
@@ -86,8 +88,8 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
             shown = [f for f in page.facts_used if f in bad_words]
             if critical_page and page_unit is not None and page_unit.status != CURRENT and (
                     page_unit.status != UNTRACKED or state.lock.exists):
-                shown.insert(0, "")
-            if any(f == "" or f in held[code] for f in shown):
+                shown.insert(0, WHOLE_PAGE)
+            if any(f == WHOLE_PAGE or f in held[code] for f in shown):
                 updating[(code, page.key)] = _updating_reason(shown, held[code], page_unit, named)
                 problems.warn(page.src_path, 1, f"published in {code} as a \"being updated\" notice: "
                               f"{updating[(code, page.key)]}",
@@ -163,7 +165,7 @@ def _shown_stale(site, page, words: dict) -> list[UnitState]:
 
 def _updating_reason(shown: list[str], held: frozenset, page_unit: UnitState | None, source: str) -> str:
     reasons = []
-    if "" in shown and page_unit is not None:
+    if WHOLE_PAGE in shown and page_unit is not None:
         reasons.append(f"the page is marked critical and its translation is {page_unit.status} "
                        f"against the {source}")
     names = [f'"{f}"' for f in shown if f in held]
@@ -173,8 +175,8 @@ def _updating_reason(shown: list[str], held: frozenset, page_unit: UnitState | N
 
 
 def _units(state: LanguageState, page, shown: list[str]) -> list[UnitState]:
-    found = [state.find("page", page.key)] if "" in shown else []
-    found += [state.find("words", f) for f in shown if f]
+    found = [state.find("page", page.key)] if WHOLE_PAGE in shown else []
+    found += [state.find("words", f) for f in shown if f != WHOLE_PAGE]
     return [u for u in found if u is not None]
 
 
