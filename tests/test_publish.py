@@ -82,7 +82,7 @@ def test_a_page_missing_in_one_language_is_not_published_there(site_root, tmp_pa
     assert "(недоступно)" in files["ru/procedura/index.html"]
     # the English home page's link to the page goes to the Italian one; its menu leaves it out
     en_home = files["en/index.html"]
-    assert 'href="../it/il-trattamento/index.html"' in en_home
+    assert 'href="../it/il-trattamento/index.html" hreflang="it"' in en_home
     assert "site-nav" in en_home and "The treatment" not in en_home
 
 

@@ -98,6 +98,7 @@ class PageRenderer:
         self.markdown_html: dict[bytes, str] = reuse.markdown_html if reuse else {}
         self.nav = site.nav(language.code)
         self.plain_lists: dict[str, list[dict]] = {}   # list fact id -> item words as plain text
+        self.fallbacks: set[str] = set()    # the body's links to a source-language page (see `link`)
 
     def rebind(self, site: Site, notices: Mapping[tuple[str, str], datetime.date]) -> PageRenderer:
         """A renderer for a changed site whose configuration, templates and catalogues are the same
@@ -141,7 +142,10 @@ class PageRenderer:
             # a page not published in this language: its source-language page (model/publish.py)
             found = self.site.translations[key]
             target = found.get(self.language.code) or found[self.site.config.source_language.code]
-            return relative_url(page.url, target.url)
+            url = relative_url(page.url, target.url)
+            if target.language != self.language.code:
+                self.fallbacks.add(url)     # marked with its language after Markdown (`body`)
+            return url
 
         return {"fact": fact, "fact_list": fact_list, "fact_faq": fact_faq, "fact_table": fact_table,
                 "help_box": help_box, "link": link}
@@ -199,9 +203,10 @@ class PageRenderer:
 
     def body(self, page: Page) -> Markup:
         blocks: list[str] = []
+        self.fallbacks = set()
         text = expand(page.body, page.calls, self._functions(page, blocks))
         if not self.markdown_cache:
-            return Markup(md_.sanitize(self._fill(md_.to_html(self.md, text), blocks)))
+            return self._mark_fallbacks(md_.sanitize(self._fill(md_.to_html(self.md, text), blocks)))
         key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
         html = self.markdown_html.pop(key, None)
         if html is None:
@@ -209,7 +214,14 @@ class PageRenderer:
             if len(self.markdown_html) >= self.markdown_cache:
                 del self.markdown_html[next(iter(self.markdown_html))]   # the least recently used
         self.markdown_html[key] = html
-        return Markup(md_.sanitize(self._fill(html, blocks)))
+        return self._mark_fallbacks(md_.sanitize(self._fill(html, blocks)))
+
+    def _mark_fallbacks(self, html: str) -> Markup:
+        """Links to the source-language page of a page not published in this language say so (hreflang)."""
+        code = self.site.config.source_language.code
+        for url in sorted(self.fallbacks):
+            html = html.replace(f'href="{escape(url)}"', f'href="{escape(url)}" hreflang="{code}"')
+        return Markup(html)
 
     def page(self, page: Page) -> bytes:
         site, config = self.site, self.site.config
