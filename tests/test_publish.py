@@ -323,3 +323,19 @@ def test_a_language_copied_from_the_italian_publishes_nothing(tmp_path, capsys):
     assert (f"error: content/de/treatment.md:{body_line}: this page is mostly in English, not Deutsch: a copy of "
             "another language?") in err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("flag", ["draft", "critical"])
+@pytest.mark.parametrize("value, shown", [("1", "1"), ('"true"', "true"), ("[true]", "[True]"), ("'no'", "no"),
+                                          ("2026-01-01", "2026-01-01"), ("~", "None"), ("draft", "draft")])
+def test_draft_and_critical_are_true_or_false(site_root, tmp_path, capsys, flag, value, shown):
+    out = tmp_path / "site"
+    assert cli(capsys, "--root", site_root, "build", "--out", out)[0] == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    page = site_root / "content/en/treatment.md"
+    page.write_text(page.read_text().replace("reviewed:", f"{flag}: {value}\nreviewed:", 1))
+    code, err = cli(capsys, "--root", site_root, "build", "--out", out)
+    assert code == 1 and "Traceback" not in err
+    assert (f'error: content/en/treatment.md:7: {flag} "{shown}" must be true or false\n'
+            f"    Write {flag}: true, or delete the line.") in err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
