@@ -16,6 +16,7 @@ from patientsite.load.facts import load_facts
 from patientsite.load.i18n import load_catalogs
 from patientsite.load.textfile import check_templates
 from patientsite.load.translation import assess_translations
+from patientsite.model.publish import publish_site
 from patientsite.model.site import Site, assemble_site
 from patientsite.render.cache import CACHE_DIR, RenderCache
 from patientsite.render.output import render_site
@@ -34,6 +35,7 @@ class BuildResult:
     seconds: float
     rendered: int = 0      # pages rendered rather than taken from the cache
     render_seconds: tuple[tuple[str, float], ...] = ()   # language -> time spent rendering its pages
+    whole: bool = True     # every page published as it is (model/publish.py): nothing left out or replaced
 
 
 def load_site(root: Path) -> Site:
@@ -47,21 +49,24 @@ def load_site(root: Path) -> Site:
     return assemble_site(config, facts, pages, catalogs, templates)
 
 
-def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0) -> BuildResult:
+def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0, drafts: bool = False) -> BuildResult:
     """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds.
     With `use_cache`, pages whose inputs did not change come from `.cache/` (byte-identical); without,
-    every page is rendered and the cache rewritten. A cache that cannot be written only warns."""
+    every page is rendered and the cache rewritten. A cache that cannot be written only warns.
+    `drafts` (the preview): publish drafts too, marked as drafts; `site` is then what is published."""
     started = time.perf_counter()
     with disk_errors(out):                     # an output folder that cannot even be listed
         check_output_folder(out, root)         # refused before any work, and again before the swap
     with output_lock(out):
-        return _build(root, out, started, use_cache, jobs)
+        return _build(root, out, started, use_cache, jobs, drafts)
 
 
-def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int) -> BuildResult:
+def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, drafts: bool = False) -> BuildResult:
     site = load_site(root)
     status = assess_translations(site.config, root / "templates")
-    translations = judge_translations(site, status)                 # stale critical words fail here
+    translations = judge_translations(site, status)                 # copied text fails here
+    publication = publish_site(site, translations, drafts)          # what is not ready is left out
+    site = publication.site
     checked = check_pages(site.pages, site.config, review.today())  # overdue reviews fail here
     checked.raise_if_errors()
     cache = RenderCache(root / CACHE_DIR, read=use_cache)   # --no-cache: render all, rewrite every entry
@@ -69,6 +74,6 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int) ->
     write_site(output.files, out)
     write_file(root / REPORT_PATH, review_report(site))
     warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
-                + checked.warnings() + output.warnings)
+                + publication.warnings + checked.warnings() + output.warnings)
     return BuildResult(site, out, output.files, warnings, time.perf_counter() - started, output.rendered,
-                       output.render_seconds)
+                       output.render_seconds, publication.whole)

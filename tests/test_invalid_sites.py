@@ -46,7 +46,7 @@ CASES = {
     "unknown-front-matter-key": (
         {"content/it/treatment.md": IT_TREATMENT.replace("nav_title: Il trattamento", "nav_title: Il trattamento\ntitel: Sbagliato")},
         'error: content/it/treatment.md:7: unknown key "titel" in the front matter\n'
-        '    did you mean "title"? Allowed keys: description, key, nav_title, reviewed, slug, sources, title, untranslated.',
+        '    did you mean "title"? Allowed keys: critical, description, draft, key, nav_title, reviewed, slug, sources, title, untranslated.',
     ),
     "missing-front-matter-key": (
         {"content/it/treatment.md": IT_TREATMENT.replace("description: Come si svolge\n", "")},
@@ -108,10 +108,11 @@ CASES = {
         'error: content/it/treatment.md:19: unknown name "clinic_name"\n'
         "    Pages may use: fact, fact_faq, fact_list, fact_table, help_box, link.",
     ),
-    "missing-translation": (
-        {"content/ru/contraindications.md": None},
-        'error: content/ru: no ru translation of the page "contraindications" (content/it/contraindications.md)\n'
-        "    Translate content/it/contraindications.md into content/ru/ with key: contraindications.",
+    "page-without-a-source": (
+        {"content/ru/extra.md": "---\ntitle: Ещё\ndescription: Ещё одна страница\nkey: extra\nslug: eshche\n"
+                                "reviewed: 2026-11-20\n---\nТекст страницы на русском языке для пациентов клиники.\n"},
+        'error: content/ru/extra.md:4: the page "extra" has no original in content/it/ (the source language)\n'
+        "    Write the Italiano page first (key: extra), or correct this page's key.",
     ),
 }
 

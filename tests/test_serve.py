@@ -83,7 +83,7 @@ def test_the_error_page_names_the_file_and_line_with_the_source_around_it(site_r
 
 def test_a_bug_in_the_generator_does_not_stop_the_preview(preview, monkeypatch):
     state, printed = preview
-    monkeypatch.setattr("patientsite.preview.serve.build", lambda root, out: 1 / 0)
+    monkeypatch.setattr("patientsite.preview.serve.build", lambda root, out, **options: 1 / 0)
     assert not state.rebuild(("templates/page.html",))
     assert "ZeroDivisionError" in printed[-2] and "internal error: ZeroDivisionError" in printed[-1]
     assert b"This is a bug in the generator" in PreviewApp(state).respond("/it/")[2]

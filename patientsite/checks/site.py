@@ -28,7 +28,8 @@ from patientsite.checks.htmldoc import Document, parse_html
 from patientsite.checks.links import Locate
 from patientsite.checks.review import next_review
 from patientsite.errors import Problem, Problems
-from patientsite.model.site import Page, Site
+from patientsite.model.publish import ready_pages
+from patientsite.model.site import UPDATING, Page, Site
 from patientsite.render import structured
 
 CHECKS = ("build", "links", "search engines", "trust block", "structured data", "readability", "claims",
@@ -101,16 +102,21 @@ def check_site(site: Site, files: dict[str, bytes], build_warnings=()) -> Report
     report.problems["claims"].extend(problems)
     for path, doc in sorted(docs.items()):
         _check_claims(site, path, doc, rules, locate, report.problems["claims"])
-    consistency.compare_translations(site, docs, report.problems["consistency"])
-    consistency.check_coverage(site, docs, report.problems["consistency"])
-    for page in site.pages:
+    # a page replaced by a "being updated" notice shows none of its content: only what is published as it is
+    # is held to the content checks (model/publish.py)
+    shown = ready_pages(site)
+    docs = {path: doc for path, doc in docs.items() if path not in
+            {p.output_path for p in site.pages if p.state == UPDATING}}
+    consistency.compare_translations(shown, docs, report.problems["consistency"])
+    consistency.check_coverage(shown, docs, report.problems["consistency"])
+    for page in shown.pages:
         doc = docs.get(page.output_path)
         if doc is None:
             report.problems["links"].error(page.src_path, None, f"the page was not built ({page.output_path})", "")
             continue
-        structuredcheck.check_structured(page.output_path, doc, _visible(site, page, docs),
+        structuredcheck.check_structured(page.output_path, doc, _visible(shown, page, docs),
                                     report.problems["structured data"])
-        consistency.check_numbers(site, page, doc, locate, report.problems["consistency"])
+        consistency.check_numbers(shown, page, doc, locate, report.problems["consistency"])
         _check_readability(page, doc, locate, report)
     return report
 

@@ -259,7 +259,8 @@ def _details(state: LanguageState, diffs: bool) -> list[str]:
         return []
     out = ["", f"{code} {state.language.name}" + (f" ({state.lock.path})" if state.lock.path else "")]
     for unit in listed:
-        critical = "  CRITICAL: the build fails until this is fixed" if unit.source.critical else ""
+        critical = ("  CRITICAL: the pages that show it are replaced by a \"being updated\" notice until this is fixed"
+                    if unit.source.critical else "")
         out.append(f"  {unit.status:<9}{unit_label(unit):<34} {_where(unit)}"
                    + (f"  {unit.detail}" if unit.detail else "") + critical)
         if unit.status != STALE:

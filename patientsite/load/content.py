@@ -17,7 +17,9 @@ HOME = "index.md"
 # the other files a language folder holds; anything else there (FAQ.MD, faq.markdown, notes.txt) is
 # an error rather than a page silently left out
 LANGUAGE_FILES = {"words.yaml", "messages.po", "claims.yaml", "translations.lock"}
-FRONT_MATTER_KEYS = {"title", "description", "key", "slug", "nav_title", "reviewed", "sources", "untranslated"}
+FRONT_MATTER_KEYS = {"title", "description", "key", "slug", "nav_title", "reviewed", "sources", "untranslated",
+                     "draft", "critical"}
+FLAGS = ("draft", "critical")   # true or false; draft: not published; critical: never published out of date
 REQUIRED_KEYS = ("title", "description", "key", "slug", "reviewed")
 
 
@@ -36,6 +38,8 @@ class SourcePage:
     body_line: int          # file line of the body's first line
     key_lines: tuple[tuple[str, int], ...]   # front matter key -> file line
     untranslated: bool = False   # a skeleton of add-language, still the source text (never ready)
+    draft: bool = False     # kept out of the published site (shown, marked, in the preview)
+    critical: bool = False  # a translation out of date is never published (model/publish.py)
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, 1)
@@ -75,12 +79,13 @@ def load_content(config: Config) -> tuple[SourcePage, ...]:
 
 
 def check_menu(config: Config, pages, problems: Problems) -> None:
-    """site.yaml's menu names pages by key, the same in every language: each key must be a page of
-    every language, so no language's menu has an entry another lacks."""
+    """site.yaml's menu names pages by key, the same in every language: each key must be a page of the
+    source language (a language that lacks it, or whose translation is not ready, leaves it out of its
+    menu with the page: checks/translations.py)."""
     if not config.menu:
         return
     lines = config.menu_lines
-    for language in config.languages:
+    for language in (config.source_language,):
         keys = {p.key for p in pages if p.language == language.code}
         for key in config.menu:
             if key not in keys and (config.root / "content" / language.code).is_dir():
@@ -174,6 +179,10 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
     if "untranslated" in data and data["untranslated"] is not True:
         problems.error(rel, data.line_of("untranslated"), f'untranslated "{shown(data["untranslated"])}" can only '
                        "be true", "Delete the line once the page is translated; write untranslated: true until then.")
+    for flag in FLAGS:
+        if flag in data and not isinstance(data[flag], bool):
+            problems.error(rel, data.line_of(flag), f'{flag} "{shown(data[flag])}" must be true or false',
+                           f"Write {flag}: true, or delete the line.")
     if any(p.path == rel for p in problems.errors):
         return None
     return SourcePage(
@@ -181,6 +190,7 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
         slug="" if home else slug, nav_title=str(data.get("nav_title") or data["title"]),
         reviewed=reviewed, sources=tuple(str(s) for s in sources), body=body, body_line=body_line,
         key_lines=tuple(sorted(data.key_lines.items())), untranslated=data.get("untranslated") is True,
+        draft=data.get("draft") is True, critical=data.get("critical") is True,
     )
 
 

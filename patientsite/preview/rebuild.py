@@ -47,6 +47,7 @@ from patientsite.load.translation import (
     reassess_translations,
     restate_page,
 )
+from patientsite.model.publish import publish_site
 from patientsite.model.site import Page, Site, check_titles, model_page
 from patientsite.pipeline import REPORT_PATH, BuildResult
 from patientsite.preview.changeplan import ChangePlan, plan_changes
@@ -85,6 +86,8 @@ def remember(result: BuildResult, signatures: Mapping[str, tuple[int, int]]) -> 
     reproduced, e.g. a file changed while building: the next rebuild is a full one then)."""
     site = result.site
     templates = site.config.root / "templates"
+    if not result.whole:      # pages left out or replaced (model/publish.py): every rebuild is a full one
+        return None
     try:
         status = assess_translations(site.config, templates)
         translations = judge_translations(site, status)
@@ -128,6 +131,8 @@ def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=
         translations = last.translations         # nothing it depends on changed
     else:
         translations = judge_translations(site, status)
+    if not publish_site(site, translations).whole:    # something is no longer published as it is
+        return None
     checked = check_pages(site.pages, site.config, today or review.today(), last.checked,
                           {site.pages[i].src_path for i in remodel})
     checked.raise_if_errors()

@@ -99,7 +99,7 @@ class Preview:
         # the last build's objects were frozen (below): unfrozen, the collector can free their cycles
         # (compiled templates, catalogues); frozen, each full rebuild would keep ~200 KB for ever
         gc.unfreeze()
-        result = build(self.root, self.out)
+        result = build(self.root, self.out, drafts=True)     # the preview shows drafts, marked
         self.base_url = result.site.config.base_url
         if snapshot(self.root, [self.root / name for name in WATCHED]) == signatures:
             try:

@@ -88,7 +88,10 @@ def _cached_pages(site: Site, templates_dir: Path, notices, cache: RenderCache |
     for index, page in enumerate(site.pages):
         if common is not None:
             shown = page.facts_used + structured.json_ld_facts(site, page)
-            digests[index] = page_digest(site, page, common, shown, notices.get((page.language, page.key)))
+            notice = notices.get((page.language, page.key))
+            if page.state != "ready" or site.held.get(page.language):    # model/publish.py
+                notice = (notice, page.state, sorted(site.held.get(page.language, ())))
+            digests[index] = page_digest(site, page, common, shown, notice)
         content = cache.get(digests[index]) if cache is not None else None
         if content is None:
             todo.append(index)
