@@ -292,8 +292,10 @@ def test_untracked_critical_words_are_never_published(site_root, tmp_path, capsy
 def _add_german_by_copying(root: Path) -> None:
     """German added the way the issue found it: the Italian pages and words copied, English UI strings."""
     config = root / "site.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "  - code: de\n    locale: de_DE\n    name: Deutsch\n"
-                      "    prefix: de\n", encoding="utf-8")
+    text = config.read_text(encoding="utf-8").replace(
+        "  ru:\n    name: Клиника", "  de:\n    name: Klinik Esempio\n    address: [Via Esempio 1, 00100 Rom]\n"
+        "  ru:\n    name: Клиника").replace("  ru: {title: д-р", "  de: {title: Dr., role: Ärztin der Klinik}\n  ru: {title: д-р")
+    config.write_text(text + "  - code: de\n    locale: de_DE\n    name: Deutsch\n    prefix: de\n", encoding="utf-8")
     shutil.copytree(root / "content/it", root / "content/de")
     (root / "content/de/claims.yaml").unlink()
     text = (root / "content/en/messages.po").read_text(encoding="utf-8")
