@@ -1,5 +1,6 @@
 """`python build.py serve [--port N]`: the live preview on 127.0.0.1, rebuilding on every save and
-showing build errors in the browser (preview/serve.py holds the preview's state and watcher)."""
+showing build errors in the browser (preview/serve.py holds the preview's state,
+preview/watcher.py the watcher)."""
 
 from __future__ import annotations
 
@@ -73,10 +74,20 @@ def run(args, root: Path) -> int:
                 logging.getLogger(name).addFilter(keep)
             previous = signal.signal(signal.SIGTERM, _stop)
             echo(f"Preview: http://127.0.0.1:{args.port}/ (every language; press Ctrl+C to stop)")
-            echo(f"Watching {', '.join(WATCHED)}: saving a file rebuilds the site and reloads the browser.")
+            try:
+                watcher.start()
+            except OSError as exc:      # e.g. the system's limit of watched folders
+                watcher.stop()
+                print(f"error: {root}: the operating system cannot watch the project's folders ({exc}); "
+                      "on Linux raise the limit, e.g. sudo sysctl fs.inotify.max_user_watches=524288, "
+                      "then start the preview again", file=sys.stderr)
+                return 1
+            echo(f"Watching {', '.join(WATCHED)} (told of each save by {watcher.backend()}): saving a file "
+                 "rebuilds the site and reloads the browser.")
             try:
                 server.serve(port=args.port, host="127.0.0.1", debug=False)
             finally:
+                watcher.stop()
                 signal.signal(signal.SIGTERM, previous)
                 for name, keep in QUIET_LOGS.items():
                     logging.getLogger(name).removeFilter(keep)
