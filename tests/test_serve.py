@@ -13,11 +13,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sitefiles import FACTS_YAML
 
 from patientsite.errors import BuildError, Problem
 from patientsite.preview.serve import WATCHED, Preview, PreviewApp, error_page, make_watcher, snapshot
-from patientsite.preview.watcher import SaveWatcher
+from patientsite.preview.watcher import QUIET_MS, QUIET_VARIABLE, SaveWatcher, quiet_ms
 
 REPO = Path(__file__).resolve().parent.parent
 BROKEN_RANGE = ("      - range: [10, 14]\n", "      - range: [10, 14\n")
@@ -92,7 +94,7 @@ def test_a_bug_in_the_generator_does_not_stop_the_preview(preview, monkeypatch):
 
 
 # -- the watcher: the operating system tells of each save -----------------------------------------
-def _watch(site_root, monkeypatch, saves, settle: float = 0.3) -> tuple[list, SaveWatcher]:
+def _watch(site_root, monkeypatch, saves, settle: float = 0.3, quiet_ms: int = QUIET_MS) -> tuple[list, SaveWatcher]:
     """Start a watcher on its own loop, make the `saves`, and return the `on_change` calls once the
     first has come and nothing more came for `settle` seconds. Nothing may poll: tornado's
     PeriodicCallback is refused."""
@@ -102,7 +104,7 @@ def _watch(site_root, monkeypatch, saves, settle: float = 0.3) -> tuple[list, Sa
         raise AssertionError("the preview polls")
     monkeypatch.setattr("tornado.ioloop.PeriodicCallback", no_polling)
     calls: list = []
-    watcher = make_watcher(site_root, calls.append)
+    watcher = make_watcher(site_root, calls.append, quiet_ms)
 
     async def scenario():
         assert watcher.start(lambda: None, loop=IOLoop.current()) is True    # livereload then polls nothing
@@ -161,6 +163,9 @@ def _editor_files(root: Path) -> None:
         (root / "content/en" / name).write_text("editor")
 
 
+# a burst: saves closer together than the quiet time (several saves get 100 ms here, so that a test
+# process descheduled between two of them on a loaded machine does not split its burst)
+BURST_MS = 100
 SAVES = {
     "a page written in place": (_append("content/en/treatment.md"), ("content/en/treatment.md",)),
     "a burst of saves": (_burst, ("content/en/index.md", "content/en/words.yaml")),
@@ -178,7 +183,8 @@ SAVES = {
 @pytest.mark.parametrize("kind", sorted(SAVES))
 def test_each_kind_of_save_gives_one_rebuild_of_what_changed(site_root, monkeypatch, kind):
     saves, expected = SAVES[kind]
-    calls, watcher = _watch(site_root, monkeypatch, saves)
+    several = kind in ("a burst of saves", "two languages at once")
+    calls, watcher = _watch(site_root, monkeypatch, saves, quiet_ms=BURST_MS if several else QUIET_MS)
     assert calls == [expected]
     assert watcher.seen == snapshot(site_root, [site_root / name for name in WATCHED])
 
@@ -196,6 +202,29 @@ def test_what_is_not_a_watched_file_gives_no_rebuild(site_root, monkeypatch, kin
             (root / "content/en").touch()       # a folder's own time is no file's signature
     calls, _ = _watch(site_root, monkeypatch, saves, settle=0.5)
     assert calls == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(max_size=12).filter(lambda v: v.strip() and not (v.strip().isascii() and v.strip().isdigit()
+                                                                       and 1 <= int(v.strip()) <= 10_000))
+       | st.integers(10_001, 10**30).map(str) | st.just("0") | st.just("-5") | st.just("1e3"))
+def test_a_bad_quiet_time_is_a_plain_error(site_root, capsys, monkeypatch, value):
+    from patientsite.cli import main
+
+    if "\x00" in value:
+        return                  # an environment variable cannot hold a NUL
+    monkeypatch.setenv(QUIET_VARIABLE, value)
+    code = main(["--root", str(site_root), "serve", "--port", str(_free_port())])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert err == (f'error: $PATIENTSITE_PREVIEW_QUIET_MS: "{value.strip()}" is not a number of milliseconds from 1 '
+                   "to 10000; set it to one (e.g. PATIENTSITE_PREVIEW_QUIET_MS=50) or unset it for 10 ms\n")
+
+
+@pytest.mark.parametrize("value,expected", [("", QUIET_MS), ("  ", QUIET_MS), ("1", 1), (" 50 ", 50),
+                                            ("10000", 10_000), ("0", None), ("10001", None), ("٣", None)])
+def test_the_quiet_time_comes_from_the_environment(value, expected):
+    assert quiet_ms({QUIET_VARIABLE: value}) == expected
 
 
 # -- a real browser ---------------------------------------------------------------------------------
@@ -235,7 +264,8 @@ def test_a_translator_previews_edits_and_errors_in_a_real_browser(site_root, tmp
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(site_root), "serve",
-                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
+                              env={**os.environ, QUIET_VARIABLE: str(BURST_MS)})
     url = f"http://127.0.0.1:{port}/en/the-treatment/"
     try:
         _wait_for(lambda: urllib.request.urlopen(url, timeout=1).status == 200, "the preview to start")

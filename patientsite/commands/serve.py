@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import signal
 import sys
 import tempfile
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from patientsite.preview.serve import WATCHED, Preview, make_watcher
 from patientsite.preview.server import PreviewApp, bind, preview_server
+from patientsite.preview.watcher import QUIET_MS, QUIET_VARIABLE, quiet_ms
 
 
 def add_arguments(parser) -> None:
@@ -49,6 +51,12 @@ def run(args, root: Path) -> int:
     def echo(text: str) -> None:
         print(text, flush=True)
 
+    quiet = quiet_ms(os.environ)
+    if quiet is None:
+        print(f'error: ${QUIET_VARIABLE}: "{os.environ[QUIET_VARIABLE].strip()}" is not a number of milliseconds '
+              f"from 1 to 10000; set it to one (e.g. {QUIET_VARIABLE}=50) or unset it for {QUIET_MS} ms",
+              file=sys.stderr)
+        return 1
     try:
         sockets = bind(args.port)
     except OSError as exc:
@@ -67,7 +75,7 @@ def run(args, root: Path) -> int:
                 css_only = ok and all(p.endswith(".css") for p in changed)
                 LiveReloadHandler.reload_waiters(changed[0] if css_only else "*")
 
-            watcher = make_watcher(root, on_change)
+            watcher = make_watcher(root, on_change, quiet)
             preview.rebuild()
             server = preview_server(PreviewApp(preview), watcher, sockets, args.port)
             for name, keep in QUIET_LOGS.items():

@@ -16,13 +16,24 @@ import stat
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from livereload.watcher import Watcher
 
 WATCHED = ("content", "templates", "site.yaml")
 FOLDERS = ("content", "templates")         # watched with everything below them
 QUIET_MS = 10            # a burst of saves is over when nothing new happened for this long
+QUIET_VARIABLE = "PATIENTSITE_PREVIEW_QUIET_MS"   # sets it: more if an editor's "save all" gives several rebuilds
 LONGEST_BURST_MS = 1000  # a burst still going on after this long is built anyway
+
+
+def quiet_ms(environ) -> int | None:
+    """The quiet time that ends a burst: $PATIENTSITE_PREVIEW_QUIET_MS (1 to 10000), else QUIET_MS;
+    None if the variable is set to something else."""
+    given = environ.get(QUIET_VARIABLE, "").strip()
+    if not given:
+        return QUIET_MS
+    return int(given) if given.isascii() and given.isdigit() and 1 <= int(given) <= 10_000 else None
 
 
 def _ignored(name: str) -> bool:
@@ -94,7 +105,7 @@ class SaveWatcher(Watcher):
         self.seen = snapshot(root, self._tasks)
         self.reported: set[str] = set()     # paths the system reported since the last look
         self.looking = False
-        self.loop = None
+        self.loop: Any = None                 # the tornado IOLoop on_change runs on, once started
         self.stopping = threading.Event()
         self.notifiers: list = []
         self.threads: list[threading.Thread] = []
