@@ -6,9 +6,9 @@ language. One Lighthouse run per page and form factor, one after another.
 The site is served on 127.0.0.1 by a small static server, with the headers of the build's
 `_headers` file when it writes one (the headers a host serves the site with). What differs from a
 published site, on purpose and visibly:
-- Chromium counts http://127.0.0.1 as a secure origin, so `is-on-https` passes here; on a host the
-  site must be served over HTTPS (the host's job) and `redirects-http` (here not applicable) then
-  applies. The header audits (`has-hsts`, `csp-xss`, `clickjacking-mitigation`, ...) are
+- Lighthouse counts http://127.0.0.1 as secure (its "like localhost" rule), so `is-on-https` passes
+  here and `redirects-http` is not applicable; on a host the site must be served over HTTPS, with
+  http:// redirected to it (the host's job, docs/deploy.md), or both would fail there. The header audits (`has-hsts`, `csp-xss`, `clickjacking-mitigation`, ...) are
   informative in Lighthouse 12: they carry no weight in the score, here or on a host.
 - The pages' canonical and hreflang addresses name the published host (site.yaml's base_url), not
   127.0.0.1; Lighthouse's `canonical` and `hreflang` audits check their form, and pass.
