@@ -13,7 +13,11 @@ published site, on purpose and visibly:
 - The pages' canonical and hreflang addresses name the published host (site.yaml's base_url), not
   127.0.0.1; Lighthouse's `canonical` and `hreflang` audits check their form, and pass.
 - Performance is Lighthouse's simulation (slow 4G and a 4x slower CPU on a phone) from a trace taken
-  on this machine, so heavy load on the machine can lower it.
+  on this machine, so heavy load on the machine can lower it: a page of 23 KB and 130 elements, with
+  no long task when the machine is idle, once got a Total Blocking Time of 110 ms (99) at a load
+  average of 10. When performance alone is below 100, the page is run twice more and judged by the
+  median run, as Lighthouse advises for variable metrics; a warning says so, with the scores and the
+  load average. The other three categories do not vary: they are judged on the first run.
 No audit is skipped or filtered: every category's score is asserted whole, and a failure lists the
 audits that cost points. `bash scripts/setup.sh test` installs what this needs.
 """
@@ -24,9 +28,11 @@ import fnmatch
 import functools
 import http.server
 import json
+import os
 import shutil
 import subprocess
 import threading
+import warnings
 from pathlib import Path
 
 import pytest
@@ -160,6 +166,15 @@ def test_lighthouse_scores_100_in_every_category(site, tmp_path, form_factor, ta
     result = lighthouse(url, form_factor, tmp_path / "report.json")
     assert result["finalDisplayedUrl"] == url and not result.get("runtimeError"), result.get("runtimeError")
     assert set(result["categories"]) == set(CATEGORIES)
+    first = shortfalls(result)
+    assert set(first) <= {"performance"}, f"{form_factor} {url}: {first}"
+    if first:
+        runs = [result] + [lighthouse(url, form_factor, tmp_path / f"report{n}.json") for n in (2, 3)]
+        runs.sort(key=lambda run: run["categories"]["performance"]["score"])
+        scores = [run["categories"]["performance"]["score"] for run in runs]
+        warnings.warn(f"{form_factor} {url}: performance {first['performance']} on the first run at a load average "
+                      f"of {os.getloadavg()[0]:.1f}; three runs gave {scores}, the median run is judged", stacklevel=1)
+        result = runs[1]
     assert shortfalls(result) == {}, f"{form_factor} {url}"
 
 
