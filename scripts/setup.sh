@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up the project on a fresh machine: a virtual environment with the project's packages.
 #   bash scripts/setup.sh         packages to build and preview the site
-#   bash scripts/setup.sh test    also the test tools: Debian's chromium, Java, npm's vnu-jar and axe-core
+#   bash scripts/setup.sh test    also the test tools: Debian's chromium, Java, npm's vnu-jar, axe-core and lighthouse
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -15,7 +15,8 @@ if [ "${1:-}" = "test" ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   fi
-  [ -d node_modules/vnu-jar ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund --loglevel=error
+  [ -d node_modules/vnu-jar ] && [ -d node_modules/axe-core ] && [ -x node_modules/.bin/lighthouse ] \
+    || npm ci --no-audit --no-fund --loglevel=error
 else
   .venv/bin/pip install -q --disable-pip-version-check -e .
 fi
