@@ -70,8 +70,8 @@ def render_leaflet(site: Site, renderer: PageRenderer, with_pdf: bool) -> bytes:
     pages = leaflet_pages(site, code)
     words = site.facts.words[code]
     links = {relative_url(url, p.url): section_id(p) for p in pages}
-    sections = [{"page": p, "id": section_id(p), "body": Markup(one_document(
-        renderer.body(dataclasses.replace(p, url=url)), p, links))} for p in pages]
+    sections = [{"page": p, "id": section_id(p), "notice": _notice(site, renderer, p, url), "body": Markup(
+        one_document(renderer.body(dataclasses.replace(p, url=url)), p, links))} for p in pages]
     sources: list[str] = []
     for page in pages:
         sources.extend(title for title in renderer.titles(page.sources) if title not in sources)
@@ -89,6 +89,15 @@ def render_leaflet(site: Site, renderer: PageRenderer, with_pdf: bool) -> bytes:
         pdf_url=pdf_name(code) if with_pdf else None, phone=phone, emergency=clinic.emergency_number,
     )
     return renderer.env.get_template(TEMPLATE).render(context).encode("utf-8")
+
+
+def _notice(site: Site, renderer: PageRenderer, page: Page, url: str) -> dict | None:
+    """The out-of-date notice of a translation the Italian page has moved ahead of, as on the page."""
+    updated = renderer.notices.get((page.language, page.key))
+    if updated is None:
+        return None
+    source = site.page(site.config.source_language.code, page.key)
+    return {"updated": updated, "url": relative_url(url, source.url), "title": source.title, "lang": source.language}
 
 
 def one_document(html: str, page: Page, links: dict[str, str]) -> str:
