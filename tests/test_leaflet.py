@@ -54,18 +54,13 @@ def _not_nav(element) -> bool:
     return element.tag == "nav"
 
 
-def _addresses(blocks: list[str]) -> list[str]:
-    """The small site shows a link's address as text ({{ link("key") }}): relative to where it is shown."""
-    return [re.sub(r"\S*index\.html", "ADDRESS", block) for block in blocks]
-
-
 def page_blocks(out: Path, page: Page) -> list[str]:
     """What a patient reads on a page: its main text (title, review line, notice, body), block by block."""
-    return _addresses(_doc(out, page.output_path).find("main").block_texts(skip=_not_nav))
+    return _doc(out, page.output_path).find("main").block_texts(skip=_not_nav)
 
 
 def leaflet_blocks(leaflet: Document, page: Page) -> list[str]:
-    return _addresses(leaflet.find("section", data_page=page.key).block_texts())
+    return leaflet.find("section", data_page=page.key).block_texts()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -145,12 +140,15 @@ def test_without_pdf_the_leaflet_links_no_pdf_and_none_is_written(small):
 
 # -- one page's body made a part of the leaflet ------------------------------------------------------
 
-def _page(key: str) -> Page:
+def _page(key: str, url: str = "") -> Page:
+    url = url or f"en/{key}/"
     return Page("en", key, f"content/en/{key}.md", "T", "D", None, "T", datetime.date(2026, 11, 20),
-                f"en/{key}/", f"en/{key}/index.html", "", 1, (), (), (), (), ())
+                url, f"{url}index.html", "", 1, (), (), (), (), ())
 
 
-LINKS = {"../what-is/index.html": "page-what-is", "../index.html": "page-home"}
+LEAFLET = "en/leaflet/"
+LINKS = {"en/what-is/index.html": "page-what-is", "en/what-is/": "page-what-is", "en/index.html": "page-home",
+         "en/": "page-home"}
 
 
 @pytest.mark.parametrize("html, expected", [
@@ -158,18 +156,31 @@ LINKS = {"../what-is/index.html": "page-what-is", "../index.html": "page-home"}
     ('<h5>five</h5><h6>six</h6>', '<h6>five</h6><h6>six</h6>'),
     ('<p>Write id="x" and &lt;h2 id="y"&gt; as text.</p>', '<p>Write id="x" and &lt;h2 id="y"&gt; as text.</p>'),
     ('<a href="#a">a</a><a href="#">top</a>', '<a href="#page-k--a">a</a><a href="#">top</a>'),
-    ('<a href="../what-is/index.html">w</a>', '<a href="#page-what-is">w</a>'),
+    ('<a href="../what-is/index.html">w</a><a href="../what-is/">w</a>', '<a href="#page-what-is">w</a><a href="#page-what-is">w</a>'),
     ('<a href="../what-is/index.html#how">w</a>', '<a href="#page-what-is--how">w</a>'),
-    ('<a href="https://example.org/#a">e</a><a href="tel:+39">t</a>', '<a href="https://example.org/#a">e</a><a href="tel:+39">t</a>'),
-    ('<a href="../elsewhere/index.html">x</a>', '<a href="../elsewhere/index.html">x</a>'),
+    ('<a href="../index.html">h</a><a href="../">h</a>', '<a href="#page-home">h</a><a href="#page-home">h</a>'),
+    ('<a href="https://example.org/#a">e</a><a href="tel:+39">t</a><a href="/x">r</a>',
+     '<a href="https://example.org/#a">e</a><a href="tel:+39">t</a><a href="/x">r</a>'),
+    ('<a href="../../it/cosa/index.html#x">x</a>', '<a href="../../it/cosa/index.html#x">x</a>'),
+    ('<a href="../../ru/a/b/index.html?q=1">x</a>', '<a href="../../ru/a/b/index.html?q=1">x</a>'),
     ('<nav aria-labelledby="h x"><label for="f">', '<nav aria-labelledby="page-k--h page-k--x"><label for="page-k--f">'),
     ('<details class="faq-entry"><summary><h2>Q</h2></summary></details>',
      '<details class="faq-entry" open><summary><h3>Q</h3></summary></details>'),
     ('<details open class="x">', '<details open class="x">'),
-    ('<img src="x.png" alt="a > b">', '<img src="x.png" alt="a > b">'),
+    ('<img src="../../static/x.png" alt="a > b">', '<img src="../../static/x.png" alt="a > b">'),
 ])
 def test_a_page_body_becomes_a_part_of_one_document(html, expected):
-    assert one_document(html, _page("k"), LINKS) == expected
+    assert one_document(html, _page("k"), LEAFLET, LINKS) == expected
+
+
+@pytest.mark.parametrize("html, expected", [       # the home page is a folder higher than the leaflet
+    ('<a href="what-is/index.html#a">w</a>', '<a href="#page-what-is--a">w</a>'),
+    ('<img src="../static/x.png" alt=""><a href="elsewhere/index.html">e</a>',
+     '<img src="../../static/x.png" alt=""><a href="../elsewhere/index.html">e</a>'),
+    ('<a href="index.html">h</a><a href="#top">t</a>', '<a href="#page-home">h</a><a href="#page-home--top">t</a>'),
+])
+def test_addresses_are_rebased_from_the_page_to_the_leaflet(html, expected):
+    assert one_document(html, _page("home", "en/"), LEAFLET, LINKS) == expected
 
 
 SLUGS = st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True)
@@ -182,7 +193,7 @@ def test_ids_of_two_pages_never_collide(first, second, ids, others):
     made = []
     for key, names in ((first, ids), (second, others)):
         made.append({*re.findall(r'id="([^"]*)"', one_document("".join(f'<h2 id="{n}">x</h2>' for n in names),
-                                                              _page(key), {}))})
+                                                              _page(key), LEAFLET, {}))})
     assert all(name.startswith(f"page-{first}--") for name in made[0])
     if first != second:
         assert not made[0] & made[1]
@@ -212,3 +223,23 @@ def test_the_build_stage_without_weasyprint_fails_with_the_same_advice(tmp_path,
         build(root, tmp_path / "site", jobs=1, pdf=True)
     assert str(failed.value) == f"1 error while writing the leaflets as PDF:\nerror: pyproject.toml: {NO_WEASYPRINT[7:-1]}"
     assert not (tmp_path / "site").exists()
+
+
+def test_a_page_template_without_the_body_markers_fails_the_build_and_keeps_the_site(tmp_path, capsys):
+    from patientsite.cli import main
+
+    root = make_site(tmp_path / "project")
+    out = tmp_path / "site"
+    assert main(["--root", str(root), "build", "--out", str(out)]) == 0
+    before = tree_bytes(out)
+    template = root / "templates/page.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("<!--/page-body-->", ""), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--root", str(root), "build", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    hint = "    Keep <!--page-body-->{{ body }}<!--/page-body--> in templates/page.html."
+    assert err == "3 errors while rendering:\n" + "".join(
+        f"error: templates/page.html: {lang}/index.html has no <!--page-body-->...<!--/page-body--> around its "
+        f"body, which the leaflet gathers\n{hint}\n" for lang in ("en", "it", "ru")
+    ) + "Nothing was published: the previous site is unchanged.\n"
+    assert "Traceback" not in err and tree_bytes(out) == before

@@ -251,7 +251,8 @@ def _render(last: LastBuild, site: Site, translations: TranslationCheck, todo: l
         problems.warnings.extend(warnings)
         files.update((site.pages[index].output_path, content) for index, content in rendered)
     with located(problems, None, templates):     # a leaflet shows every page of its language
-        files.update(render_leaflets(site, renderers, languages={site.pages[index].language for index in todo}))
+        files.update(render_leaflets(site, renderers, files, problems,
+                                     languages={site.pages[index].language for index in todo}))
     problems.raise_if_any()
     return _Rendered(files, problems.warnings_tuple(), renderers)
 

@@ -1,27 +1,31 @@
-"""The printable leaflet: per language, one page (`<lang>/leaflet/index.html`) that gathers every page's
-text in the patient's order (the home page, then the menu's order, then any page outside the menu),
-with the clinic's header, each page's review line, the sources, the clinic's contacts and the help box.
+"""The printable leaflet: per language, one page (`<lang>/leaflet/index.html`) that gathers every page's text in
+the patient's order (the home page, then the menu's order, then any page outside the menu), with the
+clinic's header, each page's review line, the sources, the clinic's contacts and the help box.
 
-Each page's body is rendered as if it lived at the leaflet's address, then rewritten for one document:
-headings one level down (the leaflet has the only h1; a page's title is an h2), every id prefixed with
-its page (`page-<key>--<id>`; keys never hold "--"), links to a page of the same language turned into
-links to its section, and the FAQ's questions open."""
+It is made from the rendered pages, not rendered again (so the render cache and the preview's rebuild
+serve it too): each page's body, between the `<!--page-body-->` markers of templates/page.html, is made
+a part of one document: headings one level down (the leaflet has the only h1; a page's title is an h2),
+every id prefixed with its page (`page-<key>--<id>`; keys never hold "--"), links to a page of the same
+language turned into links to its section, other relative addresses rebased, the FAQ's questions open."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
+import posixpath
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
 from patientsite.checks import review
+from patientsite.errors import Problems
 from patientsite.model.site import Page, Site
 from patientsite.render.page import PageRenderer, relative_url
 
 FOLDER = "leaflet"                      # <lang>/leaflet/index.html
 TEMPLATE = "leaflet.html"
+BODY_START, BODY_END = "<!--page-body-->", "<!--/page-body-->"     # around the body in templates/page.html
 
 # a start or end tag as our templates and the sanitizer write them (attribute values double-quoted)
 _VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)"""
@@ -57,21 +61,39 @@ def leaflet_pages(site: Site, language: str) -> tuple[Page, ...]:
     return (home, *(p for p in menu if p is not home), *rest)
 
 
-def render_leaflets(site: Site, renderers: dict[str, PageRenderer], with_pdf: bool = False,
-                    languages: Collection[str] | None = None) -> list[tuple[str, bytes]]:
-    """The leaflet page of every language (or of `languages`); `with_pdf`: it links its PDF (render/pdf.py)."""
-    return [(leaflet_url(site, lang.code) + "index.html", render_leaflet(site, renderers[lang.code], with_pdf))
-            for lang in site.config.languages if languages is None or lang.code in languages]
+def render_leaflets(site: Site, renderers: dict[str, PageRenderer], files: Mapping[str, bytes], problems: Problems,
+                    with_pdf: bool = False, languages: Collection[str] | None = None) -> list[tuple[str, bytes]]:
+    """The leaflet page of every language (or of `languages`), from the rendered pages in `files`;
+    `with_pdf`: it links its PDF (render/pdf.py)."""
+    made = []
+    for lang in site.config.languages:
+        if languages is None or lang.code in languages:
+            content = render_leaflet(site, renderers[lang.code], files, problems, with_pdf)
+            if content is not None:
+                made.append((leaflet_url(site, lang.code) + "index.html", content))
+    return made
 
 
-def render_leaflet(site: Site, renderer: PageRenderer, with_pdf: bool) -> bytes:
+def render_leaflet(site: Site, renderer: PageRenderer, files: Mapping[str, bytes], problems: Problems,
+                   with_pdf: bool) -> bytes | None:
     config, code = site.config, renderer.language.code
     url = leaflet_url(site, code)
     pages = leaflet_pages(site, code)
+    links = {p.output_path: section_id(p) for p in pages} | {p.url: section_id(p) for p in pages}
+    sections = []
+    for page in pages:
+        rendered = files.get(page.output_path)
+        if rendered is None:        # the page failed to render: its error is reported already
+            return None
+        body = page_body(rendered.decode("utf-8"))
+        if body is None:
+            problems.error("templates/page.html", None, f"{page.output_path} has no {BODY_START}...{BODY_END} "
+                           "around its body, which the leaflet gathers",
+                           f"Keep {BODY_START}{{{{ body }}}}{BODY_END} in templates/page.html.")
+            return None
+        sections.append({"page": page, "id": section_id(page), "notice": _notice(site, renderer, page, url),
+                         "body": Markup(one_document(body, page, url, links))})
     words = site.facts.words[code]
-    links = {relative_url(url, p.url): section_id(p) for p in pages}
-    sections = [{"page": p, "id": section_id(p), "notice": _notice(site, renderer, p, url), "body": Markup(
-        one_document(renderer.body(dataclasses.replace(p, url=url)), p, links))} for p in pages]
     sources: list[str] = []
     for page in pages:
         sources.extend(title for title in renderer.titles(page.sources) if title not in sources)
@@ -91,6 +113,13 @@ def render_leaflet(site: Site, renderer: PageRenderer, with_pdf: bool) -> bytes:
     return renderer.env.get_template(TEMPLATE).render(context).encode("utf-8")
 
 
+def page_body(html: str) -> str | None:
+    """A rendered page's body: what templates/page.html puts between its markers."""
+    start = html.find(BODY_START)
+    end = html.find(BODY_END, start)
+    return html[start + len(BODY_START):end] if start >= 0 and end >= 0 else None
+
+
 def _notice(site: Site, renderer: PageRenderer, page: Page, url: str) -> dict | None:
     """The out-of-date notice of a translation the Italian page has moved ahead of, as on the page."""
     updated = renderer.notices.get((page.language, page.key))
@@ -100,8 +129,9 @@ def _notice(site: Site, renderer: PageRenderer, page: Page, url: str) -> dict | 
     return {"updated": updated, "url": relative_url(url, source.url), "title": source.title, "lang": source.language}
 
 
-def one_document(html: str, page: Page, links: dict[str, str]) -> str:
-    """A page's body made a part of the leaflet (see the module's docstring)."""
+def one_document(html: str, page: Page, url: str, links: Mapping[str, str]) -> str:
+    """A page's body made a part of the leaflet at `url` (see the module's docstring); `links`: the
+    output paths and addresses of the leaflet's pages -> their section ids."""
     prefix = f"{section_id(page)}--"
 
     def attribute(match: re.Match) -> str:
@@ -112,8 +142,8 @@ def one_document(html: str, page: Page, links: dict[str, str]) -> str:
         lowered = name.lower()
         if lowered in _ID_ATTRIBUTES:
             text = " ".join(prefix + part for part in text.split())
-        elif lowered == "href":
-            text = _link(text, prefix, links)
+        elif lowered in ("href", "src"):
+            text = _address(text, prefix, page.url, url, links)
         return f'{space}{name}{equals}"{text}"'
 
     def tag(match: re.Match) -> str:
@@ -129,15 +159,23 @@ def one_document(html: str, page: Page, links: dict[str, str]) -> str:
     return _TAG.sub(tag, html)
 
 
-def _link(href: str, prefix: str, links: dict[str, str]) -> str:
-    """An anchor on the page -> its prefixed id; a page of the leaflet -> its section (or an anchor in it)."""
+def _address(href: str, prefix: str, from_url: str, to_url: str, links: Mapping[str, str]) -> str:
+    """An anchor on the page -> its prefixed id; a page of the leaflet -> its section (or an anchor in
+    it); another relative address -> the same file, seen from the leaflet."""
     if href.startswith("#"):
         return "#" + prefix + href[1:] if len(href) > 1 else href
-    target, _, fragment = href.partition("#")
-    section = links.get(target)
-    if section is None:
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith("/") or not parts.path:
         return href
-    return f"#{section}--{fragment}" if fragment else f"#{section}"
+    target = posixpath.normpath(posixpath.join(from_url, parts.path))
+    if parts.path.endswith("/") or parts.path in (".", ".."):
+        target += "/"
+    section = links.get(target)
+    if section is not None:
+        return f"#{section}--{parts.fragment}" if parts.fragment else f"#{section}"
+    query = f"?{parts.query}" if parts.query else ""
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return relative_url(to_url, target) + query + fragment
 
 
 def review_date(site: Site, language: str) -> datetime.date:

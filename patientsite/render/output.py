@@ -64,7 +64,7 @@ def render_site(site: Site, templates_dir: Path,
             files.append((f"{home.url}404.html", renderers[lang.code].env.get_template("404-language.html").render(
                 lang=lang, config=site.config, clinic=site.config.clinic, root=site_path,
                 home_url=site_path + home.url).encode()))
-        files.extend(render_leaflets(site, renderers, with_pdf))
+        files.extend(render_leaflets(site, renderers, dict(files), problems, with_pdf))
         files.append(("sitemap.xml", source.env.get_template("sitemap.xml").render(
             site=site, base_url=site.config.base_url).encode()))
     files.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode()))
