@@ -237,7 +237,7 @@ def test_a_page_template_without_the_body_markers_fails_the_build_and_keeps_the_
     capsys.readouterr()
     assert main(["--root", str(root), "build", "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    hint = "    Keep <!--page-body-->{{ body }}<!--/page-body--> in templates/page.html."
+    hint = "    Keep <!--page-body--> and <!--/page-body--> around {{ body }} in templates/page.html."
     assert err == "3 errors while rendering:\n" + "".join(
         f"error: templates/page.html: {lang}/index.html has no <!--page-body-->...<!--/page-body--> around its "
         f"body, which the leaflet gathers\n{hint}\n" for lang in ("en", "it", "ru")

@@ -89,7 +89,7 @@ def render_leaflet(site: Site, renderer: PageRenderer, files: Mapping[str, bytes
         if body is None:
             problems.error("templates/page.html", None, f"{page.output_path} has no {BODY_START}...{BODY_END} "
                            "around its body, which the leaflet gathers",
-                           f"Keep {BODY_START}{{{{ body }}}}{BODY_END} in templates/page.html.")
+                           f"Keep {BODY_START} and {BODY_END} around {{{{ body }}}} in templates/page.html.")
             return None
         sections.append({"page": page, "id": section_id(page), "notice": _notice(site, renderer, page, url),
                          "body": Markup(one_document(body, page, url, links))})
