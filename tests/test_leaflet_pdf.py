@@ -147,7 +147,7 @@ def test_a_browser_prints_the_leaflet_without_menus_each_page_on_a_new_sheet(rea
             assert set(hidden.values()) == {"none"}, hidden
             assert page.eval_on_selector(".leaflet-contents", "e => getComputedStyle(e).display") == "block"
             breaks = page.eval_on_selector_all(".leaflet-section", "s => s.map(e => getComputedStyle(e).breakBefore)")
-            assert breaks == ["page"] * (len(leaflet_pages(result.site, "en")) + 1)
+            assert breaks == ["page"] * len(leaflet_pages(result.site, "en"))
             printed = page.pdf(format="A4")
             content = parse_html("page", (out / "en/index.html").read_text(encoding="utf-8"))
             assert content.find("p", **{"class": "leaflet-link"}) is not None
