@@ -20,6 +20,7 @@ from patientsite.model.publish import publish_site
 from patientsite.model.site import Site, assemble_site
 from patientsite.render.cache import CACHE_DIR, RenderCache
 from patientsite.render.output import render_site
+from patientsite.render.pdf import render_pdfs
 from patientsite.render.report import review_report
 from patientsite.write import check_output_folder, disk_errors, output_lock, write_file, write_site
 
@@ -49,19 +50,22 @@ def load_site(root: Path) -> Site:
     return assemble_site(config, facts, pages, catalogs, templates)
 
 
-def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0, drafts: bool = False) -> BuildResult:
+def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0, drafts: bool = False,
+          pdf: bool = False) -> BuildResult:
     """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds.
     With `use_cache`, pages whose inputs did not change come from `.cache/` (byte-identical); without,
     every page is rendered and the cache rewritten. A cache that cannot be written only warns.
-    `drafts` (the preview): publish drafts too, marked as drafts; `site` is then what is published."""
+    `drafts` (the preview): publish drafts too, marked as drafts; `site` is then what is published.
+    With `pdf`, each language's leaflet is also written as a PDF (render/pdf.py, WeasyPrint)."""
     started = time.perf_counter()
     with disk_errors(out):                     # an output folder that cannot even be listed
         check_output_folder(out, root)         # refused before any work, and again before the swap
     with output_lock(out):
-        return _build(root, out, started, use_cache, jobs, drafts)
+        return _build(root, out, started, use_cache, jobs, drafts, pdf)
 
 
-def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, drafts: bool = False) -> BuildResult:
+def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, drafts: bool = False,
+           pdf: bool = False) -> BuildResult:
     site = load_site(root)
     status = assess_translations(site.config, root / "templates")
     translations = judge_translations(site, status)                 # copied text fails here
@@ -70,10 +74,11 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, dr
     checked = check_pages(site.pages, site.config, review.today())  # overdue reviews fail here
     checked.raise_if_errors()
     cache = RenderCache(root / CACHE_DIR, read=use_cache)   # --no-cache: render all, rewrite every entry
-    output = render_site(site, root / "templates", translations.notices, cache=cache, jobs=jobs)
-    write_site(output.files, out)
+    output = render_site(site, root / "templates", translations.notices, cache=cache, jobs=jobs, with_pdf=pdf)
+    files = tuple(sorted(output.files + tuple(render_pdfs(site, output.files)))) if pdf else output.files
+    write_site(files, out)
     write_file(root / REPORT_PATH, review_report(site))
     warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
                 + publication.warnings + checked.warnings() + output.warnings)
-    return BuildResult(site, out, output.files, warnings, time.perf_counter() - started, output.rendered,
+    return BuildResult(site, out, files, warnings, time.perf_counter() - started, output.rendered,
                        output.render_seconds, publication.whole)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up the project on a fresh machine: a virtual environment with the project's packages.
 #   bash scripts/setup.sh         packages to build and preview the site
-#   bash scripts/setup.sh test    also the test tools: Debian's chromium, Java, npm's vnu-jar, axe-core and lighthouse
+#   bash scripts/setup.sh test    also the test tools: Debian's chromium, Java, npm's vnu-jar, axe-core and lighthouse,
+#                                 and WeasyPrint's Pango and a font with Cyrillic (build --pdf)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -10,6 +11,9 @@ if [ "${1:-}" = "test" ]; then
   need=()
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+  for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do     # WeasyPrint (build --pdf)
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || need+=("$package")
+  done
   if [ ${#need[@]} -gt 0 ]; then
     echo "Installing Debian packages: ${need[*]}"
     apt-get update -qq

@@ -270,7 +270,7 @@ BAD_EXPRESSIONS = ["{{ 1 // 0 }}", "{{ 1 % 0 }}", "{{ nofn() }}", '{{ "a" + 3 }}
 TEMPLATE_LINES = {   # a template and a line of it that every build renders (facts/faq.html is not used here)
     "page.html": "  {{ body }}", "base.html": "<head>", "chooser.html": None, "404.html": None,
     "sitemap.xml": None, "partials/choose.html": None, "partials/not_found.html": None,
-    "facts/list.html": None, "facts/table.html": None,
+    "facts/list.html": None, "facts/table.html": None, "leaflet.html": "    {{ section.body }}",
 }
 
 
@@ -290,7 +290,7 @@ def test_an_exception_inside_a_template_names_the_template_line(previous, name, 
 
 
 GENERATOR_TEMPLATES = ["page.html", "chooser.html", "404.html", "sitemap.xml", "partials/choose.html",
-                       "partials/not_found.html", "facts/list.html", "facts/table.html"]
+                       "partials/not_found.html", "facts/list.html", "facts/table.html", "leaflet.html"]
 
 
 @pytest.mark.parametrize("name", GENERATOR_TEMPLATES)

@@ -87,9 +87,10 @@ def test_a_page_body_edit_renders_and_writes_that_page_only(tmp_path, lang):
     rel = session.write(*_body(lang, "treatment.md", "## Details", "A new paragraph.\n\n## Details"))
     done = session.rebuild(rel)
     index = ("it", "en", "ru").index(lang)
-    assert done.rendered == done.written == (PAGES["treatment"][index],)
-    assert b"A new paragraph." in tree_bytes(session.out)[PAGES["treatment"][index]]
-    assert {p for p, c in tree_bytes(session.out).items() if before.get(p) != c} == {PAGES["treatment"][index]}
+    page, leaflet = PAGES["treatment"][index], f"{lang}/leaflet/index.html"     # the leaflet shows every page
+    assert done.rendered == (page,) and set(done.written) == {page, leaflet}
+    assert b"A new paragraph." in tree_bytes(session.out)[page] and b"A new paragraph." in tree_bytes(session.out)[leaflet]
+    assert {p for p, c in tree_bytes(session.out).items() if before.get(p) != c} == {page, leaflet}
     session.assert_as_full_build()
 
 
@@ -283,8 +284,8 @@ def test_a_burst_of_edits_of_every_kind_equals_the_full_build(tmp_path):
     session.assert_as_full_build()
 
 
-# the small site's 9 pages; the chooser, 404, sitemap, robots.txt, brand.css, a 404 per language; static/
-FULL_BUILD = f"built {9 + 5 + 3 + sum(p.is_file() for p in (REPO / 'templates/static').rglob('*'))} files"
+# the small site's 9 pages; the chooser, 404, sitemap, robots.txt, brand.css, a 404 and a leaflet per language; static/
+FULL_BUILD = f"built {9 + 5 + 3 + 3 + sum(p.is_file() for p in (REPO / 'templates/static').rglob('*'))} files"
 
 
 def test_the_preview_rebuilds_incrementally_and_says_so(tmp_path):
@@ -295,7 +296,7 @@ def test_the_preview_rebuilds_incrementally_and_says_so(tmp_path):
     rel, text = _body("en", "treatment.md", "## Details", "More.\n\n## Details")
     (root / rel).write_text(text, encoding="utf-8")
     assert preview.rebuild((rel,))
-    assert f"{rel} changed: built 1 page in " in printed[-1] and "wrote 1 file" in printed[-1]
+    assert f"{rel} changed: built 1 page in " in printed[-1] and "wrote 2 files" in printed[-1]   # and the leaflet
     assert b"More." in (tmp_path / "served/en/the-treatment/index.html").read_bytes()
     build(root, tmp_path / "full", use_cache=False, jobs=1)
     assert tree_bytes(tmp_path / "served") == tree_bytes(tmp_path / "full")

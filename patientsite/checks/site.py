@@ -31,6 +31,7 @@ from patientsite.errors import Problem, Problems
 from patientsite.model.publish import ready_pages
 from patientsite.model.site import UPDATING, Page, Site
 from patientsite.render import structured
+from patientsite.render.leaflet import leaflet_url
 
 CHECKS = ("build", "links", "search engines", "trust block", "structured data", "readability", "claims",
           "consistency")
@@ -93,7 +94,10 @@ def check_site(site: Site, files: dict[str, bytes], build_warnings=()) -> Report
     """Every check on a built site (`files`: output path -> bytes) and the model it was built from."""
     report = Report()
     report.problems["build"].warnings.extend(build_warnings)
-    docs = {path: parse_html(path, data.decode("utf-8")) for path, data in files.items() if path.endswith(".html")}
+    # the leaflets repeat the pages, whose problems are reported once, at the pages (tests/test_leaflet.py)
+    leaflets = {leaflet_url(site, lang.code) + "index.html" for lang in site.config.languages}
+    docs = {path: parse_html(path, data.decode("utf-8")) for path, data in files.items()
+            if path.endswith(".html") and path not in leaflets}
     locate = Locator(site)
     links.check_links(site, docs, set(files), locate, report.problems["links"])
     links.check_alternates(site, docs, files, report.problems["search engines"])

@@ -52,8 +52,10 @@ from patientsite.model.site import Page, Site, check_titles, model_page
 from patientsite.pipeline import REPORT_PATH, BuildResult
 from patientsite.preview.changeplan import ChangePlan, plan_changes
 from patientsite.render import structured
+from patientsite.render.leaflet import render_leaflets
 from patientsite.render.output import page_renderers, render_pages, static_files
 from patientsite.render.report import review_report
+from patientsite.render.templateerror import located
 from patientsite.write import write_atomically, write_file
 
 MARKDOWN_CACHE = 2048    # page bodies per language whose Markdown HTML the renderers keep
@@ -253,6 +255,9 @@ def _render(last: LastBuild, site: Site, translations: TranslationCheck, todo: l
         problems.errors.extend(errors)
         problems.warnings.extend(warnings)
         files.update((site.pages[index].output_path, content) for index, content in rendered)
+    with located(problems, None, templates):     # a leaflet shows every page of its language
+        files.update(render_leaflets(site, renderers, files, problems,
+                                     languages={site.pages[index].language for index in todo}))
     problems.raise_if_any()
     return _Rendered(files, problems.warnings_tuple(), renderers)
 

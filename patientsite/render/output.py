@@ -20,6 +20,7 @@ from patientsite.errors import Problem, Problems
 from patientsite.model.site import Site
 from patientsite.render import structured
 from patientsite.render.cache import RenderCache, folder_digest, page_digest, site_digests
+from patientsite.render.leaflet import render_leaflets
 from patientsite.render.page import PageRenderer
 from patientsite.render.templateerror import located
 
@@ -38,8 +39,9 @@ BRAND_CSS = "brand.css"         # the brand colour from site.yaml, as a CSS cust
 
 def render_site(site: Site, templates_dir: Path,
                 notices: Mapping[tuple[str, str], datetime.date] = MappingProxyType({}),
-                cache: RenderCache | None = None, jobs: int = 0) -> Output:
-    """Render every page, the language chooser, the 404 page, sitemap and robots.txt. `notices`:
+                cache: RenderCache | None = None, jobs: int = 0, with_pdf: bool = False) -> Output:
+    """Render every page, the language chooser, the 404 page, the leaflets (linking their PDF when
+    `with_pdf`: render/pdf.py), sitemap and robots.txt. `notices`:
     (language, page key) -> the date of the Italian page a stale translation is behind. (Review dates
     and unsafe markup are the page checks' stage, checks/pages.py, which runs before.)"""
     problems = Problems("rendering")
@@ -62,6 +64,7 @@ def render_site(site: Site, templates_dir: Path,
             files.append((f"{home.url}404.html", renderers[lang.code].env.get_template("404-language.html").render(
                 lang=lang, config=site.config, clinic=site.config.clinic_in(lang.code), root=site_path,
                 home_url=site_path + home.url).encode()))
+        files.extend(render_leaflets(site, renderers, dict(files), problems, with_pdf))
         files.append(("sitemap.xml", source.env.get_template("sitemap.xml").render(
             site=site, base_url=site.config.base_url).encode()))
     files.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode()))

@@ -251,6 +251,7 @@ class PageRenderer:
             next_review=review.next_review(page.reviewed, config), json_ld=functools.partial(self.json_ld, page),
             booking_url=self._booking_url(page), chooser_url=relative_url(page.url, ""),
             switcher=switcher, updating=updating, draft=page.state == DRAFT,
+            leaflet_url=relative_url(page.url, f"{site.home(page.language).url}leaflet/"),   # render/leaflet.py
         )
         context["contents"] = [(anchor, Markup(text).striptags()) for anchor, text in _H2.findall(context["body"])]
         return self.env.get_template("page.html").render(context).encode("utf-8")
