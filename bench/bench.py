@@ -135,15 +135,27 @@ def report(results: dict, edits: devserver.EditTimes | None, pages: int, runs: i
         ratio_warm = "" if name == "ours" else f"{median(ours['warm']) / warm:.2f}"
         lines.append(f"| {make(name, BENCH).label} | {data['pages']} | {cold:.2f} | {median(data['cpu']):.2f} | "
                      f"{warm:.2f} | {edit:.2f} | {max(data['peak_mb']):.0f} | {ratio} | {ratio_warm} |")
+    lines += serve_report(edits)
+    lines += [""] + [f"note: {n}" for n in notes]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def serve_report(edits: devserver.EditTimes | None) -> list[str]:
+    lines: list[str] = []
     if edits is not None:
         lines += ["", f"Our dev server, {edits.mode}:",
                   f"- one page edited: median {_ms(edits.page_ms)} ms (runs: {_list(edits.page_ms)})",
                   f"- one fact edited ({edits.fact_pages} output pages use it): median {_ms(edits.fact_ms)} ms "
                   f"(runs: {_list(edits.fact_ms)})"]
+        if edits.page_rebuild_ms:
+            lines.append(f"- the server's own rebuild (its log): page edit median {_ms(edits.page_rebuild_ms)} ms, "
+                         f"fact edit median {_ms(edits.fact_rebuild_ms)} ms")
+            rest = [_rest(edits.page_ms, edits.page_rebuild_ms), _rest(edits.fact_ms, edits.fact_rebuild_ms)]
+            lines.append(f"- the rest, the watcher's delay and the HTTP request (save-to-page minus the rebuild, "
+                         f"each edit): page edit median {rest[0]} ms, fact edit median {rest[1]} ms")
         if edits.rewritten:
             lines.append(f"- output files rewritten per fact edit: {edits.rewritten}")
-    lines += [""] + [f"note: {n}" for n in notes]
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
 
 
 def ratios_line(results: dict, edits: devserver.EditTimes | None) -> str:
@@ -159,6 +171,11 @@ def ratios_line(results: dict, edits: devserver.EditTimes | None) -> str:
     fact_ms = _ms(edits.fact_ms) if edits else "n/a"
     return (f"ratios: hugo={ratio('hugo', 'cold')} pelican={ratio('pelican', 'cold')} mkdocs={ratio('mkdocs', 'cold')} "
             f"warm_vs_hugo={ratio('hugo', 'warm')} edit_ms={edit_ms} fact_edit_ms={fact_ms} rss_mb={rss:.0f}")
+
+
+def _rest(totals: list[float], rebuilds: list[float]) -> str:
+    """Median of save-to-page minus the server's rebuild, edit by edit ("n/a" if a save was split)."""
+    return _ms([t - r for t, r in zip(totals, rebuilds, strict=True)]) if len(totals) == len(rebuilds) else "n/a"
 
 
 def _ms(values) -> str:
@@ -180,11 +197,13 @@ def main(argv=None) -> int:
     parser.add_argument("--generator", default="worktree", metavar="REV",
                         help="which version of our generator to measure: worktree (default) or a git revision")
     parser.add_argument("--no-serve", action="store_true", help="skip the dev-server edit timings")
+    parser.add_argument("--serve-only", action="store_true", help="only the dev-server edit timings (no builds "
+                        "timed, no peers); the last line is then `serve: edit_ms=T fact_edit_ms=T watcher=W`")
     parser.add_argument("--json", type=Path, default=None, help="also write every measurement to this file")
     args = parser.parse_args(argv)
     if args.pages < 1 or args.runs < 1:
         parser.error("--pages and --runs must be at least 1")
-    names, notes = choose(args.peers)
+    names, notes = choose(args.peers) if not args.serve_only else (["ours"], [])
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     work = (args.work or BENCH / "work" / f"n{args.pages}").resolve()
@@ -194,6 +213,14 @@ def main(argv=None) -> int:
           f"our generator at {commit}", flush=True)
     try:
         generators, plans = prepare(names, args.pages, work, revision)
+        if args.serve_only:
+            edits = devserver.measure_edits(generators["ours"], plans, args.runs, timed_build)
+            print("\n".join([f"{args.pages} pages per language × 3 languages; {args.runs} run(s); "
+                             f"{datetime.date.today()}; our generator at {commit}; load average "
+                             f"{os.getloadavg()[0]:.1f}"] + serve_report(edits)))
+            print(f"serve: edit_ms={_ms(edits.page_ms)} fact_edit_ms={_ms(edits.fact_ms)} "
+                  f"watcher={edits.watcher.replace(' ', '_') or 'none'}")
+            return 0
         results = measure(generators, plans, args.runs)
         edits = None
         if not args.no_serve:

@@ -1,14 +1,17 @@
 """Our dev server's edit-to-page time: save a page (or facts.yaml), time until the rebuilt page is written.
 
 With a serve command (patientsite/serve.py, or commands/serve.py) present, `build.py --root P serve`
-runs as a subprocess; the page is
-watched in the serve command's output folder when the command takes `--out`, else over HTTP. Without
+runs as a subprocess; the page is watched in the serve command's output folder when the command takes
+`--out`, else over HTTP. The server's log says what tells it of a save (the operating system, through
+watchfiles, since issue 11) and how long each rebuild took: save-to-page minus the rebuild is the
+watcher's delay plus the HTTP request. Without
 a serve command, the time of a full `build` after the edit is measured instead, and labelled so.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -35,6 +38,13 @@ class EditTimes:
     fact_ms: list[float] = field(default_factory=list)
     fact_pages: int = 0                         # output pages that use the edited fact
     rewritten: list[int] = field(default_factory=list)   # output files rewritten per fact edit (if known)
+    watcher: str = ""                           # what tells the server of a save, as it says (if it says)
+    page_rebuild_ms: list[float] = field(default_factory=list)   # the server's own rebuild times, from its log
+    fact_rebuild_ms: list[float] = field(default_factory=list)
+
+
+WATCHER_LINE = re.compile(r"told of each save by ([^)]+)\)")
+BUILT_LINE = re.compile(r"^\[[0-9:]+\] (.*) changed: built .* in (\d+) ms", re.M)
 
 
 def edit_page(path: Path, marker: str) -> None:
@@ -85,7 +95,8 @@ def _with_server(ours: Generator, plans, edited, users, runs: int) -> EditTimes:
     by_file = "--out" in options
     how = f"file in {out.name}/" if by_file else f"HTTP on port {port}"
     times = EditTimes(f"`serve`: save to rebuilt page ({how})", fact_pages=len(users))
-    log = open(ours.root / "serve.log", "wb")
+    log_path = ours.root / "serve.log"
+    log = open(log_path, "wb")
     server = subprocess.Popen(command, cwd=ours.root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         def url(plan, lang):
@@ -107,6 +118,7 @@ def _with_server(ours: Generator, plans, edited, users, runs: int) -> EditTimes:
                         "the edited page", pause)
             times.page_ms.append((time.perf_counter() - started) * 1000)
             time.sleep(1.0)
+            times.page_rebuild_ms += _rebuilds(log_path, times)
         watched = users if by_file else users[:1]
         for run in range(runs if users else 0):
             before = {(lang, p.index): _get(page(p, lang)) for lang, p in watched}
@@ -118,13 +130,24 @@ def _with_server(ours: Generator, plans, edited, users, runs: int) -> EditTimes:
                         EDIT_TIMEOUT, server, "the pages that use the edited fact", pause)
             times.fact_ms.append((time.perf_counter() - started) * 1000)
             time.sleep(1.0)
+            times.fact_rebuild_ms += _rebuilds(log_path, times)
             if stamps is not None:
                 after = _stamps(out)
                 times.rewritten.append(sum(1 for path, stamp in after.items() if stamps.get(path) != stamp))
     finally:
         _stop(server)
         log.close()
+    found = WATCHER_LINE.search(_read(log_path) or "")
+    times.watcher = found.group(1) if found else "polling (the measured version names no watcher)"
+    times.mode += f", told of a save by {times.watcher}"
     return times
+
+
+def _rebuilds(log_path: Path, times: EditTimes) -> list[float]:
+    """The rebuild times the server printed since the last call (one per edit, or more if it split a save)."""
+    done = len(times.page_rebuild_ms) + len(times.fact_rebuild_ms)
+    found = [float(ms) for _, ms in BUILT_LINE.findall(_read(log_path) or "")]
+    return found[done:]
 
 
 def _serve_options(ours: Generator) -> set[str]:

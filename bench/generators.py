@@ -87,6 +87,10 @@ class Ours(Generator):
     def write(self, plans):
         layouts.write_ours(self.root, plans, self.source)
 
+    def pages_built(self, lang: str) -> int:
+        # the printable leaflet (<lang>/leaflet/, in versions that make one) gathers the pages: not one of them
+        return super().pages_built(lang) - (self.out / lang / "leaflet" / "index.html").is_file()
+
     def build_script(self) -> str:
         """build.py of the generator's snapshot."""
         return str(self.source / "build.py")

@@ -48,7 +48,7 @@ def _plain_parts(lang: str):
 def write_ours(root: Path, plans: tuple[PagePlan, ...], source: Path) -> None:
     """Our project; the templates and UI catalogues come from `source` (the generator's snapshot)."""
     shutil.copytree(source / "templates", root / "templates")
-    _write(root / "site.yaml", _site_yaml())
+    _write(root / "site.yaml", _site_yaml(plans))
     _write(root / "content" / "facts.yaml", _facts_yaml())
     for lang in LANGUAGES:
         folder = root / "content" / lang
@@ -69,13 +69,11 @@ def our_page(plan: PagePlan, lang: str) -> str:
              f"key: {plan.key}"]
     if plan.index:
         front.append(f"slug: {plan.slug(lang)}")
-    if plan.nav:
-        front.append(f"nav: {plan.nav}")
     front.append(f"reviewed: {REVIEWED}")
     return "---\n" + "\n".join(front) + "\n---\n" + body
 
 
-def _site_yaml() -> str:
+def _site_yaml(plans: tuple[PagePlan, ...] = ()) -> str:
     lines = ["base_url: https://clinic.example/", "clinic:", "  name: Clinica Benchmark",
              "  address: Via Esempio 1, Roma", "  phone: +39 06 0000 0000", "  email: info@clinic.example",
              '  emergency_number: "112"', "reviewer:", "  id: anna-esempio", "  name: Anna Esempio",
@@ -84,6 +82,8 @@ def _site_yaml() -> str:
     for lang in LANGUAGES:
         lines += [f"  - code: {lang}", f"    locale: {locales[lang]}", f"    name: {LANGUAGE_NAMES[lang]}",
                   f"    prefix: {lang}"] + (["    source: true"] if lang == "it" else [])
+    menu = [plan.key for plan in sorted((p for p in plans if p.nav), key=lambda p: (p.nav, p.key))]
+    lines += ["menu:"] + [f"  - {key}" for key in menu] if menu else []
     return "\n".join(lines) + "\n"
 
 

@@ -11,10 +11,13 @@ many pages show (preview/changeplan.py, model/remodel.py) is followed by the ful
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from patientsite.checks import review
 from patientsite.checks.pages import PageFindings, check_pages
@@ -22,11 +25,13 @@ from patientsite.checks.translations import TranslationCheck, judge_translations
 from patientsite.errors import Problem
 from patientsite.load.project import Loaded, load_locks, load_project
 from patientsite.load.translation import Lock, TranslationStatus, assess_translations, sources_from_load
+from patientsite.model.publish import publish_site
 from patientsite.model.remodel import Structural, remodel_site
 from patientsite.model.site import Site, assemble_site
 from patientsite.preview.changeplan import ChangePlan, plan_changes
 from patientsite.render.cache import CACHE_DIR, PageRecords, RenderCache, page_records
-from patientsite.render.output import Output, render_site
+from patientsite.render.output import Output, RenderedFiles, render_site
+from patientsite.render.pdf import render_pdfs
 from patientsite.render.report import review_report
 from patientsite.write import (
     check_output_folder,
@@ -66,6 +71,8 @@ class BuildState:
     """What a build leaves for the next one to start from: each stage's output."""
 
     loaded: Loaded
+    modelled: Site                 # the site as modelled, before publication (model/publish.py)
+    drafts: bool                   # the build published drafts (the preview)
     locks: Mapping[str, Lock]
     status: TranslationStatus
     translations: TranslationCheck
@@ -87,6 +94,7 @@ class BuildResult:
     redone: tuple[str, ...] = ()     # the pages whose dependency digest changed (rendered or from the cache)
     written: tuple[str, ...] | None = None   # the files a build from the previous one wrote (None: all)
     state: BuildState | None = field(default=None, compare=False, repr=False)
+    whole: bool = True     # every page published as it is (model/publish.py): nothing left out or replaced
 
 
 def load_site(root: Path) -> Site:
@@ -96,42 +104,51 @@ def load_site(root: Path) -> Site:
 
 
 def build(root: Path, out: Path, previous: BuildResult | None = None, changed: Iterable[str] = (), *,
-          use_cache: bool = True, jobs: int = 0) -> BuildResult:
+          use_cache: bool = True, jobs: int = 0, drafts: bool = False, pdf: bool = False) -> BuildResult:
     """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds.
     `previous`: the result of the last build into `out` (its files unchanged since), and `changed`: the
     project's files (relative paths) changed since it; the full build follows when the change plan
-    says it must. With `use_cache`, pages whose inputs did not change come from `.cache/`
+    says it must, or when the previous build or this one does not publish every page as it is
+    (model/publish.py). With `use_cache`, pages whose inputs did not change come from `.cache/`
     (byte-identical); without, every page is rendered and the cache rewritten. A cache that cannot be
-    written only warns."""
+    written only warns. `drafts` (the preview): publish drafts too, marked as drafts; `site` is then
+    what is published. With `pdf`, each language's leaflet is also written as a PDF (render/pdf.py,
+    WeasyPrint)."""
     started = time.perf_counter()
     with disk_errors(out):                     # an output folder that cannot even be listed
         check_output_folder(out, root)         # refused before any work, and again before the swap
     with output_lock(out):
-        if previous is not None and previous.state is not None and previous.out == out:
-            plan = plan_changes(changed, previous.site)
+        if previous is not None and previous.state is not None and previous.out == out and previous.whole \
+                and previous.state.drafts == drafts and not pdf:
+            plan = plan_changes(changed, previous.state.modelled)
             if plan is not None:
                 try:
-                    return _build(root, out, started, use_cache, jobs, previous, plan)
+                    return _build(root, out, started, use_cache, jobs, drafts, pdf, previous, plan)
                 except Structural:
                     pass
-        return _build(root, out, started, use_cache, jobs)
+        return _build(root, out, started, use_cache, jobs, drafts, pdf)
 
 
-def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int,
-           previous: BuildResult | None = None, plan: ChangePlan | None = None) -> BuildResult:
+def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, drafts: bool = False,
+           pdf: bool = False, previous: BuildResult | None = None, plan: ChangePlan | None = None) -> BuildResult:
     last = previous.state if previous is not None and plan is not None else None
     templates = root / "templates"
     # load, then model: from the previous build, only what changed
     loaded = load_project(root, last.loaded if last else None, plan)
     if last is None:
-        site = assemble_site(loaded.config, loaded.facts, loaded.pages, loaded.catalogs, templates)
-        remodelled: frozenset[str] = frozenset(page.src_path for page in site.pages)
+        modelled = assemble_site(loaded.config, loaded.facts, loaded.pages, loaded.catalogs, templates)
+        remodelled: frozenset[str] = frozenset(page.src_path for page in modelled.pages)
     else:
-        site, remodelled = remodel_site(previous.site, loaded.facts, loaded.changed)
+        modelled, remodelled = remodel_site(last.modelled, loaded.facts, loaded.changed)
     # translations: the status of what load read; stale critical words fail here
-    locks = load_locks(site.config, last.locks if last else None, plan)
-    status = assess_translations(sources_from_load(site.config, site.facts, loaded.pages, site.catalogs, locks))
-    translations = judge_translations(site, status)
+    locks = load_locks(modelled.config, last.locks if last else None, plan)
+    status = assess_translations(sources_from_load(modelled.config, modelled.facts, loaded.pages, modelled.catalogs,
+                                                   locks))
+    translations = judge_translations(modelled, status)              # copied text fails here
+    publication = publish_site(modelled, translations, drafts)       # what is not ready is left out
+    if last is not None and not publication.whole:
+        raise Structural("a page is no longer published as it is: the full build publishes the site")
+    site = publication.site
     # page checks: overdue reviews fail here
     checked = check_pages(site.pages, site.config, review.today(), last.checked if last else None, remodelled)
     checked.raise_if_errors()
@@ -144,21 +161,28 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int,
         check_paths((page.output_path, b"") for page in site.pages)   # before any page is written
         with new_site_folder(out) as building, disk_errors(out):
             output = render_site(site, templates, translations.notices, records.keys, cache, jobs, into=building,
-                                 templates=digests.templates)
+                                 templates=digests.templates, with_pdf=pdf)
+            if pdf:       # the leaflets' PDFs, from the files in the new folder (before it is swapped in)
+                for path, content in render_pdfs(site, RenderedFiles(building, output.files, {})):
+                    (building / path).parent.mkdir(parents=True, exist_ok=True)
+                    (building / path).write_bytes(content)
+                    output = dataclasses.replace(output, files=MappingProxyType(
+                        {**output.files, path: hashlib.sha256(content).hexdigest()}))
             check_paths((path, b"") for path in output.files)
             publish(building, out)
         written = None
     else:
         output = render_site(site, templates, translations.notices, records.keys, cache, jobs,
-                             previous=last.output, static=plan.static, templates=digests.templates)
+                             previous=last.output, static=plan.static, templates=digests.templates, out=out)
         gone = [path for path in last.output.files if path not in output.files]
         written = write_changes(out, output.changed, gone)
     report = _report(site, previous.site if last else None, last.report if last else None, remodelled)
     warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
-                + checked.warnings() + output.warnings)
-    state = BuildState(loaded, locks, status, translations, checked, records, output, report)
+                + publication.warnings + checked.warnings() + output.warnings)
+    state = BuildState(loaded, modelled, drafts, locks, status, translations, checked, records, output, report)
     return BuildResult(site, out, OutputFiles(out, output.files), warnings, time.perf_counter() - started,
-                       len(output.rendered), output.render_seconds, output.redone, written, state)
+                       len(output.rendered), output.render_seconds, output.redone, written, state,
+                       publication.whole)
 
 
 def _report(site: Site, before: Site | None, report: str | None, remodelled: frozenset[str]) -> str:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up the project on a fresh machine: a virtual environment with the project's packages.
 #   bash scripts/setup.sh         packages to build and preview the site
-#   bash scripts/setup.sh test    also the test tools: Debian's chromium, Java, npm's vnu-jar and axe-core
+#   bash scripts/setup.sh test    also the test tools: Debian's chromium, Java, npm's vnu-jar, axe-core and lighthouse,
+#                                 and WeasyPrint's Pango and a font with Cyrillic (build --pdf)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -10,12 +11,16 @@ if [ "${1:-}" = "test" ]; then
   need=()
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+  for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do     # WeasyPrint (build --pdf)
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || need+=("$package")
+  done
   if [ ${#need[@]} -gt 0 ]; then
     echo "Installing Debian packages: ${need[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   fi
-  [ -d node_modules/vnu-jar ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund --loglevel=error
+  [ -d node_modules/vnu-jar ] && [ -d node_modules/axe-core ] && [ -x node_modules/.bin/lighthouse ] \
+    || npm ci --no-audit --no-fund --loglevel=error
 else
   .venv/bin/pip install -q --disable-pip-version-check -e .
 fi

@@ -34,6 +34,7 @@ languages:
     locale: ru_RU
     name: Русский
     prefix: ru
+menu: [treatment, contraindications]
 """
 
 FACTS_YAML = """\
@@ -202,15 +203,19 @@ BODIES = {
 }
 
 
+# the Russian pages end in Russian, so that they are not mostly Latin script (checks/copies.py)
+RUSSIAN_ENDING = "\nВсе подробности о процедуре и о курсе вам расскажет врач клиники на первой консультации.\n"
+
+
 def page_text(lang: str, name: str) -> str:
     title, description, slug, nav = PAGES[lang][name]
     key = "home" if name == "index.md" else name[:-3]
     lines = ["---", f"title: {title}", f"description: {description}", f"key: {key}"]
     if slug:
         lines.append(f"slug: {slug}")
-    if nav:
-        lines.append(f"nav: {nav}")
-    lines += ["reviewed: 2026-11-20", "---", BODIES[name]]
+    if nav:     # in the menu (site.yaml's menu: gives the order)
+        lines.append(f"nav_title: {title}")
+    lines += ["reviewed: 2026-11-20", "---", BODIES[name] + (RUSSIAN_ENDING if lang == "ru" else "")]
     return "\n".join(lines)
 
 

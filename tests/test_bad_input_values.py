@@ -113,13 +113,6 @@ def test_a_fact_number_out_of_range_names_its_line(previous, number, as_range):
     assert f'error: content/facts.yaml:{line}: the {what} of fact "course.sessions.short" must be' in err
 
 
-@SETTINGS
-@given(nav=st.one_of(st.integers(max_value=0), st.integers(min_value=1000)))
-def test_a_menu_position_out_of_range_names_its_line(previous, nav):
-    err = previous.refused({"content/it/treatment.md": TREATMENT.replace("nav: 1", f"nav: {nav}")})
-    assert f'error: content/it/treatment.md:{line_of(TREATMENT, "nav:")}: nav "{nav}" must be a whole number from 1 to 999' in err
-
-
 # -- YAML bombs: in a subprocess, with bounded time and memory ------------------------------------
 def _laughs(levels: int, width: int) -> str:
     lines = ['a0: &a0 "lol"']
@@ -277,7 +270,7 @@ BAD_EXPRESSIONS = ["{{ 1 // 0 }}", "{{ 1 % 0 }}", "{{ nofn() }}", '{{ "a" + 3 }}
 TEMPLATE_LINES = {   # a template and a line of it that every build renders (facts/faq.html is not used here)
     "page.html": "  {{ body }}", "base.html": "<head>", "chooser.html": None, "404.html": None,
     "sitemap.xml": None, "partials/choose.html": None, "partials/not_found.html": None,
-    "facts/list.html": None, "facts/table.html": None,
+    "facts/list.html": None, "facts/table.html": None, "leaflet.html": "    {{ section.body }}",
 }
 
 
@@ -297,7 +290,7 @@ def test_an_exception_inside_a_template_names_the_template_line(previous, name, 
 
 
 GENERATOR_TEMPLATES = ["page.html", "chooser.html", "404.html", "sitemap.xml", "partials/choose.html",
-                       "partials/not_found.html", "facts/list.html", "facts/table.html"]
+                       "partials/not_found.html", "facts/list.html", "facts/table.html", "leaflet.html"]
 
 
 @pytest.mark.parametrize("name", GENERATOR_TEMPLATES)

@@ -79,4 +79,55 @@ def test_long_sentences_are_listed_with_their_length():
 
 def test_no_score_for_an_empty_text_or_a_language_without_a_formula():
     assert r.scores(r.measure([], "it"), "it") == []
-    assert r.scores(r.measure(["Ein kurzer Satz."], "de"), "de") == []
+    assert r.scores(r.measure(["Een korte zin."], "nl"), "nl") == []
+
+
+def test_flesch_amstad_german():
+    # Der(1) Arzt(1) gibt(1) ei-ne(2) Sprit-ze(2) | Die(1) Haut(1) heilt(1) schnell(1): ei and ie are one vowel
+    # 9 words, 11 syllables, 2 sentences: 180 - 4.5 - 58.5 * 11 / 9
+    stats = r.measure(["Der Arzt gibt eine Spritze. Die Haut heilt schnell."], "de")
+    assert (stats.sentences, stats.words, stats.syllables) == (2, 9, 11)
+    assert r.amstad_reading_ease(stats) == pytest.approx(180 - 4.5 - 58.5 * 11 / 9)
+    [score] = r.scores(stats, "de")
+    assert (score.name, score.target, score.ok) == ("Flesch-Amstad reading ease", "≥ 60", True)
+    assert score.value == pytest.approx(104.0)
+
+
+def test_kandel_moles_french():
+    # Le(1) mé-de-cin(3) fait(1) une(1) pi-qûre(2) | La(1) peau(1) gué-rit(2) vite(1): the final e is mute
+    # 9 words, 13 syllables, 2 sentences: 207 - 1.015 * 4.5 - 73.6 * 13 / 9
+    stats = r.measure(["Le médecin fait une piqûre. La peau guérit vite."], "fr")
+    assert (stats.sentences, stats.words, stats.syllables) == (2, 9, 13)
+    [score] = r.scores(stats, "fr")
+    assert (score.name, score.target, score.ok) == ("Kandel-Moles reading ease", "≥ 60", True)
+    assert score.value == pytest.approx(207 - 1.015 * 4.5 - 73.6 * 13 / 9)
+
+
+@pytest.mark.parametrize("word, count", [("vite", 1), ("pages", 1), ("utiles", 2), ("le", 1), ("peau", 1),
+                                         ("aiguille", 2), ("été", 2), ("entre", 1)])
+def test_french_syllables(word, count):
+    assert r.syllables(word, "fr") == count
+
+
+@pytest.mark.parametrize("word, count", [("Behandlung", 3), ("heilt", 1), ("Arzt", 1), ("Ärztin", 2),
+                                         ("Haut", 1), ("neue", 2), ("Spritze", 2), ("beobachten", 4), ("Tee", 1)])
+def test_german_syllables(word, count):
+    assert r.syllables(word, "de") == count
+
+
+def test_french_elision_makes_two_words():
+    assert r.words("L'aiguille et d'un", "fr") == ["L", "aiguille", "et", "d", "un"]
+
+
+@pytest.mark.parametrize("code", ["es", "pt", "nl", "pl"])
+def test_a_language_without_a_formula_says_so(code):
+    stats = r.measure(["Una frase corta. Otra frase."], code)
+    assert r.scores(stats, code) == []
+    assert r.no_score(stats, code) == f'no readability formula for "{code}" (formulas: de, en, fr, it, ru)'
+
+
+@pytest.mark.parametrize("code", ["it", "en", "ru", "de", "fr"])
+def test_every_formula_language_scores_and_an_empty_text_says_so(code):
+    assert r.scores(r.measure(["Ok. Ok."], code), code)
+    assert r.no_score(r.measure(["Ok. Ok."], code), code) == ""
+    assert r.no_score(r.measure([""], code), code) == "no text to measure"

@@ -70,8 +70,9 @@ EDITS = {
     "a page title (in every page's menu)": ({"content/it/treatment.md": page_text("it", "treatment.md").replace(
         "Il trattamento", "La cura")}, ALL),
     "a menu title": ({"content/ru/treatment.md": page_text("ru", "treatment.md").replace(
-        "nav: 1", "nav: 1\nnav_title: Курс")}, ALL),
-    "a menu position": ({"content/en/treatment.md": page_text("en", "treatment.md").replace("nav: 1", "nav: 3")}, ALL),
+        "nav_title: Процедура", "nav_title: Курс")}, ALL),
+    "a menu position": ({"site.yaml": SITE_YAML.replace("menu: [treatment, contraindications]",
+                                                        "menu: [contraindications, treatment]")}, ALL),
     "a slug (a URL)": ({"content/en/treatment.md": page_text("en", "treatment.md").replace(
         "slug: the-treatment", "slug: treatment")}, ALL),
     "a review date (on every page's trust block)": ({"content/it/index.md": page_text("it", "index.md").replace(

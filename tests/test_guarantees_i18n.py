@@ -240,13 +240,31 @@ def test_untranslated_strings_are_named_on_their_line(root):
     en = ['msgid "Hello"\nmsgstr ""', GOOD["en"][1],
           'msgid "%(num)s day"\nmsgid_plural "%(num)s days"\nmsgstr[0] "%(num)s day"\nmsgstr[1] ""']
     ru = GOOD["ru"][:2] + ['msgid "%(num)s day"\nmsgid_plural "%(num)s days"\nmsgstr[0] "a"\nmsgstr[1] "b"']
-    _, problems = load(root, {"en": en, "ru": ru})
+    catalogs, problems = load(root, {"en": en, "ru": ru})
+    # a translation in progress warns and leaves the language not ready; the build goes on
     assert problems == [
-        f'content/en/messages.po:{line_in("en", en, "msgid " + chr(34) + "Hello" + chr(34))}: the UI string "Hello" is not translated',
-        f'content/en/messages.po:{line_in("en", en, "msgid " + chr(34) + "%(num)s day" + chr(34))}: '
+        f'warning: content/en/messages.po:{line_in("en", en, "msgid " + chr(34) + "Hello" + chr(34))}: the UI string "Hello" is not translated',
+        f'warning: content/en/messages.po:{line_in("en", en, "msgid " + chr(34) + "%(num)s day" + chr(34))}: '
         'the UI string "%(num)s day" is not translated in all 2 plural forms',
-        f'content/ru/messages.po:{line_in("ru", ru, "msgid " + chr(34) + "%(num)s day" + chr(34))}: '
+        f'warning: content/ru/messages.po:{line_in("ru", ru, "msgid " + chr(34) + "%(num)s day" + chr(34))}: '
         'the UI string "%(num)s day" is not translated in all 3 plural forms']
+    assert catalogs.untranslated == frozenset({"en", "ru"})
+
+
+def test_an_untranslated_string_of_the_source_language_is_an_error(root):
+    it = ['msgid "Hello"\nmsgstr ""'] + GOOD["it"][1:]
+    catalogs, problems = load(root, {"it": it})
+    assert catalogs is None
+    assert problems == [f'content/it/messages.po:{line_in("it", it, "msgid " + chr(34) + "Hello" + chr(34))}: '
+                        'the UI string "Hello" is not translated']
+
+
+def test_a_catalogue_with_nothing_translated_warns_once(root):
+    en = ['msgid "Hello"\nmsgstr ""', 'msgid "Sources"\nmsgstr ""',
+          'msgid "%(num)s day"\nmsgid_plural "%(num)s days"\nmsgstr[0] ""\nmsgstr[1] ""']
+    catalogs, problems = load(root, {"en": en})
+    assert problems == ["warning: content/en/messages.po: none of the 3 UI strings is translated into en yet"]
+    assert catalogs.untranslated == frozenset({"en"})
 
 
 def test_a_fuzzy_translation_is_named_on_its_line(root):
@@ -291,7 +309,7 @@ def test_the_number_of_plural_forms_comes_from_the_language_without_a_header(roo
     ru = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n' + "".join(
         "\n" + e + "\n" for e in GOOD["ru"][:2] + [two_forms])
     _, problems = load(root, {"ru": ru})
-    assert problems == [f'content/ru/messages.po:{ru.splitlines().index(two_forms.splitlines()[0]) + 1}: '
+    assert problems == [f'warning: content/ru/messages.po:{ru.splitlines().index(two_forms.splitlines()[0]) + 1}: '
                         'the UI string "%(num)s day" is not translated in all 3 plural forms']
 
 

@@ -1,6 +1,6 @@
 """What makes a translation stale (docs/translators.md, "Stale is decided by content"): changing the
 Italian title, description, navigation title, text or a fact's words does; changing only spaces at the
-ends of lines, line endings, the page's `reviewed:`, `nav:`, `slug:` or `sources:` does not."""
+ends of lines, line endings, the page's `reviewed:`, `slug:` or `sources:` does not."""
 
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ NOT_STALE = {
     "CRLF line endings": lambda t: t.replace("\n", "\r\n"),
     "blank lines at the end": lambda t: t + "\n\n\n",
     "reviewed date": lambda t: t.replace("reviewed: 2026-11-20", "reviewed: 2026-11-22"),
-    "nav position": lambda t: t.replace("nav: 1", "nav: 5"),
     "slug": lambda t: t.replace("slug: il-trattamento", "slug: la-cura"),
     "sources added": _with_sources,
     "spaces inside the title": lambda t: t.replace("title: Il trattamento", "title: Il   trattamento"),
@@ -34,7 +33,7 @@ NOT_STALE = {
 STALE = {
     "title": lambda t: t.replace("title: Il trattamento", "title: La cura"),
     "description": lambda t: t.replace("description: Come si svolge", "description: Come si fa"),
-    "navigation title added": lambda t: t.replace("nav: 1", "nav: 1\nnav_title: Cura"),
+    "navigation title changed": lambda t: t.replace("nav_title: Il trattamento", "nav_title: Cura"),
     "a word of the text": lambda t: t.replace("## Details", "## Dettagli"),
     "a line of text added": lambda t: t + "Una frase nuova.\n",
     "indentation of a line": lambda t: t.replace("## Details", "    ## Details"),

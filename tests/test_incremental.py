@@ -93,9 +93,10 @@ def test_a_page_body_edit_renders_and_writes_that_page_only(tmp_path, lang):
     rel = session.write(*_body(lang, "treatment.md", "## Details", "A new paragraph.\n\n## Details"))
     done = session.rebuild(rel)
     index = ("it", "en", "ru").index(lang)
-    assert done.redone == done.written == (PAGES["treatment"][index],)
-    assert b"A new paragraph." in tree_bytes(session.out)[PAGES["treatment"][index]]
-    assert {p for p, c in tree_bytes(session.out).items() if before.get(p) != c} == {PAGES["treatment"][index]}
+    page, leaflet = PAGES["treatment"][index], f"{lang}/leaflet/index.html"     # the leaflet shows every page
+    assert done.redone == (page,) and set(done.written) == {page, leaflet}
+    assert b"A new paragraph." in tree_bytes(session.out)[page] and b"A new paragraph." in tree_bytes(session.out)[leaflet]
+    assert {p for p, c in tree_bytes(session.out).items() if before.get(p) != c} == {page, leaflet}
     session.assert_as_full_build()
 
 
@@ -181,16 +182,16 @@ def test_italian_words_edited_give_the_translations_that_show_them_the_notice(tm
     session.assert_as_full_build()
 
 
-def test_italian_words_edited_make_critical_translations_fail_as_in_the_full_build(tmp_path):
+def test_italian_words_edited_make_critical_translations_a_notice_through_the_full_build(tmp_path):
     session = Session(tmp_path, locked=True)
-    before = tree_bytes(session.out)
     session.replace("content/it/words.yaml", "Le sostanze sono attive.", "Le sostanze sono molto attive.")
-    with pytest.raises(BuildError) as failed:
-        session.rebuild("content/it/words.yaml")
-    with pytest.raises(BuildError) as full:
-        session.full_build()
-    assert str(failed.value) == str(full.value) and "critical" in str(full.value)
-    assert tree_bytes(session.out) == before
+    done = session.rebuild("content/it/words.yaml")
+    assert done.written is None and not done.whole       # pages replaced: only the full build publishes them
+    assert "updating-notice" in (session.out / "en/contraindications/index.html").read_text()
+    assert "molto attive" in (session.out / "it/controindicazioni/index.html").read_text()
+    session.assert_as_full_build()
+    # while a page is replaced by its notice, every build is the full one
+    assert session.rebuild("content/en/treatment.md").written is None
 
 
 @pytest.mark.parametrize("name, rel, edit", [
@@ -199,7 +200,7 @@ def test_italian_words_edited_make_critical_translations_fail_as_in_the_full_bui
     ("a catalogue", "content/ru/messages.po", ('msgstr "Источники"', 'msgstr "Источники информации"')),
     ("a title", "content/en/treatment.md", ("title: The treatment", "title: The cure")),
     ("a slug", "content/en/treatment.md", ("slug: the-treatment", "slug: treatment")),
-    ("a menu position", "content/en/treatment.md", ("nav: 1", "nav: 3")),
+    ("a menu position", "site.yaml", ("menu: [treatment, contraindications]", "menu: [contraindications, treatment]")),
     ("a review date", "content/en/treatment.md", ("reviewed: 2026-11-20", "reviewed: 2026-11-21")),
     ("a home page's description", "content/ru/index.md", ("description: Информация", "description: Сведения")),
     ("a fact's kind", "content/facts.yaml", ("one.session:\n    value: 1", "one.session:\n    value: 1\n    critical: true")),
@@ -300,8 +301,8 @@ def test_a_burst_of_edits_of_every_kind_equals_the_full_build(tmp_path):
     session.assert_as_full_build()
 
 
-# the small site's 9 pages; the chooser, 404, sitemap, robots.txt, brand.css, a 404 per language; static/
-FULL_BUILD = f"built {9 + 5 + 3 + sum(p.is_file() for p in (REPO / 'templates/static').rglob('*'))} files"
+# the small site's 9 pages; the chooser, 404, sitemap, robots.txt, brand.css, a 404 and a leaflet per language; static/
+FULL_BUILD = f"built {9 + 5 + 3 + 3 + sum(p.is_file() for p in (REPO / 'templates/static').rglob('*'))} files"
 
 
 def test_the_preview_rebuilds_incrementally_and_says_so(tmp_path):
@@ -312,7 +313,7 @@ def test_the_preview_rebuilds_incrementally_and_says_so(tmp_path):
     rel, text = _body("en", "treatment.md", "## Details", "More.\n\n## Details")
     (root / rel).write_text(text, encoding="utf-8")
     assert preview.rebuild((rel,))
-    assert f"{rel} changed: built 1 page in " in printed[-1] and "wrote 1 file" in printed[-1]
+    assert f"{rel} changed: built 1 page in " in printed[-1] and "wrote 2 files" in printed[-1]   # and the leaflet
     assert b"More." in (tmp_path / "served/en/the-treatment/index.html").read_bytes()
     build(root, tmp_path / "full", use_cache=False, jobs=1)
     assert tree_bytes(tmp_path / "served") == tree_bytes(tmp_path / "full")

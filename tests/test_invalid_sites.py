@@ -41,12 +41,12 @@ CASES = {
     "unknown-config-key": (
         {"site.yaml": __import__("sitefiles").SITE_YAML.replace("clinic:\n", "colour: blue\nclinic:\n")},
         'error: site.yaml:2: unknown key "colour" in site.yaml\n'
-        "    Allowed keys: base_url, clinic, languages, review, reviewer.",
+        "    Allowed keys: base_url, clinic, languages, menu, review, reviewer.",
     ),
     "unknown-front-matter-key": (
-        {"content/it/treatment.md": IT_TREATMENT.replace("nav: 1", "nav: 1\ntitel: Sbagliato")},
+        {"content/it/treatment.md": IT_TREATMENT.replace("nav_title: Il trattamento", "nav_title: Il trattamento\ntitel: Sbagliato")},
         'error: content/it/treatment.md:7: unknown key "titel" in the front matter\n'
-        '    did you mean "title"? Allowed keys: description, key, nav, nav_title, reviewed, slug, sources, title.',
+        '    did you mean "title"? Allowed keys: critical, description, draft, key, nav_title, reviewed, slug, sources, title, untranslated.',
     ),
     "missing-front-matter-key": (
         {"content/it/treatment.md": IT_TREATMENT.replace("description: Come si svolge\n", "")},
@@ -108,10 +108,11 @@ CASES = {
         'error: content/it/treatment.md:19: unknown name "clinic_name"\n'
         "    Pages may use: fact, fact_faq, fact_list, fact_table, help_box, link.",
     ),
-    "missing-translation": (
-        {"content/ru/contraindications.md": None},
-        'error: content/ru: no ru translation of the page "contraindications" (content/it/contraindications.md)\n'
-        "    Translate content/it/contraindications.md into content/ru/ with key: contraindications.",
+    "page-without-a-source": (
+        {"content/ru/extra.md": "---\ntitle: Ещё\ndescription: Ещё одна страница\nkey: extra\nslug: eshche\n"
+                                "reviewed: 2026-11-20\n---\nТекст страницы на русском языке для пациентов клиники.\n"},
+        'error: content/ru/extra.md:4: the page "extra" has no original in content/it/ (the source language)\n'
+        "    Write the Italiano page first (key: extra), or correct this page's key.",
     ),
 }
 
@@ -250,12 +251,15 @@ CASES.update({
     "reviewer-without-id-and-title": (
         {"site.yaml": SITE_YAML.replace("  id: test-reviewer\n", "").replace("  title: doctor_title\n", "")},
         'error: site.yaml:9: "reviewer" is missing the required key "id"\n    Add "id: ..." here.\n'
-        'error: site.yaml:9: "reviewer" is missing the required key "title"\n    Add "title: ..." here.',
+        "error: site.yaml:9: the reviewer has no title\n"
+        '    Add "title: TERM" under reviewer: (a term of every words.yaml), or the words under each language: '
+        "reviewer: it: title: ...",
     ),
     "clinic-without-emergency-number": (
         {"site.yaml": SITE_YAML.replace('  emergency_number: "112"\n', "")},
-        'error: site.yaml:3: "clinic" is missing the required key "emergency_number"\n'
-        '    Add "emergency_number: ..." here.',
+        "error: site.yaml:3: the clinic has no emergency number\n"
+        '    Add "emergency_number: ..." under clinic: (the same in every language), or under each language\'s '
+        "block (clinic: it: ...).",
     ),
     "emergency-number-in-words": (
         {"site.yaml": SITE_YAML.replace('emergency_number: "112"', 'emergency_number: "the emergency number"')},
@@ -304,7 +308,7 @@ def test_all_errors_of_a_stage_are_reported_together(tmp_path, capsys):
 
 def test_reading_errors_across_files_come_together(tmp_path, capsys):
     root = make_site(tmp_path / "p", {
-        "content/it/treatment.md": IT_TREATMENT.replace("nav: 1", "nav: 1\nbogus: 1"),
+        "content/it/treatment.md": IT_TREATMENT.replace("nav_title: Il trattamento", "nav_title: Il trattamento\nbogus: 1"),
         "content/en/treatment.md": page_text("en", "treatment.md").replace("reviewed: 2026-11-20", "reviewed: yesterday"),
     })
     assert main(["--root", str(root), "build", "--out", str(tmp_path / "out")]) == 1

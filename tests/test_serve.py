@@ -1,6 +1,7 @@
 """The live preview: its answers, its error page, one rebuild per burst of saves, and a real browser
 (Debian's chromium through Playwright) following a translator's edits without reloading by hand."""
 
+import asyncio
 import os
 import re
 import signal
@@ -12,10 +13,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sitefiles import FACTS_YAML
 
 from patientsite.errors import BuildError, Problem
-from patientsite.preview.serve import Preview, PreviewApp, error_page, make_watcher
+from patientsite.preview.serve import WATCHED, Preview, PreviewApp, error_page, make_watcher, snapshot
+from patientsite.preview.watcher import QUIET_MS, QUIET_VARIABLE, SaveWatcher, quiet_ms
 
 REPO = Path(__file__).resolve().parent.parent
 BROKEN_RANGE = ("      - range: [10, 14]\n", "      - range: [10, 14\n")
@@ -83,38 +87,144 @@ def test_the_error_page_names_the_file_and_line_with_the_source_around_it(site_r
 
 def test_a_bug_in_the_generator_does_not_stop_the_preview(preview, monkeypatch):
     state, printed = preview
-    monkeypatch.setattr("patientsite.preview.serve.build", lambda root, out: 1 / 0)
+    monkeypatch.setattr("patientsite.preview.serve.build", lambda root, out, **options: 1 / 0)
     assert not state.rebuild(("templates/page.html",))
     assert "ZeroDivisionError" in printed[-2] and "internal error: ZeroDivisionError" in printed[-1]
     assert b"This is a bug in the generator" in PreviewApp(state).respond("/it/")[2]
 
 
-def test_a_burst_of_saves_gives_one_rebuild(site_root):
-    now = [0.0]
-    calls = []
-    watcher = make_watcher(site_root, calls.append, quiet=0.3, clock=lambda: now[0])
-    page, words = site_root / "content/en/index.md", site_root / "content/en/words.yaml"
+# -- the watcher: the operating system tells of each save -----------------------------------------
+def _watch(site_root, monkeypatch, saves, settle: float = 0.3, quiet_ms: int = QUIET_MS) -> tuple[list, SaveWatcher]:
+    """Start a watcher on its own loop, make the `saves`, and return the `on_change` calls once the
+    first has come and nothing more came for `settle` seconds. Nothing may poll: tornado's
+    PeriodicCallback is refused."""
+    from tornado.ioloop import IOLoop
 
-    def save(path, text, at):
-        now[0] = at
+    def no_polling(*args, **kwargs):
+        raise AssertionError("the preview polls")
+    monkeypatch.setattr("tornado.ioloop.PeriodicCallback", no_polling)
+    calls: list = []
+    watcher = make_watcher(site_root, calls.append, quiet_ms)
+
+    async def scenario():
+        assert watcher.start(lambda: None, loop=IOLoop.current()) is True    # livereload then polls nothing
+        assert watcher.backend() == "inotify"
+        await asyncio.sleep(0.05)           # the first look: nothing changed yet
+        assert calls == []
+        saves(site_root)
+        deadline = time.monotonic() + 10
+        while not calls and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        count = -1
+        while count != len(calls):          # until nothing more comes
+            count = len(calls)
+            await asyncio.sleep(settle)
+    try:
+        asyncio.run(scenario())
+    finally:
+        watcher.stop()
+    assert not any(thread.is_alive() for thread in watcher.threads)
+    return calls, watcher
+
+
+def _append(rel: str, text: str = "\nMore.\n"):
+    def save(root: Path) -> None:
+        path = root / rel
         path.write_text(path.read_text() + text)
-        os.utime(path, ns=(int(at * 1e9) + 10**18,) * 2)
-        watcher.poll()
+    return save
 
-    save(page, "\nOne.", 0.0)
-    save(page, "\nTwo.", 0.1)
-    save(words, "\n", 0.2)
-    (site_root / "content/en/.index.md.swp").write_text("editor")  # ignored
-    for at in (0.3, 0.4):
-        now[0] = at
-        watcher.poll()
+
+def _by_rename(rel: str, text: str = "\n"):
+    """Save as many editors do: write a temporary file beside it, then rename it over the file."""
+    def save(root: Path) -> None:
+        path = root / rel
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(path.read_text() + text)
+        os.replace(temporary, path)
+    return save
+
+
+def _new_folder(root: Path) -> None:
+    """A folder with a page, made elsewhere and moved in at once (the system reports only the folder)."""
+    made = root / "made"
+    (made / "sub").mkdir(parents=True)
+    (made / "sub" / "page.md").write_text("---\ntitle: T\n---\nText.\n")
+    os.replace(made, root / "content/en/extra")
+
+
+def _burst(root: Path) -> None:
+    for save in (_append("content/en/index.md", "\nOne."), _append("content/en/index.md", "\nTwo."),
+                 _append("content/en/words.yaml", "\n")):
+        save(root)
+
+
+def _editor_files(root: Path) -> None:
+    for name in (".index.md.swp", "index.md~", "4913", "#index.md#", ".index.md.tmp"):
+        (root / "content/en" / name).write_text("editor")
+
+
+# a burst: saves closer together than the quiet time (several saves get 100 ms here, so that a test
+# process descheduled between two of them on a loaded machine does not split its burst)
+BURST_MS = 100
+SAVES = {
+    "a page written in place": (_append("content/en/treatment.md"), ("content/en/treatment.md",)),
+    "a burst of saves": (_burst, ("content/en/index.md", "content/en/words.yaml")),
+    "facts.yaml renamed over": (_by_rename("content/facts.yaml"), ("content/facts.yaml",)),
+    "site.yaml renamed over": (_by_rename("site.yaml"), ("site.yaml",)),
+    "site.yaml written in place": (_append("site.yaml", "\n"), ("site.yaml",)),
+    "a template": (_append("templates/page.html", "\n"), ("templates/page.html",)),
+    "a page deleted": (lambda root: (root / "content/ru/treatment.md").unlink(), ("content/ru/treatment.md",)),
+    "a folder moved in": (_new_folder, ("content/en/extra/sub/page.md",)),
+    "two languages at once": (lambda root: [_append(f"content/{lang}/index.md")(root) for lang in ("it", "ru")],
+                              ("content/it/index.md", "content/ru/index.md")),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SAVES))
+def test_each_kind_of_save_gives_one_rebuild_of_what_changed(site_root, monkeypatch, kind):
+    saves, expected = SAVES[kind]
+    several = kind in ("a burst of saves", "two languages at once")
+    calls, watcher = _watch(site_root, monkeypatch, saves, quiet_ms=BURST_MS if several else QUIET_MS)
+    assert calls == [expected]
+    assert watcher.seen == snapshot(site_root, [site_root / name for name in WATCHED])
+
+
+@pytest.mark.parametrize("kind", ["editor files", "a file outside the watched folders", "a touch of nothing"])
+def test_what_is_not_a_watched_file_gives_no_rebuild(site_root, monkeypatch, kind):
+    def saves(root: Path) -> None:
+        if kind == "editor files":
+            _editor_files(root)
+        elif kind == "a file outside the watched folders":
+            (root / "notes.txt").write_text("notes")
+            (root / "other").mkdir()
+            (root / "other/page.md").write_text("x")
+        else:
+            (root / "content/en").touch()       # a folder's own time is no file's signature
+    calls, _ = _watch(site_root, monkeypatch, saves, settle=0.5)
     assert calls == []
-    now[0] = 0.55
-    watcher.poll()
-    assert calls == [("content/en/index.md", "content/en/words.yaml")]
-    now[0] = 5.0
-    watcher.poll()
-    assert len(calls) == 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(max_size=12).filter(lambda v: v.strip() and not (v.strip().isascii() and v.strip().isdigit()
+                                                                       and 1 <= int(v.strip()) <= 10_000))
+       | st.integers(10_001, 10**30).map(str) | st.just("0") | st.just("-5") | st.just("1e3"))
+def test_a_bad_quiet_time_is_a_plain_error(site_root, capsys, monkeypatch, value):
+    from patientsite.cli import main
+
+    if "\x00" in value:
+        return                  # an environment variable cannot hold a NUL
+    monkeypatch.setenv(QUIET_VARIABLE, value)
+    code = main(["--root", str(site_root), "serve", "--port", str(_free_port())])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert err == (f'error: $PATIENTSITE_PREVIEW_QUIET_MS: "{value.strip()}" is not a number of milliseconds from 1 '
+                   "to 10000; set it to one (e.g. PATIENTSITE_PREVIEW_QUIET_MS=50) or unset it for 10 ms\n")
+
+
+@pytest.mark.parametrize("value,expected", [("", QUIET_MS), ("  ", QUIET_MS), ("1", 1), (" 50 ", 50),
+                                            ("10000", 10_000), ("0", None), ("10001", None), ("٣", None)])
+def test_the_quiet_time_comes_from_the_environment(value, expected):
+    assert quiet_ms({QUIET_VARIABLE: value}) == expected
 
 
 # -- a real browser ---------------------------------------------------------------------------------
@@ -143,6 +253,9 @@ def _connected(page) -> None:
     time.sleep(0.3)
 
 
+SHOWN_WITHIN = 5.0      # seconds from a save to the new text in the tab: tens of ms idle, bounded under load
+
+
 @pytest.mark.browser
 def test_a_translator_previews_edits_and_errors_in_a_real_browser(site_root, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -151,7 +264,8 @@ def test_a_translator_previews_edits_and_errors_in_a_real_browser(site_root, tmp
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(site_root), "serve",
-                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
+                              env={**os.environ, QUIET_VARIABLE: str(BURST_MS)})
     url = f"http://127.0.0.1:{port}/en/the-treatment/"
     try:
         _wait_for(lambda: urllib.request.urlopen(url, timeout=1).status == 200, "the preview to start")
@@ -166,9 +280,11 @@ def test_a_translator_previews_edits_and_errors_in_a_real_browser(site_root, tmp
 
             treatment = site_root / "content/en/treatment.md"
             original = treatment.read_text()
+            saved = time.monotonic()
             for word in ("Draft.", "Second draft.", "Ask your doctor first."):   # a burst of saves
                 treatment.write_text(original.replace("## Details", f"{word}\n\n## Details"))
-            _wait_for(lambda: "Ask your doctor first." in page.inner_text("main"), "the new text")
+            _wait_for(lambda: "Ask your doctor first." in page.inner_text("main"), "the new text", seconds=SHOWN_WITHIN)
+            assert time.monotonic() - saved < SHOWN_WITHIN
             _connected(page)
 
             facts = site_root / "content/facts.yaml"
@@ -188,6 +304,7 @@ def test_a_translator_previews_edits_and_errors_in_a_real_browser(site_root, tmp
         server.wait(timeout=10)
         log.close()
     printed = (tmp_path / "serve.log").read_text()
+    assert "(told of each save by inotify)" in printed, printed                 # the system's notice, no polling
     assert printed.count("content/en/treatment.md changed: built") == 1, printed      # one rebuild per burst
     assert printed.count(f"error: {BROKEN_AT}") == 1, printed                 # the error, once
     assert printed.count("content/facts.yaml changed: built") == 1 and "; fixed" in printed

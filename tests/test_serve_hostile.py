@@ -185,12 +185,45 @@ def test_long_and_strange_paths_get_404_or_414(server, path):
 
 def test_the_404_page_links_inside_the_preview(server):
     port, _ = server
-    status, body = get(port, "/en/no-such-page/")
+    status, body = get(port, "/no-such-page/")
     assert status == 404 and b"clinic.example" not in body
     for lang in ("it", "en", "ru"):
         assert f'<a href="/{lang}/" hreflang="{lang}">'.encode() in body
     assert b'href="/static/style.css"' in body
     assert get(port, "/static/style.css")[0] == 200
+    status, body = get(port, "/en/no-such-page/")
+    assert status == 404 and b"clinic.example" not in body and b'href="/en/"' in body
+
+
+LANGUAGE_404_TITLE = {"it": "Questa pagina non esiste", "en": "This page does not exist", "ru": "Такой страницы нет"}
+SEGMENT = st.text(st.characters(whitelist_categories=("L", "N"), whitelist_characters="-_.~"), min_size=1, max_size=40)
+
+
+@HYPOTHESIS
+@given(lang=st.sampled_from(sorted(LANGUAGE_404_TITLE)), rest=st.lists(SEGMENT, min_size=1, max_size=4),
+       slash=st.booleans())
+def test_an_unknown_path_under_a_language_gets_that_languages_404(server, lang, rest, slash):
+    port, _ = server
+    path = f"/{lang}/" + "/".join(quote(part) for part in rest) + ("/" if slash else "")
+    status, body = get(port, path)
+    if status == 404:
+        assert f'<html lang="{lang}">'.encode() in body, path
+        assert f"<h1>{LANGUAGE_404_TITLE[lang]}</h1>".encode() in body, path
+    else:                           # a generated path that happens to be a page of the site
+        assert status in (200, 301), (path, status)
+
+
+@pytest.mark.parametrize("path", ["/nothing", "/nothing/", "/static/nothing.css", "/xx/nothing/", "/EN/nothing/",
+                                  "/it", "/404/", "/sitemap.xml/x"])
+def test_an_unknown_path_elsewhere_gets_the_sites_404(server, path):
+    port, _ = server
+    status, body = get(port, path)
+    if path == "/it":
+        assert status == 301
+        return
+    assert status == 404 and b'<html lang="it">' in body and b"<h1>404</h1>" in body, (path, status)
+    for lang in ("it", "en", "ru"):
+        assert f'<a href="/{lang}/" hreflang="{lang}">'.encode() in body
 
 
 # -- memory ---------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_facts_are_typed_and_words_are_per_language(site_root):
 def test_pages_are_read_with_their_front_matter(site_root):
     pages = load_content(load_config(site_root))
     treatment = next(p for p in pages if p.src_path == "content/ru/treatment.md")
-    assert (treatment.key, treatment.slug, treatment.nav) == ("treatment", "procedura", 1)
+    assert (treatment.key, treatment.slug, treatment.nav_title) == ("treatment", "procedura", "Процедура")
     assert treatment.reviewed == datetime.date(2026, 11, 20) and treatment.body_line == 9
     home = next(p for p in pages if p.src_path == "content/it/index.md")
     assert home.slug == "" and home.key == "home"

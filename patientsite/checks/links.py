@@ -46,6 +46,7 @@ def check_links(site: Site, docs: dict[str, Document], files: set[str], locate: 
                 problems: Problems) -> None:
     prefixes = {lang.prefix: lang.code for lang in site.config.languages}
     ids = {path: doc.ids() for path, doc in docs.items()}
+    keys = {page.output_path: page.key for page in site.pages}
     for path, doc in docs.items():
         for element in doc.iter():
             attribute = "href" if element.tag in ("a", "link", "area") else "src" if "src" in element.attrs else None
@@ -70,7 +71,8 @@ def check_links(site: Site, docs: dict[str, Document], files: set[str], locate: 
                                "Anchors are the ids of headings: check the heading's words.")
             target_language = prefixes.get(target.split("/", 1)[0]) if "/" in target else None
             language = element.language() or doc.lang
-            if (element.tag == "a" and target_language and language
+            missing_here = language and language.split("-")[0] not in site.translations.get(keys.get(target), {})
+            if (element.tag == "a" and target_language and language and not missing_here
                     and language.split("-")[0] != target_language
                     and "hreflang" not in element.attrs and "lang" not in element.attrs):
                 problems.error(*where, f'the link "{href}" leaves the page\'s language ({language}) for a page '
@@ -102,8 +104,8 @@ def check_alternates(site: Site, docs: dict[str, Document], files: dict[str, byt
         canonical = [e.attrs.get("href") for e in doc.head_links("canonical")]
         if canonical != [url]:
             problems.error(path, None, f"the canonical link is {canonical or 'missing'}, not {url}", "")
-        for code in [*codes, "x-default"]:
-            if code not in found:
+        for code in [*(c for c in codes if c in site.translations[page.key]), "x-default"]:
+            if code not in found:     # every language the page is published in (model/publish.py)
                 problems.error(where, None, f'the hreflang cluster has no "{code}" alternate ({path})',
                                "templates/page.html must list every language and x-default.")
         for code, href in sorted(found.items()):

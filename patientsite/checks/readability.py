@@ -8,10 +8,18 @@
 - Russian: Flesch adapted by Oborneva (2006): reading ease = 206.835 - 1.3 x words/sentences
   - 60.1 x syllables/words, grade = 0.5 x words/sentences + 8.4 x syllables/words - 15.59
   (target: grade at most 9).
+- German: Flesch adapted by Amstad (1978): reading ease = 180 - words/sentences
+  - 58.5 x syllables/words (target: at least 60).
+- French: Flesch adapted by Kandel and Moles (1958): reading ease = 207 - 1.015 x words/sentences
+  - 73.6 x syllables/words (target: at least 60).
+- Any other language: no formula; `check` says "no readability formula for XX" instead of a score.
 
 Syllables: in Russian every vowel is one syllable, so counting vowels is exact; in Italian every
 vowel is a syllable except an unstressed i or u gliding into another vowel (piede, guida, ciao);
-English uses vowel groups with the usual silent endings. Numbers are words of one syllable.
+English uses vowel groups with the usual silent endings; German counts vowels, a diphthong (ei, ie,
+au, eu, äu) or a doubled vowel being one; French counts vowel groups, leaving out the mute final e
+(vite, piqûre, pages).
+Numbers are words of one syllable.
 Sentences end at . ! ? ... followed by a capital, a digit or the end, and at the end of every block
 (paragraph, list item, heading, cell). Sentences of more than 25 words are listed.
 """
@@ -48,7 +56,7 @@ class Score:
 
 
 def words(text: str, language: str) -> list[str]:
-    if language == "it":  # elision: dell'ago, l'effetto are two words
+    if language in ("it", "fr"):  # elision: dell'ago, l'effetto, d'un, qu'il are two words
         text = re.sub(r"(?<=\w)['’](?=\w)", " ", text)
     return _WORD.findall(text)
 
@@ -69,7 +77,24 @@ def syllables(word: str, language: str) -> int:
         return sum(1 for c in word if c in _RU_VOWELS)
     if language == "it":
         return _italian_syllables(word)
+    if language == "de":
+        return _german_syllables(word)
+    if language == "fr":
+        return _french_syllables(word)
     return _english_syllables(word)
+
+
+def _german_syllables(word: str) -> int:
+    # a diphthong or a doubled vowel is one syllable, any other vowel one each: neu-e, be-ob-ach-ten
+    count = len(re.findall(r"äu|eu|ei|ey|ai|ay|au|ie|aa|ee|oo|[aeiouyäöü]", word))
+    return max(count, 1) if re.search(r"[^\W\d_]", word) else 0
+
+
+def _french_syllables(word: str) -> int:
+    groups = re.findall(r"[aeiouyàâäéèêëîïôöûùüœæ]+", word)
+    if len(groups) > 1 and re.search(r"[^aeiouyàâäéèêëîïôöûùüœæ]es?$", word):
+        groups.pop()            # the mute final e after a consonant: vite, piqûre, pages
+    return max(len(groups), 1) if re.search(r"[^\W\d_]", word) else 0
 
 
 def _italian_syllables(word: str) -> int:
@@ -133,6 +158,14 @@ def oborneva_grade(s: TextStats) -> float:
     return 0.5 * s.words / s.sentences + 8.4 * s.syllables / s.words - 15.59
 
 
+def amstad_reading_ease(s: TextStats) -> float:
+    return 180 - s.words / s.sentences - 58.5 * s.syllables / s.words
+
+
+def kandel_moles_reading_ease(s: TextStats) -> float:
+    return 207 - 1.015 * s.words / s.sentences - 73.6 * s.syllables / s.words
+
+
 # language -> (name, formula, "min" or "max" or None for shown only, target)
 FORMULAS = {
     "it": (("Gulpease", gulpease, "min", 60),),
@@ -140,7 +173,22 @@ FORMULAS = {
            ("Flesch-Kincaid grade", flesch_kincaid_grade, "max", 8)),
     "ru": (("Flesch-Oborneva grade", oborneva_grade, "max", 9),
            ("Flesch-Oborneva reading ease", oborneva_reading_ease, None, None)),
+    "de": (("Flesch-Amstad reading ease", amstad_reading_ease, "min", 60),),
+    "fr": (("Kandel-Moles reading ease", kandel_moles_reading_ease, "min", 60),),
 }
+
+
+def has_formula(language: str) -> bool:
+    return language in FORMULAS
+
+
+def no_score(stats: TextStats, language: str) -> str:
+    """Why a text has no score ("" when it has one): no formula for the language, or no text."""
+    if not has_formula(language):
+        return f'no readability formula for "{language}" (formulas: {", ".join(sorted(FORMULAS))})'
+    if not stats.words or not stats.sentences:
+        return "no text to measure"
+    return ""
 
 
 def scores(stats: TextStats, language: str) -> list[Score]:

@@ -28,8 +28,10 @@ from patientsite.checks.htmldoc import Document, parse_html
 from patientsite.checks.links import Locate
 from patientsite.checks.review import next_review
 from patientsite.errors import Problem, Problems
-from patientsite.model.site import Page, Site
+from patientsite.model.publish import ready_pages
+from patientsite.model.site import UPDATING, Page, Site
 from patientsite.render import structured
+from patientsite.render.leaflet import leaflet_url
 
 CHECKS = ("build", "links", "search engines", "trust block", "structured data", "readability", "claims",
           "consistency")
@@ -92,7 +94,10 @@ def check_site(site: Site, files: dict[str, bytes], build_warnings=()) -> Report
     """Every check on a built site (`files`: output path -> bytes) and the model it was built from."""
     report = Report()
     report.problems["build"].warnings.extend(build_warnings)
-    docs = {path: parse_html(path, data.decode("utf-8")) for path, data in files.items() if path.endswith(".html")}
+    # the leaflets repeat the pages, whose problems are reported once, at the pages (tests/test_leaflet.py)
+    leaflets = {leaflet_url(site, lang.code) + "index.html" for lang in site.config.languages}
+    docs = {path: parse_html(path, data.decode("utf-8")) for path, data in files.items()
+            if path.endswith(".html") and path not in leaflets}
     locate = Locator(site)
     links.check_links(site, docs, set(files), locate, report.problems["links"])
     links.check_alternates(site, docs, files, report.problems["search engines"])
@@ -101,16 +106,21 @@ def check_site(site: Site, files: dict[str, bytes], build_warnings=()) -> Report
     report.problems["claims"].extend(problems)
     for path, doc in sorted(docs.items()):
         _check_claims(site, path, doc, rules, locate, report.problems["claims"])
-    consistency.compare_translations(site, docs, report.problems["consistency"])
-    consistency.check_coverage(site, docs, report.problems["consistency"])
-    for page in site.pages:
+    # a page replaced by a "being updated" notice shows none of its content: only what is published as it is
+    # is held to the content checks (model/publish.py)
+    shown = ready_pages(site)
+    docs = {path: doc for path, doc in docs.items() if path not in
+            {p.output_path for p in site.pages if p.state == UPDATING}}
+    consistency.compare_translations(shown, docs, report.problems["consistency"])
+    consistency.check_coverage(shown, docs, report.problems["consistency"])
+    for page in shown.pages:
         doc = docs.get(page.output_path)
         if doc is None:
             report.problems["links"].error(page.src_path, None, f"the page was not built ({page.output_path})", "")
             continue
-        structuredcheck.check_structured(page.output_path, doc, _visible(site, page, docs),
+        structuredcheck.check_structured(page.output_path, doc, _visible(shown, page, docs),
                                     report.problems["structured data"])
-        consistency.check_numbers(site, page, doc, locate, report.problems["consistency"])
+        consistency.check_numbers(shown, page, doc, locate, report.problems["consistency"])
         _check_readability(page, doc, locate, report)
     return report
 
@@ -143,8 +153,8 @@ def _check_trust(site: Site, docs: dict[str, Document], problems: Problems) -> N
         elif order != first_order[0]:
             wrong(f"differs from the one on {first_order[1]}: {order} against {first_order[0]}")
         words = site.facts.words[page.language]
-        expected = {"reviewer-name": config.reviewer.name, "reviewer-role": words.terms.get(config.reviewer.role, ""),
-                    "reviewer-title": words.terms.get(config.reviewer.title, "")}
+        reviewer = config.reviewer_in(page.language, words.terms)
+        expected = {"reviewer-name": reviewer.name, "reviewer-role": reviewer.role, "reviewer-title": reviewer.title}
         for name, value in expected.items():
             if name in parts and parts[name].text() != value:
                 wrong(f"names {parts[name].text()!r}, not {value!r}")
@@ -160,8 +170,9 @@ def _check_trust(site: Site, docs: dict[str, Document], problems: Problems) -> N
         if "contact" in parts:
             contact = parts["contact"]
             hrefs = {a.attrs.get("href", "") for a in contact.find_all("a")}
-            if config.clinic.name not in contact.text() or f"mailto:{config.clinic.email}" not in hrefs \
-                    or f"tel:{config.clinic.phone.replace(' ', '')}" not in hrefs:
+            clinic = config.clinic_in(page.language)
+            if clinic.name not in contact.text() or f"mailto:{clinic.email}" not in hrefs \
+                    or f"tel:{clinic.phone.replace(' ', '')}" not in hrefs:
                 wrong("does not give the clinic's name, phone link and e-mail link from site.yaml")
         for name in ("warning", "disclaimer"):
             if name in parts:
@@ -277,6 +288,6 @@ def summary(report: Report) -> str:
     lines += ["", f"{'readability':<36} {'words':>6} {'sent.':>5}  scores (target)"]
     for page, stats, scores in report.scores:
         shown = "; ".join(f"{s.name} {s.value:.1f}" + (f" ({s.target}{'' if s.ok else ', missed'})" if s.target else "")
-                          for s in scores)
+                          for s in scores) or readability.no_score(stats, page.language)
         lines.append(f"{page.src_path:<36} {stats.words:>6} {stats.sentences:>5}  {shown}")
     return "\n".join(lines)

@@ -1,8 +1,16 @@
 """The build's translation policy: what a translation's status means for publishing.
 
-Stale or missing critical words fail the build; a page whose Italian changed since its translation was
-marked current is published with an out-of-date notice and a warning; untracked units warn. The status
-itself comes from `translation.assess_translations`; the `status` command (commands/status.py) shows it.
+What is ready publishes; what is not, does not (model/publish.py applies the verdicts):
+- a page missing in a language, untracked (the language has a translations.lock without it), still the
+  source language's text, or showing fact words still in the source language is not published in that
+  language; a warning each;
+- a page showing critical words (a critical fact, or the whole page marked `critical: true`) that are
+  stale, missing, fuzzy, untracked or still in the source language is published as a short "being
+  updated" notice instead; a warning each; the source language and every ready page still publish;
+- any other page whose source changed since its translation was marked current is published with an
+  out-of-date notice and a warning.
+A page or a fact's words mostly in another language (a copy) is an error (checks/copies.py).
+The status itself comes from `translation.assess_translations`; the `status` command shows it.
 """
 
 from __future__ import annotations
@@ -10,54 +18,170 @@ from __future__ import annotations
 import datetime
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from babel import Locale
+
+from patientsite.checks.copies import find_copies
 from patientsite.errors import Problem, Problems, count
-from patientsite.load.translation import MISSING, STALE, UNTRACKED, LanguageState, TranslationStatus, UnitState
+from patientsite.load.history import notice_date
+from patientsite.load.translation import (
+    CURRENT,
+    FUZZY,
+    MISSING,
+    STALE,
+    UNTRACKED,
+    LanguageState,
+    TranslationStatus,
+    UnitState,
+)
+
+WHOLE_PAGE = ""     # in a page's list of text not ready: the page itself (marked critical), not a fact's words
+
+
+def _empty() -> Mapping:
+    return MappingProxyType({})
 
 
 @dataclass(frozen=True)
 class TranslationCheck:
-    notices: Mapping[tuple[str, str], datetime.date]   # (language, page key) -> Italian page's date
+    notices: Mapping[tuple[str, str], datetime.date]   # (language, page key) -> when the Italian changed (history.py)
     warnings: tuple[Problem, ...]
+    unready: Mapping[tuple[str, str], str] = field(default_factory=_empty)   # (language, key) -> why left out
+    updating: Mapping[tuple[str, str], str] = field(default_factory=_empty)  # (language, key) -> why a notice
+    held: Mapping[str, frozenset[str]] = field(default_factory=_empty)       # language -> critical facts left out
 
 
 def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
-    """Fail on stale or missing critical words; give every other stale page a notice. `status` is
-    what `assess_translations` found (the preview keeps one up to date)."""
+    """The verdict on every translated page: published, published with an out-of-date notice,
+    replaced by a "being updated" notice, or not published. `status` is what `assess_translations`
+    found (the preview keeps one up to date). Raises BuildError on copied text."""
     problems = Problems("checking the translations")
-    notices = {}
-    source = site.config.source_language.code
+    notices, unready, updating, held = {}, {}, {}, {}
+    source = site.config.source_language
+    named = english_name(source)
     for state in status.languages[1:]:
         code = state.language.code
-        stale_units = {unit.key: unit for unit in state.units if unit.status == STALE}
-        stale_words = {unit_id for kind, unit_id in stale_units if kind == "words"}
-        for unit in state.units:
-            if unit.source.critical and unit.status in (STALE, MISSING):
-                what = "were translated from an older Italian text" if unit.status == STALE else "are incomplete"
-                problems.error(unit.path, unit.line,
-                               f'the {code} words for the critical fact "{unit.source.id}" {what}',
-                               f"Critical text is never published out of date. See what changed: python build.py "
-                               f"status; update the words here, then run: {mark_command(state, unit)}")
-        for page in (p for p in site.pages if p.language == code):
-            shown = [stale_units[("words", f)] for f in page.facts_used
-                     if f in stale_words and (site.facts.facts[f].is_list or site.facts.facts[f].statement)]
-            stale = [u for u in [stale_units.get(("page", page.key)), *shown] if u is not None]
+        words = {unit.source.id: unit for unit in state.units if unit.source.kind == "words"}
+        bad_words = {fact_id: why for fact_id, unit in words.items()
+                     if (why := _words_problem(unit, state.lock.exists, named))}
+        held[code] = frozenset(f for f in bad_words if words[f].source.critical)
+        for fact_id in sorted(held[code]):
+            unit = words[fact_id]
+            problems.warn(unit.path, unit.line, f'the {code} words for the critical fact "{fact_id}" '
+                          f"{bad_words[fact_id]}: the pages that show them are not published in {code}",
+                          f"Critical text is never published out of date. See what changed: python build.py "
+                          f"status; update the words here, then run: {mark_command(state, unit)}")
+        for unit in (u for u in state.units if u.source.kind == "page"):
+            original = site.page(source.code, unit.source.id)
+            why = _page_problem(unit, state.lock.exists, named)
+            if why:
+                unready[(code, unit.source.id)] = why
+                where = unit.translation.path if unit.translation else original.src_path
+                hint = (f"Translate {original.src_path} into content/{code}/ with key: {unit.source.id}"
+                        if unit.translation is None else f"Translate it from {original.src_path}")
+                problems.warn(where, 1, f'the page "{unit.source.id}" is not published in {code}: {why}',
+                              f"{hint}, then run: {mark_command(state, unit)}")
+        for page in (p for p in site.pages if p.language == code and (code, p.key) not in unready):
+            page_unit = state.find("page", page.key)
+            critical_page = site.page(source.code, page.key).critical
+            shown = [f for f in page.facts_used if f in bad_words]
+            if critical_page and page_unit is not None and page_unit.status != CURRENT and (
+                    page_unit.status != UNTRACKED or state.lock.exists):
+                shown.insert(0, WHOLE_PAGE)
+            if any(f == WHOLE_PAGE or f in held[code] for f in shown):
+                updating[(code, page.key)] = _updating_reason(shown, held[code], page_unit, named)
+                problems.warn(page.src_path, 1, f"published in {code} as a \"being updated\" notice: "
+                              f"{updating[(code, page.key)]}",
+                              "Critical text is never published out of date. Update the translation, then run: "
+                              f"{mark_command(state, *_units(state, page, shown))}")
+                continue
+            if shown:
+                unready[(code, page.key)] = f'the words of "{shown[0]}" {bad_words[shown[0]]}'
+                problems.warn(page.src_path, 1, f"not published in {code}: it shows the words of "
+                              f'"{shown[0]}", which {bad_words[shown[0]]}',
+                              f"Translate them in {words[shown[0]].path}:{words[shown[0]].line}, then run: "
+                              f"{mark_command(state, words[shown[0]])}")
+                continue
+            stale = [u for u in [page_unit if page_unit and page_unit.status == STALE else None,
+                                 *(_shown_stale(site, page, words))] if u is not None]
             if stale:
-                notices[(code, page.key)] = site.page(source, page.key).reviewed
-                what = "; ".join("the Italian page changed" if u.source.kind == "page"
-                                 else f'the Italian words of "{u.source.id}" changed' for u in stale)
+                notices[(code, page.key)] = notice_date(site.config.root, stale,
+                                                        site.page(source.code, page.key).reviewed)
+                what = "; ".join(f"the {named} page changed" if u.source.kind == "page"
+                                 else f'the {named} words of "{u.source.id}" changed' for u in stale)
                 problems.warn(page.src_path, None, f"published with an out-of-date notice: {what} since this "
                               "translation was marked current",
                               f"Update the translation, then run: {mark_command(state, *stale)}")
-        untracked = [u for u in state.units if u.status == UNTRACKED]
+        untracked = [u for u in state.units if u.status == UNTRACKED and u.source.kind != "page"
+                     and not (u.source.kind == "words" and u.source.critical)]
         if state.lock.exists and untracked:
             problems.warn(state.lock.path, None, f"{count(len(untracked), 'unit')} of {code} {are(len(untracked))} "
                           f"not tracked yet: {unit_names(untracked)}",
                           f"Check them, then run: {untracked_command(state)}")
+    find_copies(site, status, problems)
     problems.raise_if_any()
-    return TranslationCheck(MappingProxyType(notices), problems.warnings_tuple())
+    return TranslationCheck(MappingProxyType(notices), problems.warnings_tuple(), MappingProxyType(unready),
+                            MappingProxyType(updating), MappingProxyType(held))
+
+
+def english_name(language) -> str:
+    """A language's name in English, as the build's messages say it ("Italian")."""
+    return Locale.parse(language.babel.language).english_name or language.name
+
+
+def same_as_source(unit: UnitState) -> bool:
+    """A translation that is still the source's text (an untouched copy)."""
+    return (unit.translation is not None and unit.translation.text == unit.source.text
+            and any(c.isalpha() for c in unit.source.text))
+
+
+def _page_problem(unit: UnitState, tracked: bool, source: str) -> str:
+    if unit.translation is None:
+        return "it has no translation"
+    if same_as_source(unit):
+        return f"it is still the {source} text"
+    if unit.status == MISSING:
+        return "it is marked untranslated: true (delete the line once it is translated)"
+    if unit.status == UNTRACKED and tracked:
+        return "this translation is not tracked yet"
+    return ""
+
+
+def _words_problem(unit: UnitState, tracked: bool, source: str) -> str:
+    """Why a fact's words may not be published, or "" (terms, counted nouns and titles only warn)."""
+    if unit.source.id.startswith(("term:", "unit:", "source:")):
+        return ""
+    if same_as_source(unit):
+        return f"are still the {source} text"
+    if unit.source.critical:
+        return {STALE: f"were translated from an older {source} text", MISSING: "are incomplete",
+                FUZZY: "are incomplete", UNTRACKED: "are not tracked yet" if tracked else ""}.get(unit.status, "")
+    return ""
+
+
+def _shown_stale(site, page, words: dict) -> list[UnitState]:
+    """The stale words of the lists and statements a page shows."""
+    return [words[f] for f in page.facts_used if f in words and words[f].status == STALE
+            and (site.facts.facts[f].is_list or site.facts.facts[f].statement)]
+
+
+def _updating_reason(shown: list[str], held: frozenset, page_unit: UnitState | None, source: str) -> str:
+    reasons = []
+    if WHOLE_PAGE in shown and page_unit is not None:
+        reasons.append(f"the page is marked critical and its translation is {page_unit.status} "
+                       f"against the {source}")
+    names = [f'"{f}"' for f in shown if f in held]
+    if names:
+        reasons.append(f"the critical words of {', '.join(names)} are not ready")
+    return "; ".join(reasons)
+
+
+def _units(state: LanguageState, page, shown: list[str]) -> list[UnitState]:
+    found = [state.find("page", page.key)] if WHOLE_PAGE in shown else []
+    found += [state.find("words", f) for f in shown if f != WHOLE_PAGE]
+    return [u for u in found if u is not None]
 
 
 def mark_command(state: LanguageState, *units: UnitState) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from patientsite.errors import count as plural
 from patientsite.pipeline import REPORT_PATH, build
+from patientsite.render.pdf import pdf_support
 
 # the build's options: also accepted by the command line with no command (cli.py)
 OPTIONS: tuple[tuple[tuple[str, ...], dict], ...] = (
@@ -15,6 +16,8 @@ OPTIONS: tuple[tuple[tuple[str, ...], dict], ...] = (
     (("--no-cache",), {"action": "store_true",
                        "help": "render every page and rewrite the render cache (.cache/pages)"}),
     (("--jobs",), {"type": int, "default": 0, "help": "processes to render with (default: all cores)"}),
+    (("--pdf",), {"action": "store_true",
+                  "help": "also write each language's leaflet as a PDF (needs the extra: pip install -e '.[pdf]')"}),
 )
 
 
@@ -25,7 +28,11 @@ def add_arguments(parser) -> None:
 
 def run(args, root: Path) -> int:
     out = Path(os.path.abspath(args.out or root / "site"))   # not resolved: a symbolic link is refused
-    result = build(root, out, use_cache=not args.no_cache, jobs=args.jobs)
+    missing = pdf_support() if args.pdf else None
+    if missing is not None:
+        print(f"error: {missing}", file=sys.stderr)
+        return 1
+    result = build(root, out, use_cache=not args.no_cache, jobs=args.jobs, pdf=args.pdf)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     verbosity = getattr(args, "verbosity", 0)

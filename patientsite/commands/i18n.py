@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 from jinja2 import Environment, TemplateSyntaxError
 
-from patientsite.errors import Problems
+from patientsite.errors import BuildError, Problem, Problems
 from patientsite.load.config import Config
 from patientsite.load.i18n import CATALOG_FILE, catalog_problems, extract_messages, read_catalog
 from patientsite.load.posyntax import CatalogError
@@ -125,13 +125,49 @@ def update_catalogs(config: Config, templates_dir: Path) -> list[tuple[str, int,
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("action", choices=["extract", "update"],
-                        help="extract: write templates/messages.pot; update: merge it into every messages.po")
+    parser.add_argument("action", choices=["extract", "update", "add-language", "remove-language"],
+                        help="extract: write templates/messages.pot; update: merge it into every messages.po; "
+                             "add-language CODE --locale LOCALE --name NAME: add a language, every file of it marked "
+                             "untranslated; remove-language CODE: remove a language add-language added")
+    parser.add_argument("code", nargs="?", help="with add-language and remove-language: the language code, e.g. de")
+    parser.add_argument("--locale", help="with add-language: the Babel locale, e.g. de_DE")
+    parser.add_argument("--name", help="with add-language: the language's name in itself, e.g. Deutsch")
+    parser.add_argument("--prefix", help="with add-language: the URL prefix (default: the code)")
+    parser.add_argument("--force", action="store_true",
+                        help="with remove-language: also delete files changed since add-language made them")
+
+
+def _languages(args, root) -> int:
+    from patientsite.commands import languages
+
+    if not args.code or (args.action == "add-language" and (args.locale is None or args.name is None)):
+        usage = ("python build.py i18n add-language CODE --locale LOCALE --name NAME, e.g. python build.py i18n "
+                 "add-language de --locale de_DE --name Deutsch" if args.action == "add-language"
+                 else "python build.py i18n remove-language CODE, e.g. python build.py i18n remove-language de")
+        raise BuildError(f"reading the command line of i18n {args.action}", [Problem(
+            "site.yaml", None, None, f"i18n {args.action} needs "
+            + ("a language code, --locale and --name" if args.action == "add-language" else "a language code"),
+            f"Write: {usage}")])
+    if args.action == "add-language":
+        change = languages.add_language(root, args.code, args.locale, args.name, args.prefix, root / "templates")
+        print(f"Added {args.code} ({args.name}): wrote {len(change.written)} files, every one marked untranslated:")
+        for rel in change.written:
+            print(f"  {rel}")
+        print(f"Next: translate content/{args.code}/ (docs/clinic.md, \"Add a language\"); "
+              "python build.py status shows what is left.")
+        return 0
+    change = languages.remove_language(root, args.code, args.force)
+    print(f"Removed {args.code} from site.yaml and deleted {len(change.deleted)} files add-language made.")
+    for rel in change.kept:
+        print(f"  kept {rel} (not made by add-language; delete it yourself if it is not needed)")
+    return 0
 
 
 def run(args, root) -> int:
     from patientsite.load.config import load_config
 
+    if args.action in ("add-language", "remove-language"):
+        return _languages(args, root)
     config = load_config(root)
     templates = root / "templates"
     if args.action == "extract":

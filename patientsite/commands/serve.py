@@ -1,10 +1,12 @@
 """`python build.py serve [--port N]`: the live preview on 127.0.0.1, rebuilding on every save and
-showing build errors in the browser (preview/serve.py holds the preview's state and watcher)."""
+showing build errors in the browser (preview/serve.py holds the preview's state,
+preview/watcher.py the watcher)."""
 
 from __future__ import annotations
 
 import errno
 import logging
+import os
 import signal
 import sys
 import tempfile
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from patientsite.preview.serve import WATCHED, Preview, make_watcher
 from patientsite.preview.server import PreviewApp, bind, preview_server
+from patientsite.preview.watcher import QUIET_MS, QUIET_VARIABLE, quiet_ms
 
 
 def add_arguments(parser) -> None:
@@ -48,6 +51,12 @@ def run(args, root: Path) -> int:
     def echo(text: str) -> None:
         print(text, flush=True)
 
+    quiet = quiet_ms(os.environ)
+    if quiet is None:
+        print(f'error: ${QUIET_VARIABLE}: "{os.environ[QUIET_VARIABLE].strip()}" is not a number of milliseconds '
+              f"from 1 to 10000; set it to one (e.g. {QUIET_VARIABLE}=50) or unset it for {QUIET_MS} ms",
+              file=sys.stderr)
+        return 1
     try:
         sockets = bind(args.port)
     except OSError as exc:
@@ -66,17 +75,27 @@ def run(args, root: Path) -> int:
                 css_only = ok and all(p.endswith(".css") for p in changed)
                 LiveReloadHandler.reload_waiters(changed[0] if css_only else "*")
 
-            watcher = make_watcher(root, on_change)
+            watcher = make_watcher(root, on_change, quiet)
             preview.rebuild()
             server = preview_server(PreviewApp(preview), watcher, sockets, args.port)
             for name, keep in QUIET_LOGS.items():
                 logging.getLogger(name).addFilter(keep)
             previous = signal.signal(signal.SIGTERM, _stop)
             echo(f"Preview: http://127.0.0.1:{args.port}/ (every language; press Ctrl+C to stop)")
-            echo(f"Watching {', '.join(WATCHED)}: saving a file rebuilds the site and reloads the browser.")
+            try:
+                watcher.start()
+            except OSError as exc:      # e.g. the system's limit of watched folders
+                watcher.stop()
+                print(f"error: {root}: the operating system cannot watch the project's folders ({exc}); "
+                      "on Linux raise the limit, e.g. sudo sysctl fs.inotify.max_user_watches=524288, "
+                      "then start the preview again", file=sys.stderr)
+                return 1
+            echo(f"Watching {', '.join(WATCHED)} (told of each save by {watcher.backend()}): saving a file "
+                 "rebuilds the site and reloads the browser.")
             try:
                 server.serve(port=args.port, host="127.0.0.1", debug=False)
             finally:
+                watcher.stop()
                 signal.signal(signal.SIGTERM, previous)
                 for name, keep in QUIET_LOGS.items():
                     logging.getLogger(name).removeFilter(keep)

@@ -65,7 +65,7 @@ def mark_current(config: Config, templates_dir: Path, code: str, targets, today:
     skipped: list = []
     warnings: list = []
     for unit in chosen:
-        if unit.status in (MISSING, FUZZY):
+        if unit.status in (MISSING, FUZZY) or still_the_source(unit):
             skipped.append(unit)
             continue
         old = unit.entry
@@ -79,9 +79,16 @@ def mark_current(config: Config, templates_dir: Path, code: str, targets, today:
                                       unit.translation.hash)
     text = lock_text(state.language, config.source_language, entries)
     path = config.root / state.lock.path
-    if not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text:
-        write_file(path, text)
+    if (entries or path.is_file()) and (not path.is_file()
+                                        or path.read_text(encoding="utf-8", errors="replace") != text):
+        write_file(path, text)      # no lock file for nothing marked (a new language's first try)
     return MarkResult(state.lock.path, tuple(marked), tuple(unchanged), tuple(skipped), tuple(warnings))
+
+
+def still_the_source(unit: UnitState) -> bool:
+    """A fact's words still word for word the source's (as add-language copies them): not a translation
+    to mark current. (A UI string may rightly equal the source's: "Menu", "E-mail".)"""
+    return unit.source.kind == "words" and unit.translation is not None and unit.translation.text == unit.source.text
 
 
 def _resolve(state: LanguageState, targets, force: bool = False) -> list[UnitState]:
@@ -112,10 +119,10 @@ def _resolve(state: LanguageState, targets, force: bool = False) -> list[UnitSta
             problems.error(where, None,
                            f'"{target}" is both ' + " and ".join(f"{u.source.kind}:{target}" for u in found),
                            "Say which one: " + " or ".join(f"{u.source.kind}:{target}" for u in found) + ".")
-        elif target not in GROUPS and found[0].status in (MISSING, FUZZY):
+        elif target not in GROUPS and (found[0].status in (MISSING, FUZZY) or still_the_source(found[0])):
             unit = found[0]
             problems.error(unit.path, unit.line, f'the {state.language.code} translation of "{target}" cannot be '
-                           f"marked current: {unit.detail}",
+                           f"marked current: {unit.detail or 'it is still the source text'}",
                            "Translate it first; python build.py status lists what is missing.")
         else:
             chosen.update((u.key, u) for u in found)
@@ -152,7 +159,68 @@ def source_diff(unit: UnitState) -> str:
         hunk = HUNK.match(line)
         if hunk:
             lines[index] = f"@@ {unit.source.path}" + _first_change(unit, lines, index, int(hunk.group(1))) + " @@"
-    return "\n".join(lines)
+    return "\n".join(_words_in_long_lines(lines))
+
+
+LONG_LINE = 80        # characters: a changed paragraph at least this long is shown word by word
+WORD_CONTEXT = 6      # unchanged words kept on each side of a change in such a paragraph
+
+
+def _words_in_long_lines(lines: list[str]) -> list[str]:
+    """A run of removed lines followed by as many added ones, where a pair is long (a paragraph), is
+    shown as one `~` line per pair with the changed words marked: [-old-]{+new+}."""
+    out: list[str] = []
+    index = 0
+
+    def run_of(start: int, sign: str) -> int:
+        end = start
+        while end < len(lines) and lines[end].startswith(sign) and not lines[end].startswith(sign * 3):
+            end += 1
+        return end - start
+
+    while index < len(lines):
+        removed = run_of(index, "-")
+        added = run_of(index + removed, "+")
+        if removed and removed == added:
+            for old, new in zip(lines[index:index + removed], lines[index + removed:index + 2 * removed], strict=True):
+                if max(len(old), len(new)) > LONG_LINE:
+                    out.append("~" + word_diff(old[1:], new[1:]))
+                else:
+                    out.extend((old, new))
+        else:
+            out.extend(lines[index:index + max(removed + added, 1)])
+        index += max(removed + added, 1)
+    return out
+
+
+def word_diff(old: str, new: str, context: int = WORD_CONTEXT) -> str:
+    """`new` with the words changed from `old` marked [-removed-]{+added+}; long unchanged stretches
+    shortened to `context` words on each side of a change, with "…"."""
+    before, after = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
+    segments: list[tuple[bool, list[str], list[str]]] = []      # (same?, old tokens, new tokens)
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        same = op == "equal"
+        if not same and len(segments) >= 2 and not segments[-2][0] and not "".join(segments[-1][1]).strip():
+            space = segments.pop()[1]         # two changes with only a space between: one change
+            last = segments.pop()
+            segments.append((False, [*last[1], *space, *before[a1:a2]], [*last[2], *space, *after[b1:b2]]))
+            continue
+        segments.append((same, before[a1:a2], after[b1:b2]))
+    parts: list[str] = []
+    for number, (same, removed, added) in enumerate(segments):
+        if not same:
+            parts.append(("[-" + "".join(removed) + "-]" if removed else "")
+                         + ("{+" + "".join(added) + "+}" if added else ""))
+            continue
+        words = [i for i, token in enumerate(added) if token.strip()]
+        keep_start = 0 if number == 0 else context
+        keep_end = 0 if number == len(segments) - 1 else context
+        if len(words) > keep_start + keep_end + 2:
+            head = added[:words[keep_start - 1] + 1] if keep_start else []
+            tail = added[words[-keep_end]:] if keep_end else []
+            added = [*head, (" " if keep_start else "") + "…" + (" " if keep_end else ""), *tail]
+        parts.append("".join(added))
+    return "".join(parts)
 
 
 def _first_change(unit: UnitState, lines: list[str], header: int, start: int) -> str:
@@ -192,7 +260,8 @@ def _details(state: LanguageState, diffs: bool) -> list[str]:
         return []
     out = ["", f"{code} {state.language.name}" + (f" ({state.lock.path})" if state.lock.path else "")]
     for unit in listed:
-        critical = "  CRITICAL: the build fails until this is fixed" if unit.source.critical else ""
+        critical = ("  CRITICAL: the pages that show it are replaced by a \"being updated\" notice until this is fixed"
+                    if unit.source.critical else "")
         out.append(f"  {unit.status:<9}{unit_label(unit):<34} {_where(unit)}"
                    + (f"  {unit.detail}" if unit.detail else "") + critical)
         if unit.status != STALE:
@@ -269,7 +338,7 @@ def run(args, root: Path) -> int:
             print(f"skipped, not translated yet: {', '.join(unit_label(u) for u in result.skipped)}")
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        print(f"Recorded in {result.lock_path}")
+        print(f"Recorded in {result.lock_path}" if (root / result.lock_path).is_file() else "Nothing recorded")
         return 0
     status = assess_translations(read_translation_sources(config, templates))
     print(json.dumps(status_json(status), ensure_ascii=False, indent=2) if args.json

@@ -1,14 +1,18 @@
-"""`site.yaml` -> a frozen `Config` with its `Language`s. Unknown keys are errors."""
+"""`site.yaml` -> a frozen `Config` with its `Language`s. Unknown keys are errors. The clinic's and
+the reviewer's details, per language: clinic.py."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from babel import Locale, UnknownLocaleError
 
 from patientsite.errors import Problem, Problems, shown
+from patientsite.load.clinic import Clinic, Reviewer, ReviewerWords, read_clinic, read_reviewer, reviewer_words
 from patientsite.load.textfile import read_source
 from patientsite.load.yamlload import Node, Seq, check_keys, check_types, parse_yaml
 
@@ -30,25 +34,6 @@ class Language:
 
 
 @dataclass(frozen=True)
-class Clinic:
-    name: str
-    address: str
-    phone: str
-    email: str
-    example: bool
-    emergency_number: str = "112"   # shown in every "When to get help" box
-    brand_colour: str = "#0b5394"   # #rrggbb: the header and buttons, under white text (brand.css)
-
-
-@dataclass(frozen=True)
-class Reviewer:
-    name: str          # the name only, e.g. "Anna Esempio"
-    role: str          # a term id; its words are in each language's words.yaml
-    id: str = "reviewer"   # decisions in content/facts.yaml name the reviewer by this id
-    title: str = ""    # a term id (e.g. doctor_title: "Dott.ssa", "Dr", "д-р")
-
-
-@dataclass(frozen=True)
 class Config:
     root: Path
     base_url: str      # absolute, ends with "/"
@@ -58,6 +43,17 @@ class Config:
     review_warn_days: int
     languages: tuple[Language, ...]
     warnings: tuple[Problem, ...] = ()
+    # language code -> the clinic's details in that language (`clinic` is the source language's)
+    clinics: Mapping[str, Clinic] = field(default_factory=lambda: MappingProxyType({}))
+    menu: tuple[str, ...] = ()      # the page keys of the menu, in order, the same in every language
+    menu_lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))   # key -> site.yaml line
+
+    def clinic_in(self, code: str) -> Clinic:
+        return self.clinics.get(code, self.clinic)
+
+    def reviewer_in(self, code: str, terms: Mapping[str, str]) -> ReviewerWords:
+        """The reviewer's name, title and role as the language `code` shows them."""
+        return reviewer_words(self.reviewer, code, terms)
 
     @property
     def source_language(self) -> Language:
@@ -67,10 +63,8 @@ class Config:
         return next(lang for lang in self.languages if lang.code == code)
 
 
-_TOP = {"base_url", "clinic", "reviewer", "review", "languages"}
-_CLINIC = {"name", "address", "phone", "email", "example", "emergency_number", "brand_colour"}
-_REVIEWER = {"id", "name", "title", "role"}
-_TERM = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+_TOP = {"base_url", "clinic", "reviewer", "review", "languages", "menu"}
+_KEY = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _REVIEW = {"interval_days", "warn_days"}
 _LANGUAGE = {"code", "locale", "name", "prefix", "source"}
 
@@ -92,48 +86,40 @@ def load_config(root: Path) -> Config:
         problems.error(CONFIG_FILE, 1, "site.yaml must be a mapping of keys to values", "")
         problems.raise_if_any()
         raise AssertionError("unreachable")
-    check_keys(data, _TOP, CONFIG_FILE, "site.yaml", problems, required=sorted(_TOP - {"review"}))
-    clinic = _section(data, "clinic", _CLINIC, problems,
-                      required=("name", "address", "phone", "email", "emergency_number"))
-    reviewer = _section(data, "reviewer", _REVIEWER, problems, required=("id", "name", "title", "role"))
-    for key, what in (("id", "an id"), ("title", "a term"), ("role", "a term")):
-        if key in reviewer and not (isinstance(reviewer[key], str) and _TERM.match(reviewer[key])):
-            problems.error(CONFIG_FILE, reviewer.line_of(key), f'the reviewer\'s {key} "{reviewer[key]}" is not {what}',
-                           "Use lower-case letters, digits and . _ - only, e.g. anna-esempio or doctor_title "
-                           "(titles and roles are words in content/<lang>/words.yaml under terms:).")
-    emergency = clinic.get("emergency_number")
-    if "emergency_number" in clinic and not re.fullmatch(r"\+?[0-9][0-9 ]*", str(emergency)):
-        problems.error(CONFIG_FILE, clinic.line_of("emergency_number"),
-                       f'the emergency number "{emergency}" is not a telephone number',
-                       'Write the digits in quotes, e.g. emergency_number: "112".')
-    _check_brand_colour(clinic, problems)
-    review = _section(data, "review", _REVIEW, problems)
-    check_types(data, {"base_url": str}, CONFIG_FILE, "site.yaml", problems)
-    check_types(clinic, {"name": str, "address": str, "phone": str, "email": str, "example": bool},
-                CONFIG_FILE, '"clinic"', problems)
-    check_types(reviewer, {"id": str, "name": str, "title": str, "role": str}, CONFIG_FILE, '"reviewer"', problems)
-    interval, warn = _review_days(review, problems)
+    check_keys(data, _TOP, CONFIG_FILE, "site.yaml", problems, required=sorted(_TOP - {"review", "menu"}))
     languages = _languages(data.get("languages"), data, problems)
+    codes = tuple(dict.fromkeys(lang.code for lang in languages))
+    source = next((lang.code for lang in languages if lang.source), codes[0] if codes else "")
+    clinic_node = _section(data, "clinic", problems)
+    clinic, clinics = read_clinic(clinic_node, codes, source, problems)
+    reviewer = read_reviewer(_section(data, "reviewer", problems), codes, problems)
+    _check_brand_colour(clinic_node, problems)
+    review = _section(data, "review", problems)
+    check_keys(review, _REVIEW, CONFIG_FILE, '"review"', problems)
+    check_types(data, {"base_url": str}, CONFIG_FILE, "site.yaml", problems)
+    menu, menu_lines = _menu(data, problems)
+    interval, warn = _review_days(review, problems)
     base_url = str(data.get("base_url", ""))
     if "base_url" in data and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", base_url):
         problems.error(CONFIG_FILE, data.line_of("base_url"), f'base_url "{base_url}" is not an absolute URL',
                        'Write it like "https://www.clinic.example/".')
     problems.raise_if_any()
-    if clinic.get("example"):
-        problems.warn(CONFIG_FILE, clinic.line_of("example"),
+    if clinic.example:
+        problems.warn(CONFIG_FILE, clinic_node.line_of("example"),
                       "the clinic's name, address, phone and e-mail are still the shipped examples",
                       "Replace them with the clinic's real details, then delete the line 'example: true'.")
     return Config(
         root=root,
         base_url=base_url.rstrip("/") + "/",
-        clinic=Clinic(str(clinic["name"]), str(clinic["address"]), str(clinic["phone"]),
-                      str(clinic["email"]), clinic.get("example") is True, str(clinic["emergency_number"]),
-                      str(clinic.get("brand_colour", "#0b5394")).lower()),
-        reviewer=Reviewer(str(reviewer["name"]), str(reviewer["role"]), str(reviewer["id"]), str(reviewer["title"])),
+        clinic=clinic,
+        reviewer=reviewer,
         review_interval_days=interval,
         review_warn_days=warn,
         languages=languages,
         warnings=problems.warnings_tuple(),
+        clinics=clinics,
+        menu=menu,
+        menu_lines=MappingProxyType(menu_lines),
     )
 
 
@@ -183,19 +169,44 @@ def _review_days(review: Node, problems: Problems) -> tuple[int, int]:
     return interval, warn if isinstance(warn, int) and not isinstance(warn, bool) else 30
 
 
-def _section(data: Node, name: str, allowed: set, problems: Problems, required=()) -> Node:
-    node = data.get(name, Node())
+def _section(data: Node, name: str, problems: Problems) -> Node:
+    node = data.get(name, _empty())
     if not isinstance(node, Node):
         problems.error(CONFIG_FILE, data.line_of(name), f'"{name}" must be a mapping of keys to values',
                        f"Indent the keys of {name} under it.")
         return _empty()
-    check_keys(node, allowed, CONFIG_FILE, f'"{name}"', problems, required=required if name in data else ())
     return node
+
+
+def _menu(data: Node, problems: Problems) -> tuple[tuple[str, ...], dict[str, int]]:
+    """`menu:` the page keys of the menu, in order, once for every language."""
+    raw = data.get("menu")
+    if raw is None:
+        return (), {}
+    if not isinstance(raw, Seq):
+        problems.error(CONFIG_FILE, data.line_of("menu"), '"menu" must be a list of page keys',
+                       "Write menu: [what-is, uses, faq]: the key: of each page, in the order of the menu.")
+        return (), {}
+    keys: dict[str, int] = {}
+    for index, key in enumerate(raw):
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            problems.error(CONFIG_FILE, raw.line_of(index), f'the menu entry "{shown(key)}" is not a page key',
+                           "Write the key: of a page (a-z, 0-9, - and _), one per line.")
+        elif key in keys:
+            problems.error(CONFIG_FILE, raw.line_of(index), f'the page "{key}" is in the menu twice',
+                           "Delete one of the two lines.")
+        elif key == "home":
+            problems.error(CONFIG_FILE, raw.line_of(index), "the home page is not a menu entry",
+                           "Delete it: the clinic's name in the header already leads home.")
+        else:
+            keys[key] = raw.line_of(index)
+    return tuple(keys), keys
 
 
 def _empty() -> Node:
     node = Node()
     node.key_lines = {}
+    node.line = None
     return node
 
 

@@ -19,7 +19,9 @@ HOME = "index.md"
 # the other files a language folder holds; anything else there (FAQ.MD, faq.markdown, notes.txt) is
 # an error rather than a page silently left out
 LANGUAGE_FILES = {"words.yaml", "messages.po", "claims.yaml", "translations.lock"}
-FRONT_MATTER_KEYS = {"title", "description", "key", "slug", "nav", "nav_title", "reviewed", "sources"}
+FRONT_MATTER_KEYS = {"title", "description", "key", "slug", "nav_title", "reviewed", "sources", "untranslated",
+                     "draft", "critical"}
+FLAGS = ("draft", "critical")   # true or false; draft: not published; critical: never published out of date
 REQUIRED_KEYS = ("title", "description", "key", "slug", "reviewed")
 
 
@@ -31,7 +33,6 @@ class SourcePage:
     title: str
     description: str
     slug: str               # "" for a language's home page
-    nav: int | None
     nav_title: str
     reviewed: datetime.date
     sources: tuple[str, ...]
@@ -39,6 +40,9 @@ class SourcePage:
     body_line: int          # file line of the body's first line
     key_lines: tuple[tuple[str, int], ...]   # front matter key -> file line
     unit: Unit | None = dataclasses.field(default=None, compare=False, repr=False)   # its translation unit, as read
+    untranslated: bool = False   # a skeleton of add-language, still the source text (never ready)
+    draft: bool = False     # kept out of the published site (shown, marked, in the preview)
+    critical: bool = False  # a translation out of date is never published (model/publish.py)
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, 1)
@@ -75,6 +79,25 @@ def load_content(config: Config) -> tuple[SourcePage, ...]:
                 pages.append(page)
     problems.raise_if_any()
     return tuple(pages)
+
+
+def check_menu(config: Config, pages, problems: Problems) -> None:
+    """site.yaml's menu names pages by key, the same in every language: each key must be a page of the
+    source language (a language that lacks it, or whose translation is not ready, leaves it out of its
+    menu with the page: checks/translations.py)."""
+    if not config.menu:
+        return
+    lines = config.menu_lines
+    for language in (config.source_language,):
+        keys = {p.key for p in pages if p.language == language.code}
+        for key in config.menu:
+            if key not in keys and (config.root / "content" / language.code).is_dir():
+                others = sorted({p.language for p in pages if p.key == key})
+                where = f" (it is a page of {', '.join(others)})" if others else ""
+                problems.error("site.yaml", lines.get(key), f'the menu lists the page "{key}", but '
+                               f"content/{language.code}/ has no page with key: {key}{where}",
+                               f"Add the page to content/{language.code}/ (python build.py i18n add-language makes "
+                               "the skeleton of every page), or delete the key from menu: in site.yaml.")
 
 
 def check_file_names(folder, rel_folder: str, problems: Problems) -> None:
@@ -116,7 +139,9 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
         return None
     home = name == HOME
     required = [k for k in REQUIRED_KEYS if not (home and k == "slug")]
-    check_keys(data, FRONT_MATTER_KEYS, rel, "the front matter", problems, required=required)
+    checked = Node({k: v for k, v in data.items() if k != "nav"})    # nav: has its own message below
+    checked.line, checked.key_lines = data.line, data.key_lines
+    check_keys(checked, FRONT_MATTER_KEYS, rel, "the front matter", problems, required=required)
     slug = data.get("slug", "")
     if home and "slug" in data:
         problems.error(rel, data.line_of("slug"), "the home page (index.md) has no slug",
@@ -136,11 +161,10 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
         what = "is a date with a time" if isinstance(reviewed, datetime.datetime) else "is not a date"
         problems.error(rel, data.line_of("reviewed"), f'reviewed "{shown(reviewed)}" {what}',
                        "Write the date as YYYY-MM-DD, e.g. reviewed: 2026-11-20.")
-    nav = data.get("nav")
-    if nav is not None and (not isinstance(nav, int) or isinstance(nav, bool) or not 1 <= nav <= 999):
-        problems.error(rel, data.line_of("nav"), f'nav "{nav}" must be a whole number from 1 to 999 '
-                       "(the position in the menu)", "Write e.g. nav: 3, or delete the line to leave the page "
-                       "out of the menu.")
+    if "nav" in data:
+        problems.error(rel, data.line_of("nav"), "nav: is no longer read: the menu's order is given once for "
+                       "every language, by page key, in site.yaml's menu: list", f"Delete this line, and list "
+                       f'the page\'s key ("{shown(key)}") under menu: in site.yaml where it belongs in the menu.')
     sources = data.get("sources") or Seq()
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         problems.error(rel, data.line_of("sources"), "sources must be a list of document ids",
@@ -155,13 +179,22 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
                            "in quotes.")
         elif field in data and not str(value or "").strip():
             problems.error(rel, data.line_of(field), f"{field} is empty", f"Write the page's {field}.")
+    if "untranslated" in data and data["untranslated"] is not True:
+        problems.error(rel, data.line_of("untranslated"), f'untranslated "{shown(data["untranslated"])}" can only '
+                       "be true", "Delete the line once the page is translated; write untranslated: true until then.")
+    for flag in FLAGS:
+        if flag in data and not isinstance(data[flag], bool):
+            problems.error(rel, data.line_of(flag), f'{flag} "{shown(data[flag])}" must be true or false',
+                           f"Write {flag}: true, or delete the line.")
     if any(p.path == rel for p in problems.errors):
         return None
     return SourcePage(
         language=language, src_path=rel, key=key, title=str(data["title"]), description=str(data["description"]),
-        slug="" if home else slug, nav=nav, nav_title=str(data.get("nav_title") or data["title"]),
+        slug="" if home else slug, nav_title=str(data.get("nav_title") or data["title"]),
         reviewed=reviewed, sources=tuple(str(s) for s in sources), body=body, body_line=body_line,
         key_lines=tuple(sorted(data.key_lines.items())), unit=page_unit_of(rel, data, body, body_line),
+        untranslated=data.get("untranslated") is True, draft=data.get("draft") is True,
+        critical=data.get("critical") is True,
     )
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from patientsite.errors import Problems, suggest
 from patientsite.load.words import MEASURE_UNITS
-from patientsite.load.yamlload import Node, Seq, check_keys
+from patientsite.load.yamlload import Node, Seq, check_keys, check_types
 
 FACTS_FILE = "content/facts.yaml"
 STATUSES = ("proposed", "confirmed")
@@ -151,13 +151,14 @@ def read_variants(raw: Node, where: str, statement: bool, documents, problems: P
             problems.error(FACTS_FILE, line, f"{what} must be a mapping (says:, sources: and its value)", "")
             continue
         check_keys(variant, _VARIANT_KEYS, FACTS_FILE, what, problems)
+        check_types(variant, {"says": str}, FACTS_FILE, what, problems)
         amount = None
         if "range" in variant or "value" in variant:
             amount = read_amount(variant, FACTS_FILE, variant.line, what, problems, unit=raw.get("unit"))
         elif not statement:
             problems.error(FACTS_FILE, variant.line, f"{what} gives no number",
                            "Add range: [low, high] or value: N: what this source says.")
-        if statement and not str(variant.get("says") or "").strip():
+        if statement and "says" not in variant:
             problems.error(FACTS_FILE, variant.line, f"{what} does not say what the source says",
                            'Add says: "..." quoting the source.')
         sources = read_sources(variant, documents, problems, what)

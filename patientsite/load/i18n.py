@@ -77,6 +77,7 @@ class Catalogs:
                      str] = field(default_factory=lambda: MappingProxyType({}))  # language -> sha256 of the bytes read
     # language -> the translation units of its catalogue, made from the same parse (load/units.py)
     units: Mapping[str, Mapping] = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
+    untranslated: frozenset = frozenset()   # translated languages with a UI string not translated yet
 
 
 def extract_messages(templates_dir: Path) -> tuple[tuple, ...]:
@@ -154,10 +155,12 @@ def catalog_problems(rel: str, exc: CatalogError, problems: Problems) -> None:
 
 
 def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
-    """Read every language's messages.po; each template string must be translated in full."""
+    """Read every language's messages.po; each template string must be in it, and translated in full
+    (in a translated language, one not translated yet is a warning and the language is `untranslated`)."""
     problems = Problems("reading the UI string catalogues")
     wanted = template_messages(templates_dir)
     translations, paths, digests, units = {}, {}, {}, {}
+    untranslated: set[str] = set()
     for language in config.languages:
         rel = f"content/{language.code}/{CATALOG_FILE}"
         paths[language.code] = rel
@@ -174,7 +177,17 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
             continue
         digests[language.code] = hashlib.sha256(data).hexdigest()
         units[language.code] = MappingProxyType(ui_units(catalog, wanted, rel, unusable))
-        for msgid, (tpath, tline) in wanted.items():
+        if not language.source and wanted and not any(m.id and m.string and (
+                any(m.string) if isinstance(m.string, tuple) else True) for m in catalog):
+            # a new language (i18n add-language): nothing translated yet is not a mistake in a translation
+            untranslated.add(language.code)
+            problems.warn(rel, None, f"none of the {len(wanted)} UI strings is translated into {language.code} yet",
+                          "Translate each msgstr; python build.py status lists them. The language is not ready "
+                          "until they are.")
+            wanted_here: dict = {}
+        else:
+            wanted_here = wanted
+        for msgid, (tpath, tline) in wanted_here.items():
             key = msgid[0] if isinstance(msgid, tuple) else msgid
             message = catalog.get(key)
             if message is None:
@@ -185,6 +198,12 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
             if problem == FUZZY:
                 problems.error(rel, message.lineno, f'the translation of "{key}" is marked fuzzy',
                                "Check the translation, then remove the '#, fuzzy' line above it.")
+            elif problem and not language.source:
+                # a translation in progress: the language is not ready, the rest of the site builds
+                untranslated.add(language.code)
+                problems.warn(rel, message.lineno, f'the UI string "{key}" is {problem}',
+                              f"Fill in every msgstr line for it; {language.code} is not ready until every UI string "
+                              "is translated.")
             elif problem:
                 problems.error(rel, message.lineno, f'the UI string "{key}" is {problem}',
                                "Fill in every msgstr line for it.")
@@ -199,4 +218,5 @@ def load_catalogs(config: Config, templates_dir: Path) -> Catalogs:
         translations[language.code] = Translations(buffer)
     problems.raise_if_any()
     return Catalogs(MappingProxyType(translations), frozenset(wanted), MappingProxyType(paths),
-                    problems.warnings_tuple(), MappingProxyType(digests), MappingProxyType(units))
+                    problems.warnings_tuple(), MappingProxyType(digests), MappingProxyType(units),
+                    frozenset(untranslated))

@@ -66,7 +66,9 @@ def page_unit_of(rel: str, front, body: str, body_line: int) -> Unit | None:
     names = [name for name in PAGE_FIELDS if str(front.get(name) or "").strip()]
     head = [f"{name}: {' '.join(str(front[name]).split())}" for name in names]
     text = normal_text("\n".join(head) + "\n\n" + body)
-    return Unit("page", front["key"], text, rel, None, lines=_page_lines(
+    problem = "marked untranslated: true (translate it, then delete that line)" \
+        if front.get("untranslated") is True else ""
+    return Unit("page", front["key"], text, rel, None, problem=problem, lines=_page_lines(
         [front.line_of(name) for name in names], body, body_line))
 
 

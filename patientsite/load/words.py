@@ -156,8 +156,10 @@ def read_words(data: Node, path: str, facts: dict, documents: dict, language, co
     for unit in sorted(used_units - set(units)):
         problems.error(path, data.line_of("units"), f'no {language.code} forms for the counted noun "{unit}"',
                        f"Add under units: {unit}: {{{', '.join(c + ': ...' for c in needed)}}}.")
-    used_terms = {t for f in facts.values() for i in f.items for _, t in i.terms} | {config.reviewer.role,
-                                                                                     config.reviewer.title}
+    own = config.reviewer.own.get(language.code, {})     # the reviewer's words given in site.yaml
+    used_terms = {t for f in facts.values() for i in f.items for _, t in i.terms} | {
+        term for key, term in (("role", config.reviewer.role), ("title", config.reviewer.title))
+        if term and key not in own}
     for term in sorted(used_terms - set(terms)):
         problems.error(path, data.line_of("terms"), f'no {language.code} words for the term "{term}"',
                        f"Add under terms: {term}: ...")

@@ -15,13 +15,14 @@ from jinja2 import Environment, TemplateSyntaxError, meta
 
 from patientsite.errors import Problem, Problems, suggest
 from patientsite.load.config import Config, Language
-from patientsite.load.content import SourcePage
+from patientsite.load.content import SourcePage, check_menu
 from patientsite.load.facts import FACTS_FILE, Facts
 from patientsite.load.i18n import Catalogs
 from patientsite.load.shortcodes import Call, read_calls
 from patientsite.render.markdown import find_images
 
 LIST_FUNCTIONS = {"fact_list", "fact_faq"}
+READY, UPDATING, DRAFT = "ready", "updating", "draft"   # what a published page shows (model/publish.py)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class Page:
     links_used: tuple[str, ...]
     sources: tuple[str, ...]
     reviewed_line: int = 1         # the line of `reviewed:` in the source, for review-date messages
+    draft: bool = False            # `draft: true`: never in the published site
+    critical: bool = False         # `critical: true`: a translation out of date is never published
+    state: str = READY             # READY, UPDATING (a notice replaces out-of-date critical text) or DRAFT
     source: SourcePage | None = dataclasses.field(default=None, compare=False, repr=False)  # what it is made from
 
 
@@ -54,6 +58,9 @@ class Site:
     pages: tuple[Page, ...]
     translations: Mapping[str, Mapping[str, Page]]    # key -> language -> page
     templates: tuple[str, ...]                        # template files a page is made with
+    # language -> critical facts whose words are not published there (model/publish.py): no page of the
+    # language shows them, its structured data leaves them out
+    held: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
 
     def nav(self, language: str) -> tuple[Page, ...]:
         return tuple(sorted((p for p in self.pages if p.language == language and p.nav is not None),
@@ -88,15 +95,16 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
                                f"Give each {source.language} page its own {field}.")
             else:
                 seen[value] = source
-    _check_every_page_translated(config, by_language, problems)
+    _check_every_page_has_a_source(config, by_language, problems)
+    check_menu(config, pages, problems)
     templates = _template_closure(templates_dir, "page.html")
-    built = [model_page(source, config, facts, catalogs, templates, set(by_language[source.language]), problems)
-             for source in pages]
+    keys = set(by_language[config.source_language.code])   # a link to a page missing here goes to the source's
+    built = [model_page(source, config, facts, catalogs, templates, keys, problems) for source in pages]
     check_titles(config, facts, built, problems)
-    for language in config.languages:
-        if "home" not in by_language[language.code] and by_language[language.code]:
-            problems.error(f"content/{language.code}/index.md", None, f"the {language.code} home page is missing",
-                           "Create index.md with key: home.")
+    code = config.source_language.code
+    if "home" not in by_language[code]:
+        problems.error(f"content/{code}/index.md", None, f"the {code} home page is missing",
+                       "Create index.md with key: home.")
     problems.raise_if_any()
     order = {lang.code: i for i, lang in enumerate(config.languages)}
     built.sort(key=lambda p: (order[p.language], p.nav if p.nav is not None else -1, p.key))
@@ -110,7 +118,7 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
 def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catalogs, templates: tuple[str, ...],
                keys: set, problems: Problems) -> Page:
     """One page of the model: its URL, the facts and links it uses (unknown ones reported with their
-    line), its sources. `keys`: the page keys of its language."""
+    line), its sources. `keys`: the page keys a link may name (the source language's)."""
     language = config.language(source.language)
     direct, links_used = _scan(source.body, source.src_path, source.body_line, facts, keys, problems)
     in_words = {f for fact_id in direct for f in _words_facts(facts, language, fact_id, keys, problems)}
@@ -126,11 +134,16 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
     url = f"{language.prefix}/" + (f"{source.slug}/" if source.slug else "")
     return Page(
         language=source.language, key=source.key, src_path=source.src_path, title=source.title,
-        description=source.description, nav=source.nav, nav_title=source.nav_title,
+        description=source.description, nav=_menu_position(config, source.key), nav_title=source.nav_title,
         reviewed=source.reviewed, url=url, output_path=url + "index.html", body=source.body,
         body_line=source.body_line, calls=read_calls(source.body)[0], facts_used=facts_used, links_used=links_used,
         sources=tuple(sorted(sources)),
-        reviewed_line=source.line_of("reviewed"), source=source)
+        reviewed_line=source.line_of("reviewed"), draft=source.draft, critical=source.critical, source=source)
+
+
+def _menu_position(config: Config, key: str) -> int | None:
+    """The page's place in site.yaml's menu (1 first), or None when it is not in the menu."""
+    return config.menu.index(key) + 1 if key in config.menu else None
 
 
 def check_titles(config: Config, facts: Facts, pages, problems: Problems) -> None:
@@ -148,15 +161,16 @@ def check_titles(config: Config, facts: Facts, pages, problems: Problems) -> Non
                                f"{facts.documents[doc].language}).")
 
 
-def _check_every_page_translated(config: Config, by_language: dict, problems: Problems) -> None:
+def _check_every_page_has_a_source(config: Config, by_language: dict, problems: Problems) -> None:
+    """Every page exists in the source language; a translation may be missing (it is not published
+    then: model/publish.py)."""
     source = config.source_language
-    all_keys = {key: page for pages in by_language.values() for key, page in pages.items()}
     for language in config.languages:
-        for key in sorted(set(all_keys) - set(by_language[language.code])):
-            original = by_language[source.code].get(key, all_keys[key])
-            problems.error(f"content/{language.code}", None,
-                           f'no {language.code} translation of the page "{key}" ({original.src_path})',
-                           f"Translate {original.src_path} into content/{language.code}/ with key: {key}.")
+        for key in sorted(set(by_language[language.code]) - set(by_language[source.code])):
+            page = by_language[language.code][key]
+            problems.error(page.src_path, page.line_of("key"),
+                           f'the page "{key}" has no original in content/{source.code}/ (the source language)',
+                           f"Write the {source.name} page first (key: {key}), or correct this page's key.")
 
 
 def _scan(text: str, path: str, first_line: int, facts: Facts, keys: set,

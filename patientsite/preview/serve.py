@@ -1,6 +1,7 @@
 """`python build.py serve [--port 8000]`: a live preview of every language on 127.0.0.1.
 
-A burst of saves gives one rebuild, then livereload reloads the open tabs. The first build, and one
+The operating system tells of each save (preview/watcher.py, through watchfiles: nothing is
+polled); a burst of saves gives one rebuild, then livereload reloads the open tabs. The first build, and one
 after an edit that changes what many pages show (a template, site.yaml, a new page, a title), is the
 full build into a temporary folder swapped in at once; after an edit of a page's text, a fact or its
 words the same build starts from the last one's result (`pipeline.build(previous=, changed=)`): only
@@ -14,8 +15,6 @@ pages again.
 from __future__ import annotations
 
 import gc
-import os
-import stat
 import time
 import traceback
 from collections.abc import Callable
@@ -25,13 +24,7 @@ from patientsite.errors import BuildError, Problem, count
 from patientsite.pipeline import BuildResult, build
 from patientsite.preview.changeplan import changed_files
 from patientsite.preview.server import PreviewApp, bind, error_page, preview_server, source_excerpt  # noqa: F401
-
-WATCHED = ("content", "templates", "site.yaml")
-# A save is seen within POLL_SECONDS and built once nothing changed for QUIET_SECONDS (looked at again
-# then): an edit shows about 0.1 s after it plus its rebuild. A poll stats every watched file (3,000 in
-# 10 ms).
-POLL_SECONDS = 0.1
-QUIET_SECONDS = 0.05         # a burst of saves is over when nothing changed for this long
+from patientsite.preview.watcher import WATCHED, make_watcher, snapshot  # noqa: F401
 
 
 # -- the build and its outcome ------------------------------------------------------------------
@@ -90,7 +83,7 @@ class Preview:
         if self.last is not None:
             try:
                 result = build(self.root, self.out, previous=self.last,
-                               changed=changed_files(self.signatures, signatures, changed))
+                               changed=changed_files(self.signatures, signatures, changed), drafts=True)
             except BuildError:
                 raise
             except Exception:  # a bug in the build from the previous one: say it, and build everything
@@ -100,7 +93,7 @@ class Preview:
             # the last build's objects were frozen (below): unfrozen, the collector can free their cycles
             # (compiled templates, catalogues); frozen, each full rebuild would keep ~200 KB for ever
             gc.unfreeze()
-            result = build(self.root, self.out)
+            result = build(self.root, self.out, drafts=True)     # the preview shows drafts, marked
         self.base_url = result.site.config.base_url
         full = result.written is None
         # a file changed while building: the next build is a full one
@@ -115,101 +108,3 @@ class Preview:
             return count(len(result.files), "file"), "", result.warnings
         return (count(len(result.redone), "page"), f", wrote {count(len(result.written or ()), 'file')}",
                 result.warnings)
-
-
-# -- watching the files ---------------------------------------------------------------------------
-def _ignored(name: str) -> bool:
-    """Editors' temporary and backup files."""
-    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name == "4913"
-
-
-def snapshot(root: Path, paths) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every watched file, by path relative to the project."""
-    found: dict[str, tuple[int, int]] = {}
-    for top in paths:
-        rel = Path(top).relative_to(root).as_posix()
-        try:
-            info = os.stat(top)
-        except FileNotFoundError:
-            continue
-        if not stat.S_ISDIR(info.st_mode):
-            if not _ignored(Path(top).name):
-                found[rel] = (info.st_mtime_ns, info.st_size)
-            continue
-        _scan_folder(str(top), rel + "/", found)
-    return found
-
-
-def _scan_folder(folder: str, prefix: str, found: dict) -> None:
-    """What os.walk would list below `folder` (symbolic links to folders are not entered)."""
-    try:
-        entries = list(os.scandir(folder))
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for entry in entries:
-        try:
-            if entry.is_dir():
-                if not entry.is_symlink():
-                    _scan_folder(entry.path, prefix + entry.name + "/", found)
-                continue
-            if _ignored(entry.name):
-                continue
-            info = entry.stat()
-        except FileNotFoundError:
-            continue
-        found[prefix + entry.name] = (info.st_mtime_ns, info.st_size)
-
-
-def make_watcher(root: Path, on_change: Callable[[tuple[str, ...]], None], quiet: float = QUIET_SECONDS,
-                 clock: Callable[[], float] = time.monotonic):
-    """A livereload Watcher that acts once per burst of saves, when the files have been quiet for
-    `quiet` seconds. (livereload's own `delay` only postpones the reload message, and its poller
-    drops a second reload within 3 seconds; this one calls `on_change` and reloads the tabs itself.)"""
-    from livereload.watcher import Watcher
-
-    class DebouncedWatcher(Watcher):
-        def __init__(self):
-            super().__init__()
-            for name in WATCHED:
-                self.watch(str(root / name))
-            self.seen = snapshot(root, self._tasks)     # what the last build saw
-            self.pending: dict | None = None
-            self.since = 0.0
-            self.loop = None            # the IOLoop, once started: it looks again when a burst may be over
-            self.looking_again = False
-
-        def check(self) -> tuple[str, ...]:
-            """The files changed since the last build, once the burst is over; else ()."""
-            now = snapshot(root, self._tasks)
-            if now == self.seen:
-                self.pending = None
-                return ()
-            if now != self.pending:
-                self.pending, self.since = now, clock()
-                return ()
-            if clock() - self.since < quiet:
-                return ()
-            changed = tuple(sorted(p for p in set(self.seen) | set(now) if self.seen.get(p) != now.get(p)))
-            self.seen, self.pending = now, None
-            return changed
-
-        def poll(self) -> None:
-            changed = self.check()
-            if changed:
-                on_change(changed)
-            elif self.pending is not None and self.loop is not None and not self.looking_again:
-                self.looking_again = True
-                self.loop.call_later(max(0.0, self.since + quiet - clock()), self._look_again)
-
-        def _look_again(self) -> None:
-            self.looking_again = False
-            self.poll()
-
-        def start(self, callback) -> bool:
-            from tornado.ioloop import IOLoop, PeriodicCallback
-
-            self.loop = IOLoop.current()
-            PeriodicCallback(self.poll, POLL_SECONDS * 1000).start()
-            return True
-
-    return DebouncedWatcher()

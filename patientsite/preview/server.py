@@ -88,11 +88,20 @@ class PreviewApp:
             if kind.startswith("text/") or kind.endswith(("xml", "javascript", "json")):
                 kind += "; charset=utf-8"
             return "200 OK", [("Content-Type", kind)], target.read_bytes()
-        return self._not_found()
+        return self._not_found(rel)
 
-    def _not_found(self) -> tuple[str, list[tuple[str, str]], bytes]:
-        """The site's 404 page, its links (absolute, to the published site) made to point inside the preview."""
-        missing = self.preview.out / "404.html"
+    def _not_found(self, rel: str = "") -> tuple[str, list[tuple[str, str]], bytes]:
+        """The 404 page of the language whose folder the path is under (`<lang>/404.html`, as a host
+        configured for the site answers), else the site's; its links (absolute, to the published
+        site) made to point inside the preview."""
+        out = self.preview.out
+        missing = out / "404.html"
+        if "/" in rel:
+            try:
+                if (out / rel.split("/", 1)[0] / "404.html").is_file():
+                    missing = out / rel.split("/", 1)[0] / "404.html"
+            except (OSError, ValueError):
+                pass
         body = missing.read_bytes() if missing.is_file() else NOT_FOUND
         base_url = self.preview.base_url
         if base_url:

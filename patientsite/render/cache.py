@@ -33,7 +33,7 @@ from patientsite.errors import Problem
 from patientsite.load.facts import Fact
 from patientsite.model.site import Page, Site
 from patientsite.render import structured
-from patientsite.render.dependencies import PageDependencies, page_dependencies
+from patientsite.render.dependencies import PageDependencies, page_dependencies, page_notice
 from patientsite.write import write_atomically
 
 CACHE_DIR = ".cache/pages"
@@ -171,7 +171,7 @@ def page_records(site: Site, templates_dir: Path, notices, previous: PageRecords
              for code, found in digests.words.items()}
     shows, keys = {}, {}
     for page in site.pages:
-        path, notice = page.output_path, notices.get((page.language, page.key))
+        path, notice = page.output_path, page_notice(site, page, notices)
         kept = previous.shows.get(path) if previous is not None else None
         if kept is not None and kept[0] is page:
             record = kept[1] if kept[1].notice == notice else dataclasses.replace(kept[1], notice=notice)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from patientsite.load.facts import FACTS_FILE, WORDS_FILE
 from patientsite.load.i18n import CATALOG_FILE
-from patientsite.model.site import Page, Site
+from patientsite.model.site import READY, Page, Site
 from patientsite.render import structured
 
 
@@ -24,7 +24,9 @@ class PageDependencies:
     files: tuple[str, ...]             # every file the page is made from (its source first)
     facts: tuple[str, ...]             # the facts whose values it shows, text and JSON-LD (sorted)
     words: tuple[str, ...]             # the facts whose words it shows in its language (sorted)
-    notice: datetime.date | None       # its out-of-date notice: the date of the Italian page, or None
+    # its out-of-date notice (the date of the Italian page, or None); with its publication state and its
+    # language's held facts (model/publish.py) when it is not simply published as it is
+    notice: datetime.date | tuple | None
 
 
 def page_dependencies(site: Site, page: Page, notices: Mapping[tuple[str, str], datetime.date],
@@ -39,7 +41,16 @@ def page_dependencies(site: Site, page: Page, notices: Mapping[tuple[str, str], 
     return PageDependencies(page.src_path, tuple(dict.fromkeys(files)),
                             tuple(sorted(set(page.facts_used) | set(in_json_ld))),
                             tuple(sorted(words_shown(site, page) | set(in_json_ld))),
-                            notices.get((page.language, page.key)))
+                            page_notice(site, page, notices))
+
+
+def page_notice(site: Site, page: Page, notices: Mapping[tuple[str, str], datetime.date]):
+    """The page's notice as its record holds it: the translation notice, with the page's state and its
+    language's held facts when it is not a ready page of a language that holds nothing back."""
+    notice = notices.get((page.language, page.key))
+    if page.state != READY or site.held.get(page.language):    # model/publish.py
+        return (notice, page.state, tuple(sorted(site.held.get(page.language, ()))))
+    return notice
 
 
 def words_shown(site: Site, page: Page) -> set[str]:

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from patientsite.errors import Problem, Problems
 from patientsite.model.site import Site
 from patientsite.render.cache import RenderCache, templates_digest
+from patientsite.render.leaflet import render_leaflets
 from patientsite.render.page import PageRenderer
 from patientsite.render.templateerror import located
 
@@ -49,15 +50,17 @@ MARKDOWN_CACHE = 2048    # page bodies per language whose Markdown HTML the pare
 def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str], datetime.date],
                 records: Mapping[str, str], cache: RenderCache | None = None, jobs: int = 0, *,
                 into: Path | None = None, previous: Output | None = None, static: bool = True,
-                templates: str = "") -> Output:
+                templates: str = "", out: Path | None = None, with_pdf: bool = False) -> Output:
     """The render stage. `records`: each page's output path -> its digest (cache.page_digest).
     Without `previous`: every page (from the cache where its digest has an entry), the language
-    chooser, the 404 pages, sitemap, robots.txt, `brand.css` and `static/`, written into `into` as
-    they are made (workers write the pages they render) and returned by sha256 only. With `previous`
-    (the output of the last build of this site's structure): only the pages whose digest changed and,
-    if `static`, templates/static/, returned in `changed` when their bytes differ. `templates`: the
-    templates_digest the records were made with (the rendered pages are cached only if it still holds).
-    (Review dates and unsafe markup are the page checks' stage, checks/pages.py, which runs before.)"""
+    chooser, the 404 pages, the leaflets (render/leaflet.py, linking their PDF when `with_pdf`:
+    render/pdf.py), sitemap, robots.txt, `brand.css` and `static/`, written into `into` as they are
+    made (workers write the pages they render) and returned by sha256 only. With `previous` (the
+    output of the last build of this site's structure, written in `out`): only the pages whose digest
+    changed, the leaflets of their languages and, if `static`, templates/static/, returned in
+    `changed` when their bytes differ. `templates`: the templates_digest the records were made with
+    (the rendered pages are cached only if it still holds). (Review dates and unsafe markup are the
+    page checks' stage, checks/pages.py, which runs before.)"""
     problems = Problems("rendering")
     if previous is None:
         renderers = page_renderers(site, templates_dir, notices, MARKDOWN_CACHE)
@@ -83,6 +86,14 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
     if previous is None:
         for path, content in _site_files(site, renderers, templates_dir, problems):
             put(path, content)
+    # the leaflets, from the rendered pages' bodies: every language's, or those of the pages redone
+    languages = None if previous is None else {site.pages[i].language for i in todo}
+    folder = into if into is not None else out
+    if folder is not None and (languages is None or languages):
+        with located(problems, None, templates_dir):
+            for path, content in render_leaflets(site, renderers, RenderedFiles(folder, files, changed), problems,
+                                                 with_pdf, languages):
+                put(path, content)
     if previous is None or static:
         for path in [p for p in files if p.startswith("static/")] if previous is not None else ():
             del files[path]
@@ -111,13 +122,34 @@ def _site_files(site: Site, renderers: dict, templates_dir: Path, problems: Prob
             sections=not_found, **dict(common, root=site_path)).encode()))
         for lang, home in homes:
             files.append((f"{home.url}404.html", renderers[lang.code].env.get_template("404-language.html").render(
-                lang=lang, config=site.config, clinic=site.config.clinic, root=site_path,
+                lang=lang, config=site.config, clinic=site.config.clinic_in(lang.code), root=site_path,
                 home_url=site_path + home.url).encode()))
         files.append(("sitemap.xml", source.env.get_template("sitemap.xml").render(
             site=site, base_url=site.config.base_url).encode()))
     files.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode()))
     files.append((BRAND_CSS, f":root {{ --brand: {site.config.clinic.brand_colour}; }}\n".encode()))
     return files
+
+
+class RenderedFiles(Mapping):
+    """The files rendered so far, by output path: the bytes of those still to be written (`changed`),
+    else read from `folder` (the new site's folder, or the site a build from the previous one updates)."""
+
+    def __init__(self, folder: Path, files: Mapping[str, str], changed: Mapping[str, bytes]):
+        self.folder, self.files, self.changed = folder, files, changed
+
+    def __getitem__(self, path: str) -> bytes:
+        if path in self.changed:
+            return self.changed[path]
+        if path not in self.files:
+            raise KeyError(path)
+        return (self.folder / path).read_bytes()
+
+    def __iter__(self):
+        return iter(sorted(self.files))
+
+    def __len__(self) -> int:
+        return len(self.files)
 
 
 def _write_into(folder: Path, path: str, content: bytes) -> None:

@@ -25,7 +25,7 @@ from patientsite.errors import Problems
 from patientsite.load.config import Language
 from patientsite.load.i18n import format_amount, format_long_date
 from patientsite.load.shortcodes import expand, read_calls
-from patientsite.model.site import Page, Site
+from patientsite.model.site import DRAFT, UPDATING, Page, Site
 from patientsite.render import markdown as md_
 from patientsite.render import structured
 
@@ -98,6 +98,7 @@ class PageRenderer:
         self.markdown_html: dict[bytes, str] = reuse.markdown_html if reuse else {}
         self.nav = site.nav(language.code)
         self.plain_lists: dict[str, list[dict]] = {}   # list fact id -> item words as plain text
+        self.fallbacks: set[str] = set()    # the body's links to a source-language page (see `link`)
 
     def rebind(self, site: Site, notices: Mapping[tuple[str, str], datetime.date]) -> PageRenderer:
         """A renderer for a changed site whose configuration, templates and catalogues are the same
@@ -133,12 +134,18 @@ class PageRenderer:
             return block("facts/table.html", rows=rows)
 
         def help_box() -> str:
-            clinic = self.site.config.clinic
+            clinic = self.site.config.clinic_in(self.language.code)
             phone = Markup('<a href="tel:{}">{}</a>').format(clinic.phone.replace(" ", ""), clinic.phone)
             return block("facts/help.html", phone=phone, emergency=clinic.emergency_number)
 
         def link(key: str) -> str:
-            return relative_url(page.url, self.site.page(self.language.code, key).url)
+            # a page not published in this language: its source-language page (model/publish.py)
+            found = self.site.translations[key]
+            target = found.get(self.language.code) or found[self.site.config.source_language.code]
+            url = relative_url(page.url, target.url)
+            if target.language != self.language.code:
+                self.fallbacks.add(url)     # marked with its language after Markdown (`body`)
+            return url
 
         return {"fact": fact, "fact_list": fact_list, "fact_faq": fact_faq, "fact_table": fact_table,
                 "help_box": help_box, "link": link}
@@ -196,9 +203,10 @@ class PageRenderer:
 
     def body(self, page: Page) -> Markup:
         blocks: list[str] = []
+        self.fallbacks = set()
         text = expand(page.body, page.calls, self._functions(page, blocks))
         if not self.markdown_cache:
-            return Markup(md_.sanitize(self._fill(md_.to_html(self.md, text), blocks)))
+            return self._mark_fallbacks(md_.sanitize(self._fill(md_.to_html(self.md, text), blocks)))
         key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
         html = self.markdown_html.pop(key, None)
         if html is None:
@@ -206,7 +214,14 @@ class PageRenderer:
             if len(self.markdown_html) >= self.markdown_cache:
                 del self.markdown_html[next(iter(self.markdown_html))]   # the least recently used
         self.markdown_html[key] = html
-        return Markup(md_.sanitize(self._fill(html, blocks)))
+        return self._mark_fallbacks(md_.sanitize(self._fill(html, blocks)))
+
+    def _mark_fallbacks(self, html: str) -> Markup:
+        """Links to the source-language page of a page not published in this language say so (hreflang)."""
+        code = self.site.config.source_language.code
+        for url in sorted(self.fallbacks):
+            html = html.replace(f'href="{escape(url)}"', f'href="{escape(url)}" hreflang="{code}"')
+        return Markup(html)
 
     def page(self, page: Page) -> bytes:
         site, config = self.site, self.site.config
@@ -216,10 +231,18 @@ class PageRenderer:
         updated = self.notices.get((page.language, page.key))  # the Italian changed since translating
         notice = None if updated is None else {"updated": updated, "url": relative_url(page.url, x_default.url),
                                                 "title": x_default.title, "lang": config.source_language.code}
+        reviewer = config.reviewer_in(page.language, self.words.terms)
+        source = config.source_language
+        updating = None if page.state != UPDATING else {   # critical text not ready: a notice replaces the page
+            "url": relative_url(page.url, x_default.url), "title": x_default.title, "lang": source.code,
+            "language": self.language.babel.languages.get(source.code, source.name)}
+        switcher = [(lang, found.get(lang.code), relative_url(page.url, found[lang.code].url)
+                     if lang.code in found else None)
+                    for lang in config.languages for found in [site.translations[page.key]]]
         context = dict(
-            self._common(page), body=self.body(page), config=config, clinic=config.clinic,
-            reviewer=config.reviewer, reviewer_role=self.words.terms[config.reviewer.role],
-            reviewer_title=self.words.terms[config.reviewer.title],
+            self._common(page), body=Markup("") if updating else self.body(page), config=config,
+            clinic=config.clinic_in(page.language),
+            reviewer=reviewer, reviewer_role=reviewer.role, reviewer_title=reviewer.title,
             canonical=config.base_url + page.url,     # x-default: the language chooser for the home pages
             x_default=config.base_url + ("" if page.key == site.home(page.language).key else x_default.url),
             alternates=alternates, hreflangs=[(lang.code, config.base_url + p.url) for lang, p, _ in alternates],
@@ -228,6 +251,8 @@ class PageRenderer:
             sources=self.titles(page.sources), translation_notice=notice,
             next_review=review.next_review(page.reviewed, config), json_ld=functools.partial(self.json_ld, page),
             booking_url=self._booking_url(page), chooser_url=relative_url(page.url, ""),
+            switcher=switcher, updating=updating, draft=page.state == DRAFT,
+            leaflet_url=relative_url(page.url, f"{site.home(page.language).url}leaflet/"),   # render/leaflet.py
         )
         context["contents"] = [(anchor, Markup(text).striptags()) for anchor, text in _H2.findall(context["body"])]
         return self.env.get_template("page.html").render(context).encode("utf-8")
@@ -239,11 +264,12 @@ class PageRenderer:
 
     def json_ld(self, page: Page, therapy: str) -> Markup:
         """The page's structured data (structured.py), with list words as plain text."""
-        lists = {fact_id: self._plain_list(page, fact_id) for fact_id in structured.json_ld_facts(self.site, page)}
+        held = self.site.held.get(page.language, frozenset())     # critical words not ready: left out
+        lists = {fact_id: [] if fact_id in held else self._plain_list(page, fact_id)
+                 for fact_id in structured.json_ld_facts(self.site, page)}
         therapy = Markup(therapy).unescape()    # a translation, escaped as text for HTML; JSON has its own
-        reviewer = self.site.config.reviewer
-        return structured.json_ld(self.site, page, therapy, self.words.terms[reviewer.role],
-                                  self.words.terms[reviewer.title], lists)
+        reviewer = self.site.config.reviewer_in(page.language, self.words.terms)
+        return structured.json_ld(self.site, page, therapy, reviewer, lists)
 
     def _plain_list(self, page: Page, fact_id: str) -> list[dict]:
         """A list fact's item words as plain text: the same on every page, so made once."""

@@ -14,6 +14,7 @@ import json
 
 from markupsafe import Markup
 
+from patientsite.load.clinic import ReviewerWords
 from patientsite.model.site import Page, Site
 
 CONTEXT = "https://schema.org"
@@ -34,19 +35,19 @@ def json_ld_facts(site: Site, page: Page) -> tuple[str, ...]:
     return contraindication_facts(site) + faq_facts(site, page)
 
 
-def json_ld(site: Site, page: Page, therapy: str, role: str, title: str, lists: dict) -> Markup:
+def json_ld(site: Site, page: Page, therapy: str, reviewer: ReviewerWords, lists: dict) -> Markup:
     """The page's JSON-LD, safe inside <script type="application/ld+json">.
 
     `lists` maps each of `json_ld_facts` to its items' word fields as plain text."""
     config = site.config
     url = config.base_url + page.url
-    clinic = config.clinic
+    clinic = config.clinic_in(page.language)
     web_page = {
         "@type": "MedicalWebPage", "@id": url, "url": url, "name": page.title,
         "description": page.description, "inLanguage": page.language,
         "lastReviewed": page.reviewed.isoformat(),
-        "reviewedBy": {"@type": "Person", "name": config.reviewer.name, "honorificPrefix": title,
-                       "jobTitle": role},
+        "reviewedBy": {"@type": "Person", "name": reviewer.name, "honorificPrefix": reviewer.title,
+                       "jobTitle": reviewer.role},
         "publisher": {"@id": config.base_url + "#clinic"},
         "about": {"@id": url + "#therapy"},
     }
