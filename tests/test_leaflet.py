@@ -133,7 +133,7 @@ def test_the_leaflet_is_not_indexed_and_switches_language_to_the_other_leaflets(
 
 def test_without_pdf_the_leaflet_links_no_pdf_and_none_is_written(small):
     out, result = small
-    assert not list(out.rglob("*.pdf")) and not any(path.endswith(".pdf") for path, _ in result.files)
+    assert not list(out.rglob("*.pdf")) and not any(path.endswith(".pdf") for path in result.files)
     for lang in LANGUAGES:
         assert ".pdf" not in (out / f"{lang}/leaflet/index.html").read_text(encoding="utf-8")
 
