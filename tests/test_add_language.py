@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sitefiles import REPO, SITE_YAML, make_site
 
 from patientsite.load.config import load_config
-from patientsite.load.translation import MISSING, UNTRACKED, assess_translations
+from patientsite.load.translation import MISSING, UNTRACKED, assess_translations, read_translation_sources
 
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 LANGUAGES_LINE = SITE_YAML.split("\n").index("languages:") + 1
@@ -61,7 +61,7 @@ def test_german_and_french_added_through_the_command_are_untranslated_and_build(
                                               "   # delete this line once the page is translated\n")
         assert (folder / "words.yaml").read_text(encoding="utf-8").startswith("# UNTRANSLATED: a copy of content/it")
         assert 'msgstr ""' in (folder / "messages.po").read_text(encoding="utf-8")
-    status = assess_translations(config, root / "templates")
+    status = assess_translations(read_translation_sources(config, root / "templates"))
     for code in ("de", "fr"):
         state = status.language(code)
         assert {u.status for u in state.units if u.source.kind == "page"} == {MISSING}

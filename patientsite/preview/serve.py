@@ -96,6 +96,8 @@ class Preview:
             result = build(self.root, self.out, drafts=True)     # the preview shows drafts, marked
         self.base_url = result.site.config.base_url
         full = result.written is None
+        if full:      # a full build after all: the collector may free the cycles of the frozen build before
+            gc.unfreeze()
         # a file changed while building: the next build is a full one
         self.last = result if snapshot(self.root, [self.root / name for name in WATCHED]) == signatures else None
         self.signatures = signatures
