@@ -112,8 +112,12 @@ def new_site_folder(out: Path):
     out.parent.mkdir(parents=True, exist_ok=True)
     building = out.parent / f".{out.name}.building"
     for leftover in [building, *out.parent.glob(f".{out.name}.previous-*")]:
-        if leftover.is_dir() and not leftover.is_symlink() and ((leftover / MARKER).is_file()
-                                                                 or not any(leftover.iterdir())):
+        try:
+            ours = leftover.is_dir() and not leftover.is_symlink() and ((leftover / MARKER).is_file()
+                                                                         or not any(leftover.iterdir()))
+        except FileNotFoundError:        # an earlier build's background deletion has just finished it
+            continue
+        if ours:
             shutil.rmtree(leftover, ignore_errors=True)
         elif leftover == building and (leftover.exists() or leftover.is_symlink()):
             problems = Problems("writing the site")

@@ -90,22 +90,22 @@ class Preview:
                 self.echo(traceback.format_exc())
         if result is None:
             self.last = None
-            # the last build's objects were frozen (below): unfrozen, the collector can free their cycles
-            # (compiled templates, catalogues); frozen, each full rebuild would keep ~200 KB for ever
-            gc.unfreeze()
+            gc.unfreeze()       # (see below)
             result = build(self.root, self.out, drafts=True)     # the preview shows drafts, marked
         self.base_url = result.site.config.base_url
         full = result.written is None
-        if full:      # a full build after all: the collector may free the cycles of the frozen build before
-            gc.unfreeze()
         # a file changed while building: the next build is a full one
         self.last = result if snapshot(self.root, [self.root / name for name in WATCHED]) == signatures else None
         self.signatures = signatures
-        if full and self.last is not None:
-            # the kept site is long-lived: leave it out of the cyclic garbage collector's passes,
-            # which would otherwise stall rebuilds for tens of milliseconds as it grows
+        if full:
+            # the last build's objects were frozen (below): unfrozen, the collector can free their cycles
+            # (compiled templates, catalogues); frozen, each full rebuild would keep ~200 KB for ever
+            gc.unfreeze()
             gc.collect()
-            gc.freeze()
+            if self.last is not None:
+                # the kept site is long-lived: leave it out of the cyclic garbage collector's passes,
+                # which would otherwise stall rebuilds for tens of milliseconds as it grows
+                gc.freeze()
         if full:
             return count(len(result.files), "file"), "", result.warnings
         return (count(len(result.redone), "page"), f", wrote {count(len(result.written or ()), 'file')}",
