@@ -18,6 +18,7 @@ from patientsite.load.textfile import check_templates
 from patientsite.load.translation import assess_translations
 from patientsite.model.site import Site, assemble_site
 from patientsite.render.cache import CACHE_DIR, RenderCache
+from patientsite.render.hosting import host_site
 from patientsite.render.output import render_site
 from patientsite.render.report import review_report
 from patientsite.write import check_output_folder, disk_errors, output_lock, write_file, write_site
@@ -34,6 +35,7 @@ class BuildResult:
     seconds: float
     rendered: int = 0      # pages rendered rather than taken from the cache
     render_seconds: tuple[tuple[str, float], ...] = ()   # language -> time spent rendering its pages
+    rendered_files: tuple[tuple[str, bytes], ...] = ()   # what the render stage made, before host_site
 
 
 def load_site(root: Path) -> Site:
@@ -66,9 +68,10 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int) ->
     checked.raise_if_errors()
     cache = RenderCache(root / CACHE_DIR, read=use_cache)   # --no-cache: render all, rewrite every entry
     output = render_site(site, root / "templates", translations.notices, cache=cache, jobs=jobs)
-    write_site(output.files, out)
+    published = host_site(site, output.files)     # redirect pages, fingerprints, _headers, .gz/.br
+    write_site(published, out)
     write_file(root / REPORT_PATH, review_report(site))
     warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
                 + checked.warnings() + output.warnings)
-    return BuildResult(site, out, output.files, warnings, time.perf_counter() - started, output.rendered,
-                       output.render_seconds)
+    return BuildResult(site, out, published, warnings, time.perf_counter() - started, output.rendered,
+                       output.render_seconds, output.files)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from patientsite.errors import Problems, shown
+from patientsite.load.aliases import read_aliases
 from patientsite.load.config import Config
 from patientsite.load.textfile import read_source
 from patientsite.load.yamlload import Node, Seq, check_keys, parse_yaml, type_name
@@ -17,7 +18,7 @@ HOME = "index.md"
 # the other files a language folder holds; anything else there (FAQ.MD, faq.markdown, notes.txt) is
 # an error rather than a page silently left out
 LANGUAGE_FILES = {"words.yaml", "messages.po", "claims.yaml", "translations.lock"}
-FRONT_MATTER_KEYS = {"title", "description", "key", "slug", "nav", "nav_title", "reviewed", "sources"}
+FRONT_MATTER_KEYS = {"title", "description", "key", "slug", "nav", "nav_title", "reviewed", "sources", "aliases"}
 REQUIRED_KEYS = ("title", "description", "key", "slug", "reviewed")
 
 
@@ -36,6 +37,7 @@ class SourcePage:
     body: str
     body_line: int          # file line of the body's first line
     key_lines: tuple[tuple[str, int], ...]   # front matter key -> file line
+    aliases: tuple[tuple[str, int], ...] = ()   # old addresses (/en/old-page/) and their lines (load/aliases.py)
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, 1)
@@ -152,13 +154,14 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
                            "in quotes.")
         elif field in data and not str(value or "").strip():
             problems.error(rel, data.line_of(field), f"{field} is empty", f"Write the page's {field}.")
+    aliases = read_aliases(data, rel, problems)
     if any(p.path == rel for p in problems.errors):
         return None
     return SourcePage(
         language=language, src_path=rel, key=key, title=str(data["title"]), description=str(data["description"]),
         slug="" if home else slug, nav=nav, nav_title=str(data.get("nav_title") or data["title"]),
         reviewed=reviewed, sources=tuple(str(s) for s in sources), body=body, body_line=body_line,
-        key_lines=tuple(sorted(data.key_lines.items())),
+        key_lines=tuple(sorted(data.key_lines.items())), aliases=aliases,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment, TemplateSyntaxError, meta
 
 from patientsite.errors import Problem, Problems, suggest
+from patientsite.load.aliases import check_aliases
 from patientsite.load.config import Config, Language
 from patientsite.load.content import SourcePage
 from patientsite.load.facts import FACTS_FILE, WORDS_FILE, Facts
@@ -94,6 +95,7 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
     built = [model_page(source, config, facts, catalogs, templates, set(by_language[source.language]), problems)
              for source in pages]
     check_titles(config, facts, built, problems)
+    check_aliases(built, reserved_outputs(config), problems)
     for language in config.languages:
         if "home" not in by_language[language.code] and by_language[language.code]:
             problems.error(f"content/{language.code}/index.md", None, f"the {language.code} home page is missing",
@@ -135,6 +137,14 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
         body_line=source.body_line, calls=read_calls(source.body)[0], facts_used=facts_used, links_used=links_used,
         sources=tuple(sorted(sources)), inputs=tuple(sorted(set(inputs))),
         reviewed_line=source.line_of("reviewed"), source=source)
+
+
+def reserved_outputs(config: Config) -> dict[str, str]:
+    """The outputs no alias may take (output path -> what it is; a folder ends with /)."""
+    reserved = {"index.html": "the address of the language chooser", "404.html": "the site's 404 page",
+                "static/": "in the folder of the site's assets (static/)"}
+    reserved.update({f"{lang.prefix}/404.html": f"the {lang.name} 404 page" for lang in config.languages})
+    return reserved
 
 
 def check_titles(config: Config, facts: Facts, pages, problems: Problems) -> None:
