@@ -38,10 +38,10 @@ class BuildResult:
     rendered_files: tuple[tuple[str, bytes], ...] = ()   # what the render stage made, before host_site
 
 
-def load_site(root: Path) -> Site:
-    """Stages load + model: everything checked, nothing rendered."""
+def load_site(root: Path, base_url: str | None = None) -> Site:
+    """Stages load + model: everything checked, nothing rendered. `base_url` replaces site.yaml's."""
     templates = root / "templates"
-    config = load_config(root)
+    config = load_config(root, base_url)
     check_templates(templates)
     facts = load_facts(config)
     pages = load_content(config)
@@ -49,7 +49,7 @@ def load_site(root: Path) -> Site:
     return assemble_site(config, facts, pages, catalogs, templates)
 
 
-def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0) -> BuildResult:
+def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0, base_url: str | None = None) -> BuildResult:
     """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds.
     With `use_cache`, pages whose inputs did not change come from `.cache/` (byte-identical); without,
     every page is rendered and the cache rewritten. A cache that cannot be written only warns."""
@@ -57,11 +57,11 @@ def build(root: Path, out: Path, *, use_cache: bool = True, jobs: int = 0) -> Bu
     with disk_errors(out):                     # an output folder that cannot even be listed
         check_output_folder(out, root)         # refused before any work, and again before the swap
     with output_lock(out):
-        return _build(root, out, started, use_cache, jobs)
+        return _build(root, out, started, use_cache, jobs, base_url)
 
 
-def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int) -> BuildResult:
-    site = load_site(root)
+def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, base_url: str | None) -> BuildResult:
+    site = load_site(root, base_url)
     status = assess_translations(site.config, root / "templates")
     translations = judge_translations(site, status)                 # stale critical words fail here
     checked = check_pages(site.pages, site.config, review.today())  # overdue reviews fail here

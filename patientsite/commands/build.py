@@ -15,6 +15,8 @@ OPTIONS: tuple[tuple[tuple[str, ...], dict], ...] = (
     (("--no-cache",), {"action": "store_true",
                        "help": "render every page and rewrite the render cache (.cache/pages)"}),
     (("--jobs",), {"type": int, "default": 0, "help": "processes to render with (default: all cores)"}),
+    (("--base-url",), {"default": None, "help": "the site's address for this build (staging, preview deploys), "
+                       "instead of site.yaml's base_url; default: $PATIENTSITE_BASE_URL if set"}),
 )
 
 
@@ -25,7 +27,7 @@ def add_arguments(parser) -> None:
 
 def run(args, root: Path) -> int:
     out = Path(os.path.abspath(args.out or root / "site"))   # not resolved: a symbolic link is refused
-    result = build(root, out, use_cache=not args.no_cache, jobs=args.jobs)
+    result = build(root, out, use_cache=not args.no_cache, jobs=args.jobs, base_url=args.base_url)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     verbosity = getattr(args, "verbosity", 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,9 +76,11 @@ _REVIEW = {"interval_days", "warn_days"}
 _LANGUAGE = {"code", "locale", "name", "prefix", "source"}
 
 
-def load_config(root: Path) -> Config:
-    """Read and validate `site.yaml`; raise `BuildError` with every problem found."""
+def load_config(root: Path, base_url: str | None = None) -> Config:
+    """Read and validate `site.yaml`; raise `BuildError` with every problem found. `base_url` (the
+    build's --base-url), else the environment's PATIENTSITE_BASE_URL, replaces site.yaml's base_url."""
     problems = Problems("reading site.yaml")
+    override = _base_url_override(base_url, problems)
     path = root / CONFIG_FILE
     if not path.is_file():
         problems.error(CONFIG_FILE, None, "the site configuration is missing",
@@ -125,7 +128,7 @@ def load_config(root: Path) -> Config:
                       "Replace them with the clinic's real details, then delete the line 'example: true'.")
     return Config(
         root=root,
-        base_url=base_url.rstrip("/") + "/",
+        base_url=override or base_url.rstrip("/") + "/",
         clinic=Clinic(str(clinic["name"]), str(clinic["address"]), str(clinic["phone"]),
                       str(clinic["email"]), clinic.get("example") is True, str(clinic["emergency_number"]),
                       str(clinic.get("brand_colour", "#0b5394")).lower()),
@@ -135,6 +138,24 @@ def load_config(root: Path) -> Config:
         languages=languages,
         warnings=problems.warnings_tuple(),
     )
+
+
+BASE_URL_VARIABLE = "PATIENTSITE_BASE_URL"
+_BASE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/([A-Za-z0-9._~%!$&'()*+,;=:@-]+/)*")
+
+
+def _base_url_override(given: str | None, problems: Problems) -> str | None:
+    """--base-url, else $PATIENTSITE_BASE_URL (for staging and preview deploys): an absolute http(s)
+    address ending in /, or None (site.yaml's base_url)."""
+    where = "--base-url" if given is not None else BASE_URL_VARIABLE
+    value = given if given is not None else os.environ.get(BASE_URL_VARIABLE)
+    if value is None or (given is None and value == ""):
+        return None
+    if not _BASE_URL.fullmatch(value):
+        problems.error(where, None, f'the base URL "{shown(value)}" is not an absolute http(s) address ending in /',
+                       "Write it like https://staging.clinic.example/ or https://clinic.example/patients/.")
+        return None
+    return value
 
 
 MAX_INTERVAL_DAYS = 3650
