@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up the project on a fresh machine: a virtual environment with the project's packages.
 #   bash scripts/setup.sh         packages to build and preview the site
-#   bash scripts/setup.sh test    also the test tools: Debian's chromium, Java, npm's vnu-jar and axe-core
+#   bash scripts/setup.sh test    also the test tools: Debian's chromium, Java and nginx, npm's vnu-jar and axe-core
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -10,6 +10,7 @@ if [ "${1:-}" = "test" ]; then
   need=()
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+  command -v nginx >/dev/null 2>&1 || need+=(nginx-light libnginx-mod-http-brotli-static)   # tests/test_nginx.py
   if [ ${#need[@]} -gt 0 ]; then
     echo "Installing Debian packages: ${need[*]}"
     apt-get update -qq
