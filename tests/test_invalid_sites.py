@@ -46,7 +46,7 @@ CASES = {
     "unknown-front-matter-key": (
         {"content/it/treatment.md": IT_TREATMENT.replace("nav: 1", "nav: 1\ntitel: Sbagliato")},
         'error: content/it/treatment.md:7: unknown key "titel" in the front matter\n'
-        '    did you mean "title"? Allowed keys: description, key, nav, nav_title, reviewed, slug, sources, title.',
+        '    did you mean "title"? Allowed keys: aliases, description, key, nav, nav_title, reviewed, slug, sources, title.',
     ),
     "missing-front-matter-key": (
         {"content/it/treatment.md": IT_TREATMENT.replace("description: Come si svolge\n", "")},
