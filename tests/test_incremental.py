@@ -9,6 +9,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from published import asset, with_encodings
 from siteassertions import tree_bytes
 from sitefiles import FACTS_YAML, REPO, WORDS, make_site, page_text
 
@@ -88,9 +89,10 @@ def test_a_page_body_edit_renders_and_writes_that_page_only(tmp_path, lang):
     done = session.rebuild(rel)
     index = ("it", "en", "ru").index(lang)
     page, leaflet = PAGES["treatment"][index], f"{lang}/leaflet/index.html"     # the leaflet shows every page
-    assert done.rendered == (page,) and set(done.written) == {page, leaflet}
+    assert done.rendered == (page,)
+    assert set(done.written) == set(with_encodings(page)) | set(with_encodings(leaflet))
     assert b"A new paragraph." in tree_bytes(session.out)[page] and b"A new paragraph." in tree_bytes(session.out)[leaflet]
-    assert {p for p, c in tree_bytes(session.out).items() if before.get(p) != c} == {page, leaflet}
+    assert {p for p, c in tree_bytes(session.out).items() if before.get(p) != c} == set(done.written)
     session.assert_as_full_build()
 
 
@@ -267,9 +269,12 @@ def test_a_touched_page_renders_nothing(tmp_path):
 def test_a_stylesheet_edit_copies_the_stylesheet(tmp_path):
     session = Session(tmp_path)
     rel = "templates/static/style.css"
+    old = asset(session.out, "static/style.css")
     session.write(rel, (session.root / rel).read_text() + "\n.extra { color: red; }\n")
     done = session.rebuild(rel)
-    assert done.rendered == () and done.written == ("static/style.css",)
+    new = asset(session.out, "static/style.css")
+    # a new name; every page refers to it (and the pages are written, but not rendered, again)
+    assert done.rendered == () and new != old and {*with_encodings(old, new), *PAGES["treatment"]} <= set(done.written)
     session.assert_as_full_build()
 
 
@@ -284,8 +289,10 @@ def test_a_burst_of_edits_of_every_kind_equals_the_full_build(tmp_path):
     session.assert_as_full_build()
 
 
-# the small site's 9 pages; the chooser, 404, sitemap, robots.txt, brand.css, a 404 and a leaflet per language; static/
-FULL_BUILD = f"built {9 + 5 + 3 + 3 + sum(p.is_file() for p in (REPO / 'templates/static').rglob('*'))} files"
+# the small site's 9 pages; the chooser, 404, sitemap, robots.txt, brand.css, a 404 and a leaflet per language;
+# static/; _headers and _redirects; a .gz and a .br of each text file
+_STATIC = [p.name for p in (REPO / 'templates/static').rglob('*') if p.is_file()]
+FULL_BUILD = f"built {(9 + 5 + 3 + 3) * 3 + 2 + sum(3 if name.endswith(('.css', '.svg')) else 1 for name in _STATIC)} files"
 
 
 def test_the_preview_rebuilds_incrementally_and_says_so(tmp_path):
@@ -296,7 +303,7 @@ def test_the_preview_rebuilds_incrementally_and_says_so(tmp_path):
     rel, text = _body("en", "treatment.md", "## Details", "More.\n\n## Details")
     (root / rel).write_text(text, encoding="utf-8")
     assert preview.rebuild((rel,))
-    assert f"{rel} changed: built 1 page in " in printed[-1] and "wrote 2 files" in printed[-1]   # and the leaflet
+    assert f"{rel} changed: built 1 page in " in printed[-1] and "wrote 6 files" in printed[-1]   # the leaflet; .gz, .br
     assert b"More." in (tmp_path / "served/en/the-treatment/index.html").read_bytes()
     build(root, tmp_path / "full", use_cache=False, jobs=1)
     assert tree_bytes(tmp_path / "served") == tree_bytes(tmp_path / "full")

@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from published import asset
 
 from patientsite.checks import review
 from patientsite.pipeline import build
@@ -131,7 +132,7 @@ def browser():
 
 def test_every_page_passes_the_nu_html_checker(site):
     out, pages, _base = site
-    assert vnu_errors(out, [*pages, "static/style.css", "brand.css"]) == []
+    assert vnu_errors(out, [*pages, asset(out, "static/style.css"), asset(out, "brand.css")]) == []
 
 
 @pytest.mark.parametrize("width,scheme", VIEWS)

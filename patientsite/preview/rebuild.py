@@ -52,6 +52,7 @@ from patientsite.model.site import Page, Site, check_titles, model_page
 from patientsite.pipeline import REPORT_PATH, BuildResult
 from patientsite.preview.changeplan import ChangePlan, plan_changes
 from patientsite.render import structured
+from patientsite.render.hosting import host_site
 from patientsite.render.leaflet import render_leaflets
 from patientsite.render.output import page_renderers, render_pages, static_files
 from patientsite.render.report import review_report
@@ -65,7 +66,7 @@ MARKDOWN_CACHE = 2048    # page bodies per language whose Markdown HTML the rend
 class LastBuild:
     site: Site
     out: Path
-    files: Mapping[str, bytes]                      # output path -> content, as written
+    files: Mapping[str, bytes]                      # output path -> content, as rendered (before host_site)
     status: TranslationStatus
     translations: TranslationCheck                  # notices and warnings
     critical: Mapping[str, bool]                    # fact id -> critical, as the translation status reads it
@@ -74,6 +75,7 @@ class LastBuild:
     signatures: Mapping[str, tuple[int, int]]       # watched file -> (mtime_ns, size) when read
     renderers: Mapping = dataclasses.field(compare=False, repr=False)  # language -> warm PageRenderer
     warnings: tuple[Problem, ...] = ()
+    published: Mapping[str, bytes] = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # as written
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def remember(result: BuildResult, signatures: Mapping[str, tuple[int, int]]) -> 
     checked = check_pages(site.pages, site.config, review.today())
     if checked.errors():
         return None
-    files = dict(result.files)
+    files = dict(result.rendered_files)
     renderers = page_renderers(site, templates, translations.notices, MARKDOWN_CACHE)
     homes = [index for index, page in enumerate(site.pages) if page.key == "home"]
     for rendered, errors, *_ in render_pages(site, templates, translations.notices, homes, 1, renderers):
@@ -107,7 +109,7 @@ def remember(result: BuildResult, signatures: Mapping[str, tuple[int, int]]) -> 
             return None      # what the build wrote is not what these values render: never patch it
     return LastBuild(site, result.out, MappingProxyType(files), status, translations, MappingProxyType(critical),
                      checked, review_report(site), MappingProxyType(dict(signatures)),
-                     MappingProxyType(renderers), result.warnings)
+                     MappingProxyType(renderers), result.warnings, MappingProxyType(dict(result.files)))
 
 
 def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=(),
@@ -146,7 +148,8 @@ def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=
         files.update(static_files(site.config.root / "templates"))
 
     # write: each changed file, atomically; then the review report
-    written = _write_changes(last.out, last.files, files)
+    published = dict(host_site(site, files.items()))   # the same hosting step as the full build
+    written = _write_changes(last.out, last.published, published)
     report = last.report
     if site.facts is not last.site.facts or any(site.pages[i].facts_used != last.site.pages[i].facts_used
                                                 for i in remodel):
@@ -157,7 +160,7 @@ def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=
                 + checked.warnings() + rendered.warnings)
     state = LastBuild(site, last.out, MappingProxyType(files), status, translations, loaded.critical,
                       checked, report, MappingProxyType(dict(signatures)),
-                      MappingProxyType(rendered.renderers), warnings)
+                      MappingProxyType(rendered.renderers), warnings, MappingProxyType(published))
     return Rebuilt(state, tuple(site.pages[i].output_path for i in todo), written)
 
 

@@ -19,7 +19,9 @@ from urllib.parse import urlsplit
 from patientsite.errors import Problem, Problems
 from patientsite.model.site import Site
 from patientsite.render import structured
+from patientsite.render.assets import BRAND_CSS  # the brand colour from site.yaml, as a CSS custom property
 from patientsite.render.cache import RenderCache, folder_digest, page_digest, site_digests
+from patientsite.render.hosting import robots_txt
 from patientsite.render.leaflet import render_leaflets
 from patientsite.render.page import PageRenderer
 from patientsite.render.templateerror import located
@@ -34,7 +36,6 @@ class Output:
 
 
 PARALLEL_MIN = 48   # below this many pages to render, one process is faster than forking
-BRAND_CSS = "brand.css"         # the brand colour from site.yaml, as a CSS custom property
 
 
 def render_site(site: Site, templates_dir: Path,
@@ -67,7 +68,7 @@ def render_site(site: Site, templates_dir: Path,
         files.extend(render_leaflets(site, renderers, dict(files), problems, with_pdf))
         files.append(("sitemap.xml", source.env.get_template("sitemap.xml").render(
             site=site, base_url=site.config.base_url).encode()))
-    files.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode()))
+    files.append(("robots.txt", robots_txt(site.config.base_url)))
     files.append((BRAND_CSS, f":root {{ --brand: {site.config.clinic.brand_colour}; }}\n".encode()))
     files.extend(static_files(templates_dir))
     problems.raise_if_any()

@@ -240,7 +240,8 @@ class PageRenderer:
                      if lang.code in found else None)
                     for lang in config.languages for found in [site.translations[page.key]]]
         context = dict(
-            self._common(page), body=Markup("") if updating else self.body(page), config=config, clinic=config.clinic_in(page.language),
+            self._common(page), body=Markup("") if updating else self.body(page), config=config,
+            clinic=config.clinic_in(page.language),
             reviewer=reviewer, reviewer_role=reviewer.role, reviewer_title=reviewer.title,
             canonical=config.base_url + page.url,     # x-default: the language chooser for the home pages
             x_default=config.base_url + ("" if page.key == site.home(page.language).key else x_default.url),
