@@ -110,7 +110,7 @@ def test_the_pdfs_are_byte_identical_between_builds(real, tmp_path):
 
 def test_a_stylesheet_the_pdf_cannot_find_is_an_error(real):
     _project, _out, result = real
-    files = [(path, content) for path, content in result.files if path != "static/style.css"]
+    files = [(path, content) for path, content in result.rendered_files if path != "static/style.css"]
     with pytest.raises(BuildError) as failed:
         render_pdfs(result.site, files)
     message = str(failed.value)
