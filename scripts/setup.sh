@@ -26,7 +26,8 @@ if [ "${1:-}" = "test" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   fi
   [ -d node_modules/vnu-jar ] && [ -d node_modules/axe-core ] && [ -x node_modules/.bin/lighthouse ] \
-    || npm ci --no-audit --no-fund --loglevel=error
+    || npm ci --no-audit --no-fund --loglevel=error \
+    || npm install --no-audit --no-fund --loglevel=error    # a dependency's "latest" moved on since the lock
 else
   .venv/bin/pip install -q --disable-pip-version-check -e .
 fi
