@@ -20,6 +20,7 @@ from patientsite.model.site import Site, assemble_site
 from patientsite.render.cache import CACHE_DIR, RenderCache
 from patientsite.render.output import render_site
 from patientsite.render.report import review_report
+from patientsite.render.search import index_site
 from patientsite.write import check_output_folder, disk_errors, output_lock, write_file, write_site
 
 REPORT_PATH = "reports/review.md"
@@ -66,9 +67,10 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int) ->
     checked.raise_if_errors()
     cache = RenderCache(root / CACHE_DIR, read=use_cache)   # --no-cache: render all, rewrite every entry
     output = render_site(site, root / "templates", translations.notices, cache=cache, jobs=jobs)
-    write_site(output.files, out)
+    files = index_site(site, output.files)                         # the search index joins the pages
+    write_site(files, out)
     write_file(root / REPORT_PATH, review_report(site))
     warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
                 + checked.warnings() + output.warnings)
-    return BuildResult(site, out, output.files, warnings, time.perf_counter() - started, output.rendered,
+    return BuildResult(site, out, files, warnings, time.perf_counter() - started, output.rendered,
                        output.render_seconds)

@@ -53,6 +53,7 @@ from patientsite.preview.changeplan import ChangePlan, plan_changes
 from patientsite.render import structured
 from patientsite.render.output import page_renderers, render_pages, static_files
 from patientsite.render.report import review_report
+from patientsite.render.search import index_site
 from patientsite.write import write_atomically, write_file
 
 MARKDOWN_CACHE = 2048    # page bodies per language whose Markdown HTML the renderers keep
@@ -137,6 +138,7 @@ def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=
     if plan.static:
         files = {path: content for path, content in files.items() if not path.startswith("static/")}
         files.update(static_files(site.config.root / "templates"))
+    files = dict(index_site(site, files.items()))      # the search index of the pages as they are now
 
     # write: each changed file, atomically; then the review report
     written = _write_changes(last.out, last.files, files)

@@ -21,6 +21,7 @@ from patientsite.model.site import Site
 from patientsite.render import structured
 from patientsite.render.cache import RenderCache, folder_digest, page_digest, site_digests
 from patientsite.render.page import PageRenderer
+from patientsite.render.search import search_pages, search_url
 from patientsite.render.templateerror import located
 
 
@@ -61,7 +62,8 @@ def render_site(site: Site, templates_dir: Path,
         for lang, home in homes:
             files.append((f"{home.url}404.html", renderers[lang.code].env.get_template("404-language.html").render(
                 lang=lang, config=site.config, clinic=site.config.clinic, root=site_path,
-                home_url=site_path + home.url).encode()))
+                home_url=site_path + home.url, search_url=site_path + search_url(site, lang.code)).encode()))
+        files.extend(search_pages(site, renderers))
         files.append(("sitemap.xml", source.env.get_template("sitemap.xml").render(
             site=site, base_url=site.config.base_url).encode()))
     files.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode()))
