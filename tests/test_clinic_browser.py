@@ -13,8 +13,8 @@ import pytest
 from test_validators import browser, site  # noqa: F401  (fixtures)
 
 PHONE = {"width": 390, "height": 844}
-CSP = ("default-src 'self'; img-src 'self'; style-src 'self'; script-src 'none'; object-src 'none'; "
-       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+CSP = ("default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 LISTEN = """document.addEventListener('securitypolicyviolation', (e) => {
   (window.__violations = window.__violations || []).push(e.violatedDirective + ' ' + e.blockedURI);
 });"""

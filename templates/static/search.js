@@ -7,6 +7,7 @@ const status = document.querySelector("[data-search-status]");
 const list = document.querySelector("[data-search-results]");
 const siteRoot = new URL("../", import.meta.url);   // this file is static/search.js
 
+status.textContent = "";     // the message for browsers without script
 let pagefind = null;
 try {
   pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
