@@ -6,6 +6,7 @@ and writes nothing."""
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -87,9 +88,15 @@ def test_a_page_body_edit_renders_and_writes_that_page_only(tmp_path, lang):
     rel = session.write(*_body(lang, "treatment.md", "## Details", "A new paragraph.\n\n## Details"))
     done = session.rebuild(rel)
     index = ("it", "en", "ru").index(lang)
-    assert done.rendered == done.written == (PAGES["treatment"][index],)
+    assert done.rendered == (PAGES["treatment"][index],)
+    # besides the page, only its language's search index (and Pagefind's list of languages) changes
+    search = [p for p in done.written if p.startswith("pagefind/")]
+    assert [p for p in done.written if p not in search] == [PAGES["treatment"][index]]
+    assert search and all(p.split("/")[-1].removeprefix("pagefind.").startswith(f"{lang}_")
+                          or p == "pagefind/pagefind-entry.json" for p in search), search
     assert b"A new paragraph." in tree_bytes(session.out)[PAGES["treatment"][index]]
-    assert {p for p, c in tree_bytes(session.out).items() if before.get(p) != c} == {PAGES["treatment"][index]}
+    assert {p for p, c in tree_bytes(session.out).items()
+            if before.get(p) != c and not p.startswith("pagefind/")} == {PAGES["treatment"][index]}
     session.assert_as_full_build()
 
 
@@ -285,8 +292,11 @@ def test_a_burst_of_edits_of_every_kind_equals_the_full_build(tmp_path):
     session.assert_as_full_build()
 
 
-# the small site's 9 pages; the chooser, 404, sitemap, robots.txt, brand.css, a 404 per language; static/
-FULL_BUILD = f"built {9 + 5 + 3 + sum(p.is_file() for p in (REPO / 'templates/static').rglob('*'))} files"
+# the small site's 9 pages; the chooser, 404, sitemap, robots.txt, brand.css, a 404 per language; static/;
+# a search page per language and Pagefind's files: a fragment per page, an index, a meta and a wasm file
+# per language, the wasm for other languages, pagefind.js, its worker and its list of languages
+SEARCH_FILES = 3 + 9 + 3 * 3 + 1 + 3
+FULL_BUILD = f"built {9 + 5 + 3 + SEARCH_FILES + sum(p.is_file() for p in (REPO / 'templates/static').rglob('*'))} files"
 
 
 def test_the_preview_rebuilds_incrementally_and_says_so(tmp_path):
@@ -297,7 +307,8 @@ def test_the_preview_rebuilds_incrementally_and_says_so(tmp_path):
     rel, text = _body("en", "treatment.md", "## Details", "More.\n\n## Details")
     (root / rel).write_text(text, encoding="utf-8")
     assert preview.rebuild((rel,))
-    assert f"{rel} changed: built 1 page in " in printed[-1] and "wrote 1 file" in printed[-1]
+    assert f"{rel} changed: built 1 page in " in printed[-1]
+    assert re.search(r"wrote \d+ files", printed[-1])      # the page and its language's search index
     assert b"More." in (tmp_path / "served/en/the-treatment/index.html").read_bytes()
     build(root, tmp_path / "full", use_cache=False, jobs=1)
     assert tree_bytes(tmp_path / "served") == tree_bytes(tmp_path / "full")
