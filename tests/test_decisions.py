@@ -396,6 +396,8 @@ def test_the_real_site_shows_decisions_and_never_variants(real):
 @pytest.mark.parametrize("lang, reviewer", [("it", "Dott.ssa"), ("en", "Dr"), ("ru", "д-р")])
 def test_the_reviewer_is_named_with_a_title_in_the_readers_words(real, lang, reviewer):
     for path in sorted((real / lang).rglob("index.html")):
+        if path.parent.name == "search":      # the search page: no text of its own to review
+            continue
         html = path.read_text(encoding="utf-8")
         assert (f'<span data-trust="reviewer-title">{reviewer}</span>&nbsp;'
                 '<span data-trust="reviewer-name">Anna Esempio</span>') in html

@@ -4,7 +4,8 @@
 script (it lists every page of the language and says that search needs JavaScript) and the site's own
 small script, `static/search.js`, which asks Pagefind. `index_site` runs Pagefind's binary (PyPI
 `pagefind[extended]`) over the rendered pages, in memory as far as the build goes: the pages are written
-to a temporary folder, Pagefind indexes them there, and its files join the output under `pagefind/`.
+to a temporary folder (TMPDIR; a full disk there is a message, like one in the output folder), Pagefind
+indexes them there, and its files join the output under `pagefind/`.
 
 What is indexed: the pages of `site.pages` only (never the chooser, the 404 pages or the search pages),
 and of each only the element marked `data-pagefind-body` (the page's `<main>`, without "On this page").
@@ -27,6 +28,7 @@ from pathlib import Path
 from patientsite.errors import Problems
 from patientsite.model.site import Site
 from patientsite.render.page import SEARCH_SLUG, PageRenderer, relative_url
+from patientsite.write import disk_errors
 
 SEARCH_DIR = "pagefind"          # Pagefind's script and index, at the site's root
 ENTRY = "pagefind-entry.json"    # Pagefind's list of languages: written again with sorted keys
@@ -65,7 +67,7 @@ def index_site(site: Site, files: Iterable[tuple[str, bytes]]) -> tuple[tuple[st
     `files` is replaced), sorted by path. Raises BuildError when Pagefind is missing or fails."""
     pages = {page.output_path for page in site.pages}
     kept = [(path, content) for path, content in files if not path.startswith(SEARCH_DIR + "/")]
-    with tempfile.TemporaryDirectory(prefix="patientsite-search-") as temp:
+    with disk_errors(Path(tempfile.gettempdir())), tempfile.TemporaryDirectory(prefix="patientsite-search-") as temp:
         source, index = Path(temp) / "site", Path(temp) / "index"
         for path, content in kept:
             if path in pages:
