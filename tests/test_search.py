@@ -14,11 +14,14 @@ from pathlib import Path
 
 import pytest
 from badinput import PUBLISHED_NOTHING, run, snapshot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sitefiles import make_site
 
 from patientsite.checks.htmldoc import parse_html
+from patientsite.errors import BuildError
 from patientsite.pipeline import load_site
-from patientsite.render.search import SEARCH_DIR
+from patientsite.render.search import SEARCH_DIR, index_site
 
 
 def index_of(out: Path) -> dict[str, tuple[str, str]]:
@@ -162,3 +165,32 @@ def test_a_missing_or_failing_pagefind_fails_the_build_and_publishes_nothing(sma
     assert "pip install -e ." in err and "PAGEFIND_BINARY_PATH" in err
     assert err.rstrip().endswith(PUBLISHED_NOTHING), err
     assert snapshot(out) == before
+
+
+SAID = st.lists(st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=40)
+                .filter(str.strip), min_size=1, max_size=8)
+
+
+@pytest.fixture(scope="module")
+def small_model(small):
+    root, out = small
+    return load_site(root), sorted(snapshot(out).items())
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(code=st.integers(1, 255), said=SAID, to_stdout=st.booleans())
+def test_whatever_a_failing_pagefind_says_is_one_message_with_its_last_lines(small_model, tmp_path_factory, code,
+                                                                            said, to_stdout):
+    site, files = small_model
+    folder = tmp_path_factory.mktemp("said")
+    (folder / "said.txt").write_text("\n".join(said) + "\n", encoding="utf-8")
+    binary = _fake_pagefind(folder, f"cat '{folder / 'said.txt'}'{'' if to_stdout else ' >&2'}\nexit {code}\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PAGEFIND_BINARY_PATH", str(binary))
+        with pytest.raises(BuildError) as raised:
+            index_site(site, files)
+    [problem] = raised.value.problems
+    assert (problem.path, problem.line) == (str(binary), None)
+    last = " / ".join(line.strip() for line in said[-5:])
+    assert problem.message == f"Pagefind could not index the site (exit {code}): {last}"
+    assert "pip install -e ." in problem.hint

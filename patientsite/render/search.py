@@ -99,7 +99,7 @@ def _run_pagefind(source: Path, index: Path) -> None:
         problems.error(str(binary), None, f"Pagefind could not index the site: {exc}", INSTALL_HINT)
     else:
         if done.returncode != 0 or not (index / ENTRY).is_file():
-            said = (done.stderr or done.stdout).strip().splitlines()[-5:]
+            said = [line.strip() for line in (done.stderr or done.stdout).splitlines() if line.strip()][-5:]
             problems.error(str(binary), None, f"Pagefind could not index the site (exit {done.returncode}): "
                            + (" / ".join(said) or "no message"), INSTALL_HINT)
     problems.raise_if_any()
