@@ -11,10 +11,10 @@ What is indexed: the pages of `site.pages` only (never the chooser, the 404 page
 and of each only the element marked `data-pagefind-body` (the page's `<main>`, without "On this page").
 Pagefind keeps one index per `<html lang>`, with that language's stemming (Italian, English and Russian
 among them), and a search page loads the index of its own language: results are in the reader's
-language only. Pagefind's ready-made interfaces are left out: they inject inline styles, which the
-site's Content-Security-Policy forbids. Pagefind lists its languages in `pagefind-entry.json` in a
-different order on each run; the build writes that file with sorted keys, so two builds of the same
-files are byte-identical.
+language only. Pagefind's ready-made interfaces are left out (not checked against the site's strict
+Content-Security-Policy; the site's own script builds the results from text, with the site's
+stylesheet). Pagefind lists its languages in `pagefind-entry.json` in a different order on each run;
+the build writes that file with sorted keys, so two builds of the same files are byte-identical.
 """
 
 from __future__ import annotations
@@ -77,8 +77,21 @@ def index_site(site: Site, files: Iterable[tuple[str, bytes]]) -> tuple[tuple[st
         found = sorted(p for p in index.rglob("*") if p.is_file())
         made = [(f"{SEARCH_DIR}/{p.relative_to(index).as_posix()}", p.read_bytes()) for p in found
                 if not p.relative_to(index).as_posix().startswith(UNUSED)]
-    return tuple(sorted(kept + [(path, _sorted_entry(content) if path.endswith("/" + ENTRY) else content)
+    return tuple(sorted(kept + [(path, _sorted_entry(content) if path.endswith("/" + ENTRY) else _shared(path, content))
                                 for path, content in made]))
+
+
+_ASSETS: dict[bytes, bytes] = {}     # Pagefind's script and WebAssembly, as read first in this process
+
+
+def _shared(path: str, content: bytes) -> bytes:
+    """Pagefind's script, worker and WebAssembly files are the same in every build: one copy of each in
+    memory for all builds of a process (the preview keeps its last build's files; not one copy more per
+    rebuild). The index files, named by their content, change with the pages and are not kept."""
+    name = path.rsplit("/", 1)[-1]
+    if name in ("pagefind.js", "pagefind-worker.js") or name.startswith("wasm."):
+        return _ASSETS.setdefault(content, content)
+    return content
 
 
 def _run_pagefind(source: Path, index: Path) -> None:
