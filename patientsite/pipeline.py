@@ -23,6 +23,7 @@ from patientsite.render.hosting import host_site
 from patientsite.render.output import render_site
 from patientsite.render.pdf import render_pdfs
 from patientsite.render.report import review_report
+from patientsite.render.search import index_site
 from patientsite.write import check_output_folder, disk_errors, output_lock, write_file, write_site
 
 REPORT_PATH = "reports/review.md"
@@ -78,6 +79,7 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, dr
     cache = RenderCache(root / CACHE_DIR, read=use_cache)   # --no-cache: render all, rewrite every entry
     output = render_site(site, root / "templates", translations.notices, cache=cache, jobs=jobs, with_pdf=pdf)
     files = tuple(sorted(output.files + tuple(render_pdfs(site, output.files)))) if pdf else output.files
+    files = index_site(site, files)                         # the search index joins the pages
     published = host_site(site, files)     # redirect pages, fingerprints, _headers, .gz/.br
     write_site(published, out)
     write_file(root / REPORT_PATH, review_report(site))

@@ -264,7 +264,7 @@ def test_forbidden_claims_in_text_metadata_and_link_titles(tmp_path):
 
 
 def test_forbidden_claim_in_alt_text(tmp_path):
-    changes = _template(old='<main id="content">', new='<main id="content">\n<img src="{{ root }}static/x.svg" alt="Trattamento indolore">')
+    changes = _template(old='<main id="content" data-pagefind-body>', new='<main id="content" data-pagefind-body>\n<img src="{{ root }}static/x.svg" alt="Trattamento indolore">')
     changes["templates/static/x.svg"] = '<svg xmlns="http://www.w3.org/2000/svg"/>'
     report = checked(tmp_path, changes)
     found = [f.split("\n")[0] for f in errors(report, "claims")]

@@ -11,6 +11,7 @@ import pytest
 from hostserver import host_server
 from test_validators import browser, site  # noqa: F401  (fixtures)
 
+from patientsite.render.hosting import CONTENT_SECURITY_POLICY as CSP  # noqa: F401  (the search tests)
 from patientsite.render.hosting import SECURITY_HEADERS, headers_file
 
 PHONE = {"width": 390, "height": 844}

@@ -111,8 +111,8 @@ def site(tmp_path_factory) -> tuple[Path, list[str], str]:
         patch.setenv(review.TODAY_VARIABLE, "2026-11-28")
         result = build(REPO, out)
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
-    # every language's pages, its 404 page and its leaflet, the chooser, the root 404 page
-    assert len(pages) == 3 * (len(list((REPO / "content" / "it").glob("*.md"))) + 2) + 2
+    # every language's pages, its 404 page, its leaflet and its search page, the chooser, the root 404 page
+    assert len(pages) == 3 * (len(list((REPO / "content" / "it").glob("*.md"))) + 3) + 2
     return out, pages, result.site.config.base_url
 
 

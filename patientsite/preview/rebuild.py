@@ -56,6 +56,7 @@ from patientsite.render.hosting import host_site
 from patientsite.render.leaflet import render_leaflets
 from patientsite.render.output import page_renderers, render_pages, static_files
 from patientsite.render.report import review_report
+from patientsite.render.search import index_site
 from patientsite.render.templateerror import located
 from patientsite.write import write_atomically, write_file
 
@@ -146,6 +147,7 @@ def rebuild(last: LastBuild, signatures: Mapping[str, tuple[int, int]], changed=
     if plan.static:
         files = {path: content for path, content in files.items() if not path.startswith("static/")}
         files.update(static_files(site.config.root / "templates"))
+    files = dict(index_site(site, files.items()))      # the search index of the pages as they are now
 
     # write: each changed file, atomically; then the review report
     published = dict(host_site(site, files.items()))   # the same hosting step as the full build

@@ -16,7 +16,9 @@ from patientsite.render.assets import STABLE, STATIC, compress, fingerprint
 
 # No inline script or style anywhere (tests/test_hosting.py checks every page), so no 'unsafe-inline'.
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
-                           "manifest-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+                           "manifest-src 'self'; connect-src 'self'; "
+                           "script-src 'self' 'wasm-unsafe-eval'; base-uri 'none'; form-action 'self'; "
+                           "frame-ancestors 'none'")
 SECURITY_HEADERS = (
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("Strict-Transport-Security", "max-age=31536000"),

@@ -24,6 +24,7 @@ from patientsite.render.cache import RenderCache, folder_digest, page_digest, si
 from patientsite.render.hosting import robots_txt
 from patientsite.render.leaflet import render_leaflets
 from patientsite.render.page import PageRenderer
+from patientsite.render.search import search_pages, search_url
 from patientsite.render.templateerror import located
 
 
@@ -64,7 +65,8 @@ def render_site(site: Site, templates_dir: Path,
         for lang, home in homes:
             files.append((f"{home.url}404.html", renderers[lang.code].env.get_template("404-language.html").render(
                 lang=lang, config=site.config, clinic=site.config.clinic_in(lang.code), root=site_path,
-                home_url=site_path + home.url).encode()))
+                home_url=site_path + home.url, search_url=site_path + search_url(site, lang.code)).encode()))
+        files.extend(search_pages(site, renderers))
         files.extend(render_leaflets(site, renderers, dict(files), problems, with_pdf))
         files.append(("sitemap.xml", source.env.get_template("sitemap.xml").render(
             site=site, base_url=site.config.base_url).encode()))
