@@ -21,7 +21,7 @@ STEMMED = {
     "en": ("bruised", "bruises", "side-effects"),
     "ru": ("синяками", "синяки", "side-effects"),
 }
-EVERYWHERE = "Esempio"    # the reviewer's name: on every page of every language
+EVERYWHERE = "2026"    # the year of the review date under every title, in every language
 
 
 @pytest.fixture(scope="module")
