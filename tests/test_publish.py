@@ -174,7 +174,7 @@ def test_the_preview_shows_drafts_marked_and_the_build_never_does(site_root, tmp
     preview = Preview(site_root, preview_out, echo=lambda text: None)
     assert preview.rebuild() and preview.failure is None
     html = (preview_out / "it/controindicazioni/index.html").read_text()
-    assert '<p class="draft-banner" role="note">Bozza: solo l&#39;anteprima mostra questa pagina' in html
+    assert '<p class="draft-banner" role="note">Bozza: questa pagina è visibile solo in anteprima' in html
     ru = (preview_out / "ru/protivopokazaniya/index.html").read_text()
     assert "Черновик: эту страницу видно только в предпросмотре" in ru
     assert "draft-banner" not in (preview_out / "it/il-trattamento/index.html").read_text()
