@@ -62,7 +62,8 @@ class Generator:
 
     def pages_built(self, lang: str) -> int:
         folder = self.out / lang
-        return sum(1 for _ in folder.rglob("index.html")) if folder.is_dir() else 0
+        # not our search page (<lang>/search/): it is no page of the benchmark's content
+        return sum(1 for p in folder.rglob("index.html") if p.parent != folder / "search") if folder.is_dir() else 0
 
     def verify(self, plans: tuple[PagePlan, ...]) -> int:
         """Every page in every language built, and a page links to its translations; the page count."""

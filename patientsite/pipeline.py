@@ -77,6 +77,7 @@ class BuildState:
     status: TranslationStatus
     translations: TranslationCheck
     checked: PageFindings
+    published: tuple               # which pages are published, in which state (model/publish.py)
     records: PageRecords           # each page's dependency record and digest
     output: Output
     report: str
@@ -86,7 +87,7 @@ class BuildState:
 class BuildResult:
     site: Site
     out: Path
-    files: Mapping[str, bytes]     # every output file (OutputFiles: read from `out` when asked)
+    files: Mapping[str, bytes]     # every published file (OutputFiles: read from `out` when asked)
     warnings: tuple[Problem, ...]
     seconds: float
     rendered: int = 0      # pages rendered rather than taken from the cache
@@ -95,46 +96,49 @@ class BuildResult:
     written: tuple[str, ...] | None = None   # the files a build from the previous one wrote (None: all)
     state: BuildState | None = field(default=None, compare=False, repr=False)
     whole: bool = True     # every page published as it is (model/publish.py): nothing left out or replaced
+    base_url: str | None = None    # the address given for this build instead of site.yaml's
 
 
-def load_site(root: Path) -> Site:
-    """Stages load + model: everything checked, nothing rendered."""
-    loaded = load_project(root)
+def load_site(root: Path, base_url: str | None = None) -> Site:
+    """Stages load + model: everything checked, nothing rendered. `base_url` replaces site.yaml's."""
+    loaded = load_project(root, base_url=base_url)
     return assemble_site(loaded.config, loaded.facts, loaded.pages, loaded.catalogs, root / "templates")
 
 
 def build(root: Path, out: Path, previous: BuildResult | None = None, changed: Iterable[str] = (), *,
-          use_cache: bool = True, jobs: int = 0, drafts: bool = False, pdf: bool = False) -> BuildResult:
+          use_cache: bool = True, jobs: int = 0, drafts: bool = False, pdf: bool = False,
+          base_url: str | None = None) -> BuildResult:
     """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds.
     `previous`: the result of the last build into `out` (its files unchanged since), and `changed`: the
     project's files (relative paths) changed since it; the full build follows when the change plan
-    says it must, or when the previous build or this one does not publish every page as it is
-    (model/publish.py). With `use_cache`, pages whose inputs did not change come from `.cache/`
+    says it must, or when this build would publish other pages, or in other states, than the previous
+    one (model/publish.py). With `use_cache`, pages whose inputs did not change come from `.cache/`
     (byte-identical); without, every page is rendered and the cache rewritten. A cache that cannot be
     written only warns. `drafts` (the preview): publish drafts too, marked as drafts; `site` is then
     what is published. With `pdf`, each language's leaflet is also written as a PDF (render/pdf.py,
-    WeasyPrint)."""
+    WeasyPrint). `base_url` replaces site.yaml's (staging, preview deploys)."""
     started = time.perf_counter()
     with disk_errors(out):                     # an output folder that cannot even be listed
         check_output_folder(out, root)         # refused before any work, and again before the swap
     with output_lock(out):
-        if previous is not None and previous.state is not None and previous.out == out and previous.whole \
-                and previous.state.drafts == drafts and not pdf:
+        if previous is not None and previous.state is not None and previous.out == out \
+                and previous.state.drafts == drafts and not pdf and previous.base_url == base_url:
             plan = plan_changes(changed, previous.state.modelled)
             if plan is not None:
                 try:
-                    return _build(root, out, started, use_cache, jobs, drafts, pdf, previous, plan)
+                    return _build(root, out, started, use_cache, jobs, drafts, pdf, base_url, previous, plan)
                 except Structural:
                     pass
-        return _build(root, out, started, use_cache, jobs, drafts, pdf)
+        return _build(root, out, started, use_cache, jobs, drafts, pdf, base_url)
 
 
 def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, drafts: bool = False,
-           pdf: bool = False, previous: BuildResult | None = None, plan: ChangePlan | None = None) -> BuildResult:
+           pdf: bool = False, base_url: str | None = None, previous: BuildResult | None = None,
+           plan: ChangePlan | None = None) -> BuildResult:
     last = previous.state if previous is not None and plan is not None else None
     templates = root / "templates"
     # load, then model: from the previous build, only what changed
-    loaded = load_project(root, last.loaded if last else None, plan)
+    loaded = load_project(root, last.loaded if last else None, plan, base_url)
     if last is None:
         modelled = assemble_site(loaded.config, loaded.facts, loaded.pages, loaded.catalogs, templates)
         remodelled: frozenset[str] = frozenset(page.src_path for page in modelled.pages)
@@ -146,8 +150,8 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, dr
                                                    locks))
     translations = judge_translations(modelled, status)              # copied text fails here
     publication = publish_site(modelled, translations, drafts)       # what is not ready is left out
-    if last is not None and not publication.whole:
-        raise Structural("a page is no longer published as it is: the full build publishes the site")
+    if last is not None and publication.shape != last.published:
+        raise Structural("other pages are published, or in other states: the full build publishes the site")
     site = publication.site
     # page checks: overdue reviews fail here
     checked = check_pages(site.pages, site.config, review.today(), last.checked if last else None, remodelled)
@@ -173,16 +177,17 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, dr
         written = None
     else:
         output = render_site(site, templates, translations.notices, records.keys, cache, jobs,
-                             previous=last.output, static=plan.static, templates=digests.templates, out=out)
+                             previous=last.output, templates=digests.templates, out=out)
         gone = [path for path in last.output.files if path not in output.files]
         written = write_changes(out, output.changed, gone)
     report = _report(site, previous.site if last else None, last.report if last else None, remodelled)
     warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
                 + publication.warnings + checked.warnings() + output.warnings)
-    state = BuildState(loaded, modelled, drafts, locks, status, translations, checked, records, output, report)
+    state = BuildState(loaded, modelled, drafts, locks, status, translations, checked, publication.shape,
+                       records, output, report)
     return BuildResult(site, out, OutputFiles(out, output.files), warnings, time.perf_counter() - started,
                        len(output.rendered), output.render_seconds, output.redone, written, state,
-                       publication.whole)
+                       publication.whole, base_url)
 
 
 def _report(site: Site, before: Site | None, report: str | None, remodelled: frozenset[str]) -> str:

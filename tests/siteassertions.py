@@ -13,7 +13,8 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 
 def content_pages(out: Path, languages) -> dict:
     return {rel: parse_page(out, rel) for rel in html_files(out)
-            if rel.split("/")[0] in languages and not rel.endswith("404.html") and "/leaflet/" not in rel}
+            if rel.split("/")[0] in languages and not rel.endswith(("404.html", "/search/index.html"))
+            and "/leaflet/" not in rel}
 
 
 def assert_site(out: Path, base_url: str, languages: list[str], source: str) -> dict:

@@ -290,7 +290,8 @@ def test_an_exception_inside_a_template_names_the_template_line(previous, name, 
 
 
 GENERATOR_TEMPLATES = ["page.html", "chooser.html", "404.html", "sitemap.xml", "partials/choose.html",
-                       "partials/not_found.html", "facts/list.html", "facts/table.html", "leaflet.html"]
+                       "partials/not_found.html", "facts/list.html", "facts/table.html", "leaflet.html",
+                       "search.html"]
 
 
 @pytest.mark.parametrize("name", GENERATOR_TEMPLATES)
@@ -304,14 +305,15 @@ PAGE_TEMPLATE = (REPO / "templates/page.html").read_text(encoding="utf-8")
 BODY_LINE = PAGE_TEMPLATE[: PAGE_TEMPLATE.index("  {{ body }}")].count("\n") + 1
 
 
-@pytest.mark.parametrize("name,including", [("base.html", "templates/page.html:1"),
-                                            ("partials/extra.html", f"templates/page.html:{BODY_LINE}")])
+@pytest.mark.parametrize("name,including", [("base.html", ("templates/page.html:1", "templates/search.html:1")),
+                                            ("partials/extra.html", (f"templates/page.html:{BODY_LINE}",))])
 def test_a_missing_included_template_names_the_line_that_uses_it(previous, name, including):
     page = PAGE_TEMPLATE
     page = page.replace("  {{ body }}", '  {{ body }}{% include "partials/extra.html" %}')
     err = previous.refused({"templates/page.html": page, f"templates/{name}": None}, "--no-cache")
-    assert err.startswith("1 error while rendering:\n"), err
-    assert f'error: {including}: the template "{name}" used on this line is missing' in err
+    assert err.startswith(f"{len(including)} error{'s' if len(including) > 1 else ''} while rendering:\n"), err
+    for where in including:     # each template that uses it, once
+        assert f'error: {where}: the template "{name}" used on this line is missing' in err
 
 
 # -- a full disk, refused writes -----------------------------------------------------------------

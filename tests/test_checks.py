@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from published import asset
 from sitefiles import REPO, make_site, page_text
 
 from patientsite.checks import review
@@ -263,12 +264,12 @@ def test_forbidden_claims_in_text_metadata_and_link_titles(tmp_path):
 
 
 def test_forbidden_claim_in_alt_text(tmp_path):
-    changes = _template(old='<main id="content">', new='<main id="content">\n<img src="{{ root }}static/x.svg" alt="Trattamento indolore">')
+    changes = _template(old='<main id="content" data-pagefind-body>', new='<main id="content" data-pagefind-body>\n<img src="{{ root }}static/x.svg" alt="Trattamento indolore">')
     changes["templates/static/x.svg"] = '<svg xmlns="http://www.w3.org/2000/svg"/>'
     report = checked(tmp_path, changes)
     found = [f.split("\n")[0] for f in errors(report, "claims")]
     html = (tmp_path / "site/it/il-trattamento/index.html").read_text()
-    line = line_of(html, '<img src="../../static/x.svg"')
+    line = line_of(html, f'<img src="../../{asset(tmp_path / "site", "static/x.svg")}"')
     assert f'it/il-trattamento/index.html:{line}: "indolore": Nessun trattamento con aghi si può promettere senza dolore.' in found
     assert len(found) == 3   # the three Italian pages
 

@@ -1,59 +1,50 @@
 """Issue 13 in Chromium: the title starts within the top quarter of a 390×844 phone screen, and every
-page loads with a strict Content-Security-Policy (no 'unsafe-inline') without a violation.
+page loads, served with exactly the headers of the built `_headers` (render/hosting.py: a strict
+Content-Security-Policy without 'unsafe-inline', HSTS, ...), without a violation or a complaint.
 Uses the real site and the browser of test_validators.py."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
+from hostserver import host_server
 from test_validators import browser, site  # noqa: F401  (fixtures)
 
+from patientsite.render.hosting import CONTENT_SECURITY_POLICY as CSP  # noqa: F401  (the search tests)
+from patientsite.render.hosting import SECURITY_HEADERS, headers_file
+
 PHONE = {"width": 390, "height": 844}
-CSP = ("default-src 'self'; img-src 'self'; style-src 'self'; script-src 'none'; object-src 'none'; "
-       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 LISTEN = """document.addEventListener('securitypolicyviolation', (e) => {
   (window.__violations = window.__violations || []).push(e.violatedDirective + ' ' + e.blockedURI);
 });"""
 BAD_PAGE = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bad</title>'
             '<style>p { color: red; }</style></head><body><main><h1 style="color: blue">Bad</h1>'
             '<p>Inline.</p></main></body></html>')
+# what the browser says about a header it refuses or does not understand
+COMPLAINTS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy", "Refused", "Unrecognized")
 
 
-class _CspHandler(http.server.SimpleHTTPRequestHandler):
-    """The built site as a host with the documented CSP would serve it."""
-
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
-        super().end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@functools.cache
 def csp_server(folder: str) -> str:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_CspHandler, directory=folder))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/"
+    """The built folder served with its own _headers, as Netlify or Cloudflare Pages would (hostserver.py)."""
+    return host_server(folder)
 
 
-def csp_violations(browser, local: str, pages: list[str]) -> list[str]:  # noqa: F811
+def csp_violations(browser, local: str, pages: list[str], status: int = 200) -> list[str]:  # noqa: F811
     context = browser.new_context(viewport=PHONE)
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(local) else r.abort())
     context.add_init_script(LISTEN)
     page = context.new_page()
     console: list[str] = []
-    page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("console", lambda m: console.append(m.text) if any(c in m.text for c in COMPLAINTS) else None)
     found = []
     try:
         for rel in pages:
             console.clear()
             response = page.goto(local + rel)
-            assert response is not None and CSP in (response.headers.get("content-security-policy") or "")
+            assert response is not None and response.status == status, rel
+            for name, value in SECURITY_HEADERS:        # exactly the documented headers
+                assert response.headers.get(name.lower()) == value, (rel, name)
             page.wait_for_load_state("load")
             seen = page.evaluate("window.__violations || []")
             found += [f"{rel}: {v}" for v in seen] + [f"{rel}: {m}" for m in console]
@@ -91,8 +82,16 @@ def test_every_page_loads_under_a_strict_csp_without_violation(site, browser):  
     assert csp_violations(browser, csp_server(str(out)), pages) == []
 
 
+def test_every_missing_page_gets_its_404_under_the_csp_without_violation(site, browser):  # noqa: F811
+    out, _pages, _base = site
+    missing = ["no-such-page/", *[f"{p.parent.name}/no-such-page/" for p in sorted(out.glob("*/404.html"))]]
+    assert len(missing) == 4
+    assert csp_violations(browser, csp_server(str(out)), missing, status=404) == []
+
+
 def test_the_csp_check_catches_inline_style(tmp_path, browser):  # noqa: F811
     (tmp_path / "bad.html").write_text(BAD_PAGE, encoding="utf-8")
+    (tmp_path / "_headers").write_text(headers_file("https://clinic.example/", ["bad.html"]), encoding="utf-8")
     found = csp_violations(browser, csp_server(str(tmp_path)), ["bad.html"])
     assert any("style-src" in f for f in found) and len(found) >= 2, found
 

@@ -12,6 +12,7 @@ import pytest
 from badinput import Previous, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from published import asset
 from sitefiles import REPO, SITE_YAML, make_site
 
 from patientsite.checks import review
@@ -99,9 +100,10 @@ def test_contrast_with_white_matches_wcag():
 
 
 def test_the_brand_colour_reaches_the_pages_as_a_css_custom_property(built):
-    assert (built / "brand.css").read_text() == ":root { --brand: #123456; }\n"
+    brand = asset(built, "brand.css")
+    assert (built / brand).read_text() == ":root { --brand: #123456; }\n"
     for rel, html in pages(built).items():
-        assert 'brand.css">' in html, rel
+        assert f'{brand}">' in html, rel
 
 
 # -- the pages ----------------------------------------------------------------------------------------
@@ -109,15 +111,21 @@ def test_the_brand_colour_reaches_the_pages_as_a_css_custom_property(built):
 def test_no_page_has_inline_style_or_script(built):
     for rel, html in pages(built).items():
         assert not re.search(r"\sstyle=|<style|\son[a-z]+=|javascript:", html, re.I), rel
-        assert all("application/ld+json" in tag for tag in re.findall(r"<script[^>]*>", html)), rel
+        scripts = re.findall(r"<script[^>]*>", html)
+        if rel.endswith("/search/index.html"):     # the search page's own script, a file of the site
+            assert len(scripts) == 1 and re.fullmatch(   # fingerprinted (render/assets.py)
+                r'<script type="module" src="\.\./\.\./static/search\.[0-9a-f]{10}\.js">', scripts[0]), rel
+        else:
+            assert all("application/ld+json" in tag for tag in scripts), rel
 
 
 def test_every_content_page_has_header_next_step_review_line_and_share_tags(built):
+    logo = asset(built, "static/logo.svg")
     for rel, html in pages(built).items():
         code = rel.split("/")[0]
-        if code not in LANGS or rel.endswith("404.html") or "/leaflet/" in rel:     # the leaflet: test_leaflet.py
+        if code not in LANGS or rel.endswith(("404.html", "/search/index.html")) or "/leaflet/" in rel:
             continue
-        assert re.search(r'<a class="brand" href="[^"]+"><img class="logo" src="(\.\./)+static/logo.svg" alt=""', html), rel
+        assert re.search(r'<a class="brand" href="[^"]+"><img class="logo" src="(\.\./)+' + re.escape(logo) + '" alt=""', html), rel
         assert '<details class="menu">' in html and 'class="site-nav wide-menu"' in html, rel
         assert html.count('href="tel:+39000000"') >= 2, rel        # the header's call button and the next step
         assert 'class="next-step"' in html, rel
@@ -126,7 +134,7 @@ def test_every_content_page_has_header_next_step_review_line_and_share_tags(buil
             assert f'<meta property="{tag}" content="' in html, (rel, tag)
         assert html.count('<meta property="og:locale:alternate"') == 2, rel
         assert '<meta name="twitter:card" content="summary_large_image">' in html, rel
-        assert 'content="https://clinic.example/static/og-image.png"' in html, rel
+        assert 'content="https://clinic.example/og-image.png"' in html, rel     # a stable name (render/assets.py)
         assert 'rel="icon" href="' in html and "favicon.svg" in html and "favicon-32.png" in html, rel
 
 
@@ -160,10 +168,11 @@ def test_home_pages_take_the_chooser_as_x_default_and_the_sitemap_lists_it(built
 
 
 def test_a_404_page_per_language_with_root_relative_links(built):
+    style, brand = asset(built, "static/style.css"), asset(built, "brand.css")
     for code in LANGS:
         html = (built / code / "404.html").read_text()
         assert f'<html lang="{code}">' in html and '<meta name="robots" content="noindex">' in html
-        assert f'<a href="/{code}/">' in html and 'href="/static/style.css"' in html and 'href="/brand.css"' in html
+        assert f'<a href="/{code}/">' in html and f'href="/{style}"' in html and f'href="/{brand}"' in html
         assert "clinic.example" not in html          # works on any host and in the preview
     assert "clinic.example" not in (built / "404.html").read_text()
 

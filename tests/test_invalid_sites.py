@@ -46,7 +46,7 @@ CASES = {
     "unknown-front-matter-key": (
         {"content/it/treatment.md": IT_TREATMENT.replace("nav_title: Il trattamento", "nav_title: Il trattamento\ntitel: Sbagliato")},
         'error: content/it/treatment.md:7: unknown key "titel" in the front matter\n'
-        '    did you mean "title"? Allowed keys: critical, description, draft, key, nav_title, reviewed, slug, sources, title, untranslated.',
+        '    did you mean "title"? Allowed keys: aliases, critical, description, draft, key, nav_title, reviewed, slug, sources, title, untranslated.',
     ),
     "missing-front-matter-key": (
         {"content/it/treatment.md": IT_TREATMENT.replace("description: Come si svolge\n", "")},

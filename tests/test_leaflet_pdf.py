@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from published import asset
 from test_real_site import copy_project
 
 from patientsite.checks.htmldoc import parse_html
@@ -110,14 +111,15 @@ def test_the_pdfs_are_byte_identical_between_builds(real, tmp_path):
 
 def test_a_stylesheet_the_pdf_cannot_find_is_an_error(real):
     _project, _out, result = real
-    files = [(path, content) for path, content in result.files.items() if path != "static/style.css"]
+    style = asset(result.files, "static/style.css")      # the leaflet refers to its published name
+    files = [(path, content) for path, content in result.files.items() if path != style]
     with pytest.raises(BuildError) as failed:
         render_pdfs(result.site, files)
     message = str(failed.value)
     assert message.startswith("3 errors while writing the leaflets as PDF:\n")
     for lang in LANGUAGES:
         assert (f"error: {lang}/leaflet/index.html: the PDF could not use a file the leaflet refers to: "
-                f"Failed to load stylesheet at {result.site.config.base_url}static/style.css") in message
+                f"Failed to load stylesheet at {result.site.config.base_url}{style}") in message
     assert "Traceback" not in message
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from published import asset
 from sitefiles import FACTS_YAML
 
 from patientsite.errors import BuildError, Problem
@@ -40,7 +41,7 @@ def test_serves_the_built_files(preview):
     assert status == "200 OK" and ("Content-Type", "text/html; charset=utf-8") in headers
     assert b"<h1>The treatment</h1>" in body
     assert app.respond("/ru")[:2] == ("301 Moved Permanently", [("Location", "/ru/")])
-    assert app.respond("/static/style.css")[1] == [("Content-Type", "text/css; charset=utf-8")]
+    assert app.respond("/" + asset(preview[0].out, "static/style.css"))[1] == [("Content-Type", "text/css; charset=utf-8")]
     # a WSGI path is UTF-8 bytes read as latin-1
     status, _, body = app.respond("/../../etc/passwd")
     assert status == "404 Not Found" and b"root:" not in body
@@ -58,7 +59,7 @@ def test_a_failed_build_keeps_the_last_site_and_shows_the_error_on_every_page(pr
     for path in ("/", "/it/", "/en/the-treatment/", "/ru/missing/"):
         status, headers, body = app.respond(path)
         assert status == "500 Build Failed" and BROKEN_AT.encode() in body
-    assert app.respond("/static/style.css")[0] == "200 OK"     # the last good site's files
+    assert app.respond("/" + asset(state.out, "static/style.css"))[0] == "200 OK"     # the last good site's files
     assert (state.out / "en/the-treatment/index.html").is_file()
 
     assert not state.rebuild(("content/it/index.md",))           # the same error: said once, not again

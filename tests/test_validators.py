@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from published import asset
 
 from patientsite.checks import review
 from patientsite.pipeline import build
@@ -110,8 +111,8 @@ def site(tmp_path_factory) -> tuple[Path, list[str], str]:
         patch.setenv(review.TODAY_VARIABLE, "2026-11-28")
         result = build(REPO, out)
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
-    # every language's pages, its 404 page and its leaflet, the chooser, the root 404 page
-    assert len(pages) == 3 * (len(list((REPO / "content" / "it").glob("*.md"))) + 2) + 2
+    # every language's pages, its 404 page, its leaflet and its search page, the chooser, the root 404 page
+    assert len(pages) == 3 * (len(list((REPO / "content" / "it").glob("*.md"))) + 3) + 2
     return out, pages, result.site.config.base_url
 
 
@@ -131,7 +132,7 @@ def browser():
 
 def test_every_page_passes_the_nu_html_checker(site):
     out, pages, _base = site
-    assert vnu_errors(out, [*pages, "static/style.css", "brand.css"]) == []
+    assert vnu_errors(out, [*pages, asset(out, "static/style.css"), asset(out, "brand.css")]) == []
 
 
 @pytest.mark.parametrize("width,scheme", VIEWS)

@@ -107,8 +107,8 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
             stale = [u for u in [page_unit if page_unit and page_unit.status == STALE else None,
                                  *(_shown_stale(site, page, words))] if u is not None]
             if stale:
-                notices[(code, page.key)] = notice_date(site.config.root, stale,
-                                                        site.page(source.code, page.key).reviewed)
+                reviewed = site.page(source.code, page.key).reviewed
+                notices[(code, page.key)] = notice_date(site.config.root, stale, reviewed)
                 what = "; ".join(f"the {named} page changed" if u.source.kind == "page"
                                  else f'the {named} words of "{u.source.id}" changed' for u in stale)
                 problems.warn(page.src_path, None, f"published with an out-of-date notice: {what} since this "

@@ -18,6 +18,8 @@ OPTIONS: tuple[tuple[tuple[str, ...], dict], ...] = (
     (("--jobs",), {"type": int, "default": 0, "help": "processes to render with (default: all cores)"}),
     (("--pdf",), {"action": "store_true",
                   "help": "also write each language's leaflet as a PDF (needs the extra: pip install -e '.[pdf]')"}),
+    (("--base-url",), {"default": None, "help": "the site's address for this build (staging, preview deploys), "
+                       "instead of site.yaml's base_url; default: $PATIENTSITE_BASE_URL if set"}),
 )
 
 
@@ -32,7 +34,8 @@ def run(args, root: Path) -> int:
     if missing is not None:
         print(f"error: {missing}", file=sys.stderr)
         return 1
-    result = build(root, out, use_cache=not args.no_cache, jobs=args.jobs, pdf=args.pdf)
+    result = build(root, out, use_cache=not args.no_cache, jobs=args.jobs, pdf=args.pdf,
+                   base_url=args.base_url)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     verbosity = getattr(args, "verbosity", 0)

@@ -3,6 +3,7 @@ the reviewer's details, per language: clinic.py."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -69,9 +70,11 @@ _REVIEW = {"interval_days", "warn_days"}
 _LANGUAGE = {"code", "locale", "name", "prefix", "source"}
 
 
-def load_config(root: Path) -> Config:
-    """Read and validate `site.yaml`; raise `BuildError` with every problem found."""
+def load_config(root: Path, base_url: str | None = None) -> Config:
+    """Read and validate `site.yaml`; raise `BuildError` with every problem found. `base_url` (the
+    build's --base-url), else the environment's PATIENTSITE_BASE_URL, replaces site.yaml's base_url."""
     problems = Problems("reading site.yaml")
+    override = _base_url_override(base_url, problems)
     path = root / CONFIG_FILE
     if not path.is_file():
         problems.error(CONFIG_FILE, None, "the site configuration is missing",
@@ -110,7 +113,7 @@ def load_config(root: Path) -> Config:
                       "Replace them with the clinic's real details, then delete the line 'example: true'.")
     return Config(
         root=root,
-        base_url=base_url.rstrip("/") + "/",
+        base_url=override or base_url.rstrip("/") + "/",
         clinic=clinic,
         reviewer=reviewer,
         review_interval_days=interval,
@@ -121,6 +124,24 @@ def load_config(root: Path) -> Config:
         menu=menu,
         menu_lines=MappingProxyType(menu_lines),
     )
+
+
+BASE_URL_VARIABLE = "PATIENTSITE_BASE_URL"
+_BASE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/([A-Za-z0-9._~%!$&'()*+,;=:@-]+/)*")
+
+
+def _base_url_override(given: str | None, problems: Problems) -> str | None:
+    """--base-url, else $PATIENTSITE_BASE_URL (for staging and preview deploys): an absolute http(s)
+    address ending in /, or None (site.yaml's base_url)."""
+    where = "--base-url" if given is not None else BASE_URL_VARIABLE
+    value = given if given is not None else os.environ.get(BASE_URL_VARIABLE)
+    if value is None or (given is None and value == ""):
+        return None
+    if not _BASE_URL.fullmatch(value):
+        problems.error(where, None, f'the base URL "{shown(value)}" is not an absolute http(s) address ending in /',
+                       "Write it like https://staging.clinic.example/ or https://clinic.example/patients/.")
+        return None
+    return value
 
 
 MAX_INTERVAL_DAYS = 3650

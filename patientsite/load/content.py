@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from patientsite.errors import Problems, shown
+from patientsite.load.aliases import read_aliases
 from patientsite.load.config import Config
 from patientsite.load.textfile import read_source
 from patientsite.load.units import Unit, page_unit_of
@@ -20,7 +21,7 @@ HOME = "index.md"
 # an error rather than a page silently left out
 LANGUAGE_FILES = {"words.yaml", "messages.po", "claims.yaml", "translations.lock"}
 FRONT_MATTER_KEYS = {"title", "description", "key", "slug", "nav_title", "reviewed", "sources", "untranslated",
-                     "draft", "critical"}
+                     "draft", "critical", "aliases"}
 FLAGS = ("draft", "critical")   # true or false; draft: not published; critical: never published out of date
 REQUIRED_KEYS = ("title", "description", "key", "slug", "reviewed")
 
@@ -43,6 +44,7 @@ class SourcePage:
     untranslated: bool = False   # a skeleton of add-language, still the source text (never ready)
     draft: bool = False     # kept out of the published site (shown, marked, in the preview)
     critical: bool = False  # a translation out of date is never published (model/publish.py)
+    aliases: tuple[tuple[str, int], ...] = ()   # old addresses (/en/old-page/) and their lines (load/aliases.py)
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, 1)
@@ -186,6 +188,7 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
         if flag in data and not isinstance(data[flag], bool):
             problems.error(rel, data.line_of(flag), f'{flag} "{shown(data[flag])}" must be true or false',
                            f"Write {flag}: true, or delete the line.")
+    aliases = read_aliases(data, rel, problems)
     if any(p.path == rel for p in problems.errors):
         return None
     return SourcePage(
@@ -194,7 +197,7 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
         reviewed=reviewed, sources=tuple(str(s) for s in sources), body=body, body_line=body_line,
         key_lines=tuple(sorted(data.key_lines.items())), unit=page_unit_of(rel, data, body, body_line),
         untranslated=data.get("untranslated") is True, draft=data.get("draft") is True,
-        critical=data.get("critical") is True,
+        critical=data.get("critical") is True, aliases=aliases,
     )
 
 

@@ -28,12 +28,13 @@ class Loaded:
     changed: Mapping[str, SourcePage] = field(default_factory=lambda: MappingProxyType({}))
 
 
-def load_project(root: Path, previous: Loaded | None = None, plan=None) -> Loaded:
+def load_project(root: Path, previous: Loaded | None = None, plan=None, base_url: str | None = None) -> Loaded:
     """Read and check everything (site.yaml, the templates, facts and words, the pages, the
-    catalogues); with `previous` and `plan` (preview/changeplan.py), only what the plan names."""
+    catalogues); with `previous` and `plan` (preview/changeplan.py), only what the plan names.
+    `base_url` replaces site.yaml's (build --base-url)."""
     if previous is None or plan is None:
         templates = root / "templates"
-        config = load_config(root)
+        config = load_config(root, base_url)
         check_templates(templates)
         facts = load_facts(config)
         pages = load_content(config)

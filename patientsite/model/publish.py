@@ -33,6 +33,14 @@ class Publication:
         """Every page published as it is: nothing left out, replaced or marked."""
         return not self.left_out and all(page.state == READY for page in self.site.pages)
 
+    @property
+    def shape(self) -> tuple:
+        """Which pages are published, in which state, and the facts each language holds back: what a
+        build from the previous one must find unchanged (else the menus, language links and sitemap
+        change: the full build follows)."""
+        return (tuple((page.language, page.key, page.state) for page in self.site.pages), self.left_out,
+                tuple(sorted((code, tuple(sorted(held))) for code, held in self.site.held.items())))
+
 
 def publish_site(site: Site, verdict, drafts: bool = False) -> Publication:
     """The published `Site`. `verdict`: a `TranslationCheck` (its `unready`, `updating`, `held`);

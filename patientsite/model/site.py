@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment, TemplateSyntaxError, meta
 
 from patientsite.errors import Problem, Problems, suggest
+from patientsite.load.aliases import check_aliases
 from patientsite.load.config import Config, Language
 from patientsite.load.content import SourcePage, check_menu
 from patientsite.load.facts import FACTS_FILE, Facts
@@ -101,6 +102,7 @@ def assemble_site(config: Config, facts: Facts, pages: tuple[SourcePage, ...], c
     keys = set(by_language[config.source_language.code])   # a link to a page missing here goes to the source's
     built = [model_page(source, config, facts, catalogs, templates, keys, problems) for source in pages]
     check_titles(config, facts, built, problems)
+    check_aliases(built, reserved_outputs(config), problems)
     code = config.source_language.code
     if "home" not in by_language[code]:
         problems.error(f"content/{code}/index.md", None, f"the {code} home page is missing",
@@ -144,6 +146,14 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
 def _menu_position(config: Config, key: str) -> int | None:
     """The page's place in site.yaml's menu (1 first), or None when it is not in the menu."""
     return config.menu.index(key) + 1 if key in config.menu else None
+
+
+def reserved_outputs(config: Config) -> dict[str, str]:
+    """The outputs no alias may take (output path -> what it is; a folder ends with /)."""
+    reserved = {"index.html": "the address of the language chooser", "404.html": "the site's 404 page",
+                "static/": "in the folder of the site's assets (static/)"}
+    reserved.update({f"{lang.prefix}/404.html": f"the {lang.name} 404 page" for lang in config.languages})
+    return reserved
 
 
 def check_titles(config: Config, facts: Facts, pages, problems: Problems) -> None:

@@ -1,6 +1,7 @@
 """The change plan: which inputs changed since the last build, and whether the change is structural
-(a template, site.yaml, a catalogue, a new or removed page: only a full build follows it) or one the
-build can take from its previous state (page files, facts.yaml, words.yaml, a lock file, static files).
+(a template or a static file, site.yaml, a catalogue, a new or removed page: only a full build follows
+it) or one the build can take from its previous state (page files, facts.yaml, words.yaml, a lock file).
+A static file is structural because its fingerprinted name (render/assets.py) is in every page.
 `pipeline.build(..., previous=, changed=)` asks it; the preview only says which files changed."""
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ class ChangePlan:
     facts: bool                 # content/facts.yaml changed
     words: bool                 # a language's words.yaml changed
     locks: frozenset[str]       # the languages whose translations.lock changed
-    static: bool                # templates/static/ changed
 
 
 def plan_changes(changed: Iterable[str], site: Site) -> ChangePlan | None:
@@ -28,13 +28,11 @@ def plan_changes(changed: Iterable[str], site: Site) -> ChangePlan | None:
     can follow them."""
     codes = [lang.code for lang in site.config.languages]
     known = {page.src_path for page in site.pages}
-    pages, facts, words, locks, static = [], False, False, set(), False
+    pages, facts, words, locks = [], False, False, set()
     for path in sorted(set(changed)):
         parts = path.split("/")
         in_language = len(parts) == 3 and parts[0] == "content" and parts[1] in codes
-        if path.startswith("templates/static/"):
-            static = True
-        elif path == FACTS_FILE:
+        if path == FACTS_FILE:
             facts = True
         elif in_language and parts[2] == WORDS_FILE:
             words = True
@@ -43,10 +41,10 @@ def plan_changes(changed: Iterable[str], site: Site) -> ChangePlan | None:
         elif path in known and (site.config.root / path).is_file():
             pages.append(path)
         else:
-            return None       # a template, site.yaml, a catalogue, a new or removed page
+            return None       # a template or static file, site.yaml, a catalogue, a new or removed page
     order = {code: index for index, code in enumerate(codes)}
     pages.sort(key=lambda rel: (order[rel.split("/")[1]], rel))
-    return ChangePlan(tuple(pages), facts, words, frozenset(locks), static)
+    return ChangePlan(tuple(pages), facts, words, frozenset(locks))
 
 
 def changed_files(before: Mapping[str, tuple[int, int]], after: Mapping[str, tuple[int, int]],

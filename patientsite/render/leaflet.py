@@ -99,14 +99,14 @@ def render_leaflet(site: Site, renderer: PageRenderer, files: Mapping[str, bytes
         sources.extend(title for title in renderer.titles(page.sources) if title not in sources)
     others = [(lang, {"language": lang.code}, relative_url(url, leaflet_url(site, lang.code)))
               for lang in config.languages]
-    clinic = config.clinic_in(code)           # the clinic's and reviewer's details as this language shows them
+    clinic = config.clinic_in(code)
     reviewer = config.reviewer_in(code, words.terms)
     phone = Markup('<a href="tel:{}">{}</a>').format(clinic.phone.replace(" ", ""), clinic.phone)
     context = dict(
         lang=renderer.language, config=config, clinic=clinic, reviewer=reviewer,
         reviewer_role=reviewer.role, reviewer_title=reviewer.title,
         root=relative_url(url, "")[: -len("index.html")], page={"language": code, "key": None},
-        alternates=others, switcher=others, nav=[(p, relative_url(url, p.url)) for p in renderer.nav],
+        switcher=others, nav=[(p, relative_url(url, p.url)) for p in renderer.nav],
         home_url=relative_url(url, site.home(code).url), sections=sections, sources=sources,
         reviewed=review_date(site, code), next_review=min(review.next_review(p.reviewed, config) for p in pages),
         pdf_url=pdf_name(code) if with_pdf else None, phone=phone, emergency=clinic.emergency_number,

@@ -22,15 +22,18 @@ from urllib.parse import urlsplit
 
 from patientsite.errors import Problem, Problems
 from patientsite.model.site import Site
+from patientsite.render.assets import BRAND_CSS, COMPRESSED, Publishing
 from patientsite.render.cache import RenderCache, templates_digest
+from patientsite.render.hosting import alias_pages, host_files, robots_txt
 from patientsite.render.leaflet import render_leaflets
 from patientsite.render.page import PageRenderer
+from patientsite.render.search import SEARCH_DIR, index_site, search_pages, search_url
 from patientsite.render.templateerror import located
 
 
 @dataclass(frozen=True)
 class Output:
-    files: Mapping[str, str]                 # every output path -> the sha256 of its bytes
+    files: Mapping[str, str]                 # every published path -> the sha256 of its bytes
     changed: Mapping[str, bytes]             # the files still to be written (those not written into `into`)
     warnings: tuple[Problem, ...]
     rendered: tuple[str, ...] = ()           # the output paths of the pages rendered (not from the cache)
@@ -40,28 +43,34 @@ class Output:
     renderers: Mapping = field(default_factory=lambda: MappingProxyType({}))
     # each page's output path -> its digest
     records: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    publishing: Publishing = Publishing(MappingProxyType({}), "")   # the asset names the files were published with
+    aliases: tuple[str, ...] = ()            # the redirect pages' paths (render/hosting.py)
 
 
 PARALLEL_MIN = 48   # below this many pages to render, one process is faster than forking
-BRAND_CSS = "brand.css"         # the brand colour from site.yaml, as a CSS custom property
 MARKDOWN_CACHE = 2048    # page bodies per language whose Markdown HTML the parent's renderers keep
 
 
 def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str], datetime.date],
                 records: Mapping[str, str], cache: RenderCache | None = None, jobs: int = 0, *,
-                into: Path | None = None, previous: Output | None = None, static: bool = True,
+                into: Path | None = None, previous: Output | None = None,
                 templates: str = "", out: Path | None = None, with_pdf: bool = False) -> Output:
     """The render stage. `records`: each page's output path -> its digest (cache.page_digest).
     Without `previous`: every page (from the cache where its digest has an entry), the language
-    chooser, the 404 pages, the leaflets (render/leaflet.py, linking their PDF when `with_pdf`:
-    render/pdf.py), sitemap, robots.txt, `brand.css` and `static/`, written into `into` as they are
-    made (workers write the pages they render) and returned by sha256 only. With `previous` (the
-    output of the last build of this site's structure, written in `out`): only the pages whose digest
-    changed, the leaflets of their languages and, if `static`, templates/static/, returned in
+    chooser, the 404 and search pages, the leaflets (render/leaflet.py, linking their PDF when
+    `with_pdf`: render/pdf.py), sitemap, robots.txt, `brand.css`, `static/`, the search index
+    (render/search.py), the redirect pages and the host's files (render/hosting.py), each published as
+    it is made (render/assets.py: fingerprinted names, .gz and .br) and written into `into` (workers
+    write the pages they render), returned by sha256 only. With `previous` (the output of the last
+    build of this site's structure, written in `out`): only the pages whose digest changed, the
+    leaflets of their languages, the search index, the redirect pages and the host's files, returned in
     `changed` when their bytes differ. `templates`: the templates_digest the records were made with
     (the rendered pages are cached only if it still holds). (Review dates and unsafe markup are the
     page checks' stage, checks/pages.py, which runs before.)"""
     problems = Problems("rendering")
+    static = static_files(templates_dir) if previous is None else ()
+    publishing = Publishing.of([*static, (BRAND_CSS, brand_css(site))], site.config.base_url) \
+        if previous is None else previous.publishing
     if previous is None:
         renderers = page_renderers(site, templates_dir, notices, MARKDOWN_CACHE)
         todo, before = list(range(len(site.pages))), {}
@@ -74,39 +83,58 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
     changed: dict[str, bytes] = {}
 
     def put(path: str, content: bytes) -> None:
-        sha = hashlib.sha256(content).hexdigest()
-        if into is not None:
-            _write_into(into, path, content)
-        elif before.get(path) != sha:
-            changed[path] = content
-        files[path] = sha
+        for name, published in publishing.publish(path, content, cache):
+            sha = hashlib.sha256(published).hexdigest()
+            if into is not None:
+                _write_into(into, name, published)
+            elif before.get(name) != sha:
+                changed[name] = published
+            files[name] = sha
 
     rendered, seconds = _pages(site, templates_dir, notices, records, todo, cache, jobs, renderers, into, put,
-                               files, problems, templates or templates_digest(templates_dir))
+                               files, problems, templates or templates_digest(templates_dir), publishing)
     if previous is None:
-        for path, content in _site_files(site, renderers, templates_dir, problems):
+        for path, content in [*_site_files(site, renderers, templates_dir, problems), *static]:
             put(path, content)
+    folder = into if into is not None else out
+    published = RenderedFiles(folder, files, changed) if folder is not None else None
     # the leaflets, from the rendered pages' bodies: every language's, or those of the pages redone
     languages = None if previous is None else {site.pages[i].language for i in todo}
-    folder = into if into is not None else out
-    if folder is not None and (languages is None or languages):
+    if published is not None and (languages is None or languages):
         with located(problems, None, templates_dir):
-            for path, content in render_leaflets(site, renderers, RenderedFiles(folder, files, changed), problems,
-                                                 with_pdf, languages):
+            for path, content in render_leaflets(site, renderers, published, problems, with_pdf, languages):
                 put(path, content)
-    if previous is None or static:
-        for path in [p for p in files if p.startswith("static/")] if previous is not None else ():
-            del files[path]
-        for path, content in static_files(templates_dir):
+    redirects = alias_pages(site)
+    if published is not None and not problems.errors and (previous is None or todo):
+        _forget(files, [path for path in files if path.startswith(SEARCH_DIR + "/")])
+        for path, content in index_site(site, published):     # the pages as published
             put(path, content)
+    if previous is not None:
+        _forget(files, previous.aliases)
+    for path, content in redirects:
+        put(path, content)
+    for path, content in host_files(site, [p for p in files if not p.endswith(COMPRESSED)]):
+        put(path, content)
     problems.raise_if_any()
     return Output(MappingProxyType(files), MappingProxyType(changed), problems.warnings_tuple(), rendered,
                   tuple(site.pages[i].output_path for i in todo), tuple(sorted(seconds.items())),
-                  MappingProxyType(renderers), records)
+                  MappingProxyType(renderers), records, publishing, tuple(path for path, _ in redirects))
+
+
+def _forget(files: dict[str, str], paths) -> None:
+    """Leave `paths` and their .gz and .br out of `files` (they are made again, or are gone)."""
+    for path in list(paths):
+        for name in (path, *(path + suffix for suffix in COMPRESSED)):
+            files.pop(name, None)
+
+
+def brand_css(site: Site) -> bytes:
+    """The brand colour from site.yaml, as a CSS custom property."""
+    return f":root {{ --brand: {site.config.clinic.brand_colour}; }}\n".encode()
 
 
 def _site_files(site: Site, renderers: dict, templates_dir: Path, problems: Problems) -> list[tuple[str, bytes]]:
-    """The language chooser, the 404 pages, sitemap, robots.txt and brand.css."""
+    """The language chooser, the 404 and search pages, sitemap, robots.txt and brand.css."""
     files = []
     source = renderers[site.config.source_language.code]
     with located(problems, None, templates_dir):
@@ -123,11 +151,12 @@ def _site_files(site: Site, renderers: dict, templates_dir: Path, problems: Prob
         for lang, home in homes:
             files.append((f"{home.url}404.html", renderers[lang.code].env.get_template("404-language.html").render(
                 lang=lang, config=site.config, clinic=site.config.clinic_in(lang.code), root=site_path,
-                home_url=site_path + home.url).encode()))
+                home_url=site_path + home.url, search_url=site_path + search_url(site, lang.code)).encode()))
+        files.extend(search_pages(site, renderers))
         files.append(("sitemap.xml", source.env.get_template("sitemap.xml").render(
             site=site, base_url=site.config.base_url).encode()))
-    files.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode()))
-    files.append((BRAND_CSS, f":root {{ --brand: {site.config.clinic.brand_colour}; }}\n".encode()))
+    files.append(("robots.txt", robots_txt(site.config.base_url)))
+    files.append((BRAND_CSS, brand_css(site)))
     return files
 
 
@@ -170,14 +199,16 @@ def static_files(templates_dir: Path) -> list[tuple[str, bytes]]:
 
 def _pages(site: Site, templates_dir: Path, notices, records: Mapping[str, str], todo: list[int],
            cache: RenderCache | None, jobs: int, renderers: dict, into: Path | None, put, files: dict,
-           problems: Problems, templates: str) -> tuple[tuple[str, ...], dict]:
-    """The pages at `todo`: from the cache where a whole entry for its digest is found, else rendered
-    (on all cores when many). The rendered pages are stored only when the build has no error and the
-    templates are the ones the digests were made of (a template saved while rendering is not cached)."""
+           problems: Problems, templates: str, publishing: Publishing) -> tuple[tuple[str, ...], dict]:
+    """The pages at `todo`: from the cache where a whole entry for its digest (and the asset names
+    it was published with) is found, else rendered (on all cores when many). The rendered pages are
+    stored only when the build has no error and the templates are the ones the digests were made of
+    (a template saved while rendering is not cached)."""
     missing = []
+    keys = {index: _cache_key(records[site.pages[index].output_path], publishing) for index in todo}
     for index in todo:
         page = site.pages[index]
-        content = cache.get(records[page.output_path]) if cache is not None else None
+        content = cache.get(keys[index]) if cache is not None else None
         if content is None:
             missing.append(index)
         else:
@@ -186,34 +217,41 @@ def _pages(site: Site, templates_dir: Path, notices, records: Mapping[str, str],
     fresh = []
     # the parent renders few pages itself, on its warm renderers; workers write theirs into `into`
     for rendered, errors, warnings, spent in render_pages(site, templates_dir, notices, missing, jobs, renderers,
-                                                          into=into):
+                                                          into=into, publish=(publishing, cache)):
         problems.errors.extend(errors)
         problems.warnings.extend(warnings)
         for language, value in spent.items():
             seconds[language] = seconds.get(language, 0.0) + value
-        for index, sha, content in rendered:
+        for index, shas, content in rendered:
             path = site.pages[index].output_path
             if content is None:
-                files[path] = sha           # written by a worker
+                files.update(shas)           # written by a worker, published (with its .gz and .br)
             else:
                 put(path, content)
             fresh.append((index, content))
     if cache is not None and not problems.errors and templates_digest(templates_dir) == templates:
         for index, content in fresh:
             path = site.pages[index].output_path
-            cache.put(records[path], content if content is not None else (into / path).read_bytes())
+            cache.put(keys[index], content if content is not None else (into / path).read_bytes())
         warning = cache.warning()
         if warning is not None:
             problems.warnings.append(warning)
     return tuple(site.pages[i].output_path for i in missing), seconds
 
 
+def _cache_key(record: str, publishing: Publishing) -> str:
+    """A page's cache entry: its dependency digest and the asset names its references carry."""
+    return hashlib.sha256(f"{record} {publishing.digest}".encode()).hexdigest()
+
+
 def render_pages(site: Site, templates_dir: Path, notices, indices, jobs: int = 0, renderers=None,
-                 parallel_min: int | None = None, into: Path | None = None) -> list[tuple[list, list, list, dict]]:
+                 parallel_min: int | None = None, into: Path | None = None,
+                 publish: tuple | None = None) -> list[tuple[list, list, list, dict]]:
     """Render the pages at `indices` of `site.pages`: per process, ([(index, sha256, bytes)], errors,
     warnings, {language: seconds spent rendering}); on every core when there are at least
-    `parallel_min` (default PARALLEL_MIN), each worker writing its pages into `into` when given (their
-    bytes are then None: the parent never holds them all).
+    `parallel_min` (default PARALLEL_MIN), each worker publishing its pages into `into` when given,
+    with `publish` (Publishing, RenderCache or None: render/assets.py), as ([(index, [(published path,
+    sha256)], None)], ...): the parent never holds them all.
     `renderers` (language code -> a `PageRenderer` for this site and notices) keeps the compiled
     templates of an earlier call; it is used in this process only."""
     jobs = jobs or len(os.sched_getaffinity(0))
@@ -226,7 +264,7 @@ def render_pages(site: Site, templates_dir: Path, notices, indices, jobs: int = 
         gc.freeze()
         try:
             with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                                     initargs=(os.getpid(), site, templates_dir, notices, into)) as pool:
+                                     initargs=(os.getpid(), site, templates_dir, notices, into, publish)) as pool:
                 return list(pool.map(_render_in_worker, chunks))
         finally:
             gc.unfreeze()
@@ -241,7 +279,7 @@ def page_renderers(site: Site, templates_dir: Path, notices, markdown_cache: int
 
 
 def _render_pages(site: Site, templates_dir: Path, notices, indices, renderers=None,
-                  into: Path | None = None) -> tuple[list, list, list, dict]:
+                  into: Path | None = None, publish: tuple | None = None) -> tuple[list, list, list, dict]:
     problems = Problems("rendering")
     if not renderers:         # a worker keeps the renderers it makes for its next chunks
         made = page_renderers(site, templates_dir, notices)
@@ -255,11 +293,15 @@ def _render_pages(site: Site, templates_dir: Path, notices, indices, renderers=N
         started = time.perf_counter()
         with located(problems, page, templates_dir):
             content = renderers[page.language].page(page)
-            if into is None:
+            if into is None or publish is None:
                 rendered.append((index, hashlib.sha256(content).hexdigest(), content))
             else:
-                _write_into(into, page.output_path, content)
-                rendered.append((index, hashlib.sha256(content).hexdigest(), None))
+                publishing, cache = publish
+                shas = []
+                for name, published in publishing.publish(page.output_path, content, cache):
+                    _write_into(into, name, published)
+                    shas.append((name, hashlib.sha256(published).hexdigest()))
+                rendered.append((index, shas, None))
         seconds[page.language] = seconds.get(page.language, 0.0) + time.perf_counter() - started
     return rendered, problems.errors, problems.warnings, seconds
 
@@ -268,10 +310,11 @@ _worker_input: tuple = ()
 _worker_renderers: dict = {}     # a worker's renderers: one Jinja environment and Markdown per language
 
 
-def _start_worker(parent: int, site: Site, templates_dir: Path, notices, into: Path | None = None) -> None:
+def _start_worker(parent: int, site: Site, templates_dir: Path, notices, into: Path | None = None,
+                  publish: tuple | None = None) -> None:
     global _worker_input  # one process, one build: set once when the pool forks
     _die_with(parent)
-    _worker_input = (parent, site, templates_dir, notices, into)
+    _worker_input = (parent, site, templates_dir, notices, into, publish)
     _worker_renderers.clear()
 
 
@@ -293,9 +336,9 @@ def _die_with(parent: int) -> None:
 
 
 def _render_in_worker(indices) -> tuple[list, list, list, dict]:
-    parent, site, templates_dir, notices, into = _worker_input
+    parent, site, templates_dir, notices, into, publish = _worker_input
     if os.getppid() != parent:      # the build is gone: nobody will read the result
         os._exit(1)
-    return _render_pages(site, templates_dir, notices, indices, _worker_renderers, into)
+    return _render_pages(site, templates_dir, notices, indices, _worker_renderers, into, publish)
 
 

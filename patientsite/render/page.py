@@ -61,6 +61,7 @@ _PLACEHOLDER_P = re.compile(f"<p>{OPEN}(B)(\\d+){CLOSE}</p>")
 _PLACEHOLDER = re.compile(f"{OPEN}([BTV])(\\d+){CLOSE}")   # T: a statement's words, inline
 _H2 = re.compile(r'<h2 id="([^"<>]+)">(.*?)</h2>', re.S)    # a page's own sections: its "On this page" links
 BOOKING_KEY = "consultation"    # the page the "book a first consultation" links go to
+SEARCH_SLUG = "search/"         # each language's search page, under its home page (render/search.py)
 
 
 def relative_url(from_url: str, to_url: str) -> str:
@@ -253,6 +254,7 @@ class PageRenderer:
             booking_url=self._booking_url(page), chooser_url=relative_url(page.url, ""),
             switcher=switcher, updating=updating, draft=page.state == DRAFT,
             leaflet_url=relative_url(page.url, f"{site.home(page.language).url}leaflet/"),   # render/leaflet.py
+            search_url=relative_url(page.url, site.home(self.language.code).url + SEARCH_SLUG),
         )
         context["contents"] = [(anchor, Markup(text).striptags()) for anchor, text in _H2.findall(context["body"])]
         return self.env.get_template("page.html").render(context).encode("utf-8")

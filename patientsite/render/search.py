@@ -1,0 +1,122 @@
+"""Search: a search page per language, and Pagefind's index of every published page.
+
+`search_pages` renders `<lang>/search/index.html` (templates/search.html): a form that works without
+script (it lists every page of the language and says that search needs JavaScript) and the site's own
+small script, `static/search.js`, which asks Pagefind. `index_site` runs Pagefind's binary (PyPI
+`pagefind[extended]`) over the rendered pages, in memory as far as the build goes: the pages are written
+to a temporary folder (TMPDIR; a full disk there is a message, like one in the output folder), Pagefind
+indexes them there, and its files join the output under `pagefind/`. The pages are indexed as
+published (render/assets.py), the same in a full build and in one from the previous build.
+
+What is indexed: the pages of `site.pages` only (never the chooser, the 404 pages or the search pages),
+and of each only the element marked `data-pagefind-body` (the page's `<main>`, without "On this page").
+Pagefind keeps one index per `<html lang>`, with that language's stemming (Italian, English and Russian
+among them), and a search page loads the index of its own language: results are in the reader's
+language only. Pagefind's ready-made interfaces are left out (not checked against the site's strict
+Content-Security-Policy; the site's own script builds the results from text, with the site's
+stylesheet). Pagefind lists its languages in `pagefind-entry.json` in a different order on each run;
+the build writes that file with sorted keys, so two builds of the same files are byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from patientsite.errors import Problems
+from patientsite.model.site import Site
+from patientsite.render.page import SEARCH_SLUG, PageRenderer, relative_url
+from patientsite.write import disk_errors
+
+SEARCH_DIR = "pagefind"          # Pagefind's script and index, at the site's root
+ENTRY = "pagefind-entry.json"    # Pagefind's list of languages: written again with sorted keys
+# Pagefind's ready-made interfaces and playground: not published (static/search.js is the site's own)
+UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.js", "playground/")
+STAGE = "indexing the site for search"
+INSTALL_HINT = ("Install the search indexer with the project: pip install -e . (it needs the package "
+                "'pagefind[extended]'); PAGEFIND_BINARY_PATH may name another Pagefind binary.")
+
+
+def search_url(site: Site, language: str) -> str:
+    """The site path of a language's search page."""
+    return site.home(language).url + SEARCH_SLUG
+
+
+def search_pages(site: Site, renderers: Mapping[str, PageRenderer]) -> list[tuple[str, bytes]]:
+    """Each language's search page (templates/search.html), with the header of every page."""
+    files = []
+    for lang in site.config.languages:
+        renderer = renderers[lang.code]
+        url = search_url(site, lang.code)
+        home = site.home(lang.code)
+        alternates = [(other, {"language": other.code}, relative_url(url, search_url(site, other.code)))
+                      for other in site.config.languages]
+        html = renderer.env.get_template("search.html").render(
+            lang=lang, config=site.config, clinic=site.config.clinic, page={"key": "", "language": lang.code},
+            root=relative_url(url, "")[: -len("index.html")], alternates=alternates,
+            nav=[(p, relative_url(url, p.url)) for p in site.nav(lang.code)],
+            home_url=relative_url(url, home.url), search_url=relative_url(url, url))
+        files.append((url + "index.html", html.encode("utf-8")))
+    return files
+
+
+def index_site(site: Site, files: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
+    """Pagefind's index of the site's pages (`files`: output path -> the page as published, read
+    when asked), its files under pagefind/, sorted by path. Raises BuildError when Pagefind is
+    missing or fails."""
+    with disk_errors(Path(tempfile.gettempdir())), tempfile.TemporaryDirectory(prefix="patientsite-search-") as temp:
+        source, index = Path(temp) / "site", Path(temp) / "index"
+        for page in site.pages:
+            (source / page.output_path).parent.mkdir(parents=True, exist_ok=True)
+            (source / page.output_path).write_bytes(files[page.output_path])
+        _run_pagefind(source, index)
+        found = sorted(p for p in index.rglob("*") if p.is_file())
+        made = [(f"{SEARCH_DIR}/{p.relative_to(index).as_posix()}", p.read_bytes()) for p in found
+                if not p.relative_to(index).as_posix().startswith(UNUSED)]
+    return sorted((path, _sorted_entry(content) if path.endswith("/" + ENTRY) else _shared(path, content))
+                  for path, content in made)
+
+
+_ASSETS: dict[bytes, bytes] = {}     # Pagefind's script and WebAssembly, as read first in this process
+
+
+def _shared(path: str, content: bytes) -> bytes:
+    """Pagefind's script, worker and WebAssembly files are the same in every build: one copy of each in
+    memory for all builds of a process (the preview keeps its last build's files; not one copy more per
+    rebuild). The index files, named by their content, change with the pages and are not kept."""
+    name = path.rsplit("/", 1)[-1]
+    if name in ("pagefind.js", "pagefind-worker.js") or name.startswith("wasm."):
+        return _ASSETS.setdefault(content, content)
+    return content
+
+
+def _run_pagefind(source: Path, index: Path) -> None:
+    problems = Problems(STAGE)
+    try:
+        from pagefind.service import get_executable  # pagefind[extended]'s binary, or PAGEFIND_BINARY_PATH
+        binary = get_executable()
+    except (ImportError, OSError):
+        binary = None
+    if binary is None or not binary.is_file():
+        problems.error(str(binary or "pagefind"), None, "the Pagefind binary that indexes the site for search "
+                       "is not installed", INSTALL_HINT)
+        problems.raise_if_any()
+    command = [str(binary), "--site", str(source), "--output-path", str(index), "--keep-index-url", "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        problems.error(str(binary), None, f"Pagefind could not index the site: {exc}", INSTALL_HINT)
+    else:
+        if done.returncode != 0 or not (index / ENTRY).is_file():
+            said = [line.strip() for line in (done.stderr or done.stdout).splitlines() if line.strip()][-5:]
+            problems.error(str(binary), None, f"Pagefind could not index the site (exit {done.returncode}): "
+                           + (" / ".join(said) or "no message"), INSTALL_HINT)
+    problems.raise_if_any()
+
+
+def _sorted_entry(content: bytes) -> bytes:
+    """pagefind-entry.json with its keys sorted (Pagefind writes its languages in a random order)."""
+    return json.dumps(json.loads(content), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
