@@ -194,12 +194,17 @@ def test_italian_words_edited_make_critical_translations_a_notice_through_the_fu
     session = Session(tmp_path, locked=True)
     session.replace("content/it/words.yaml", "Le sostanze sono attive.", "Le sostanze sono molto attive.")
     done = session.rebuild("content/it/words.yaml")
-    assert done.written is None and not done.whole       # pages replaced: only the full build publishes them
+    assert done.written is None and not done.whole       # pages replaced: the full build publishes them
     assert "updating-notice" in (session.out / "en/contraindications/index.html").read_text()
     assert "molto attive" in (session.out / "it/controindicazioni/index.html").read_text()
     session.assert_as_full_build()
-    # while a page is replaced by its notice, every build is the full one
-    assert session.rebuild("content/en/treatment.md").written is None
+    # while a page stays replaced by its notice (the same pages published, in the same states), an edit
+    # of another page is a build from the previous one, and still equals the full build
+    rel = session.write(*_body("en", "treatment.md", "## Details", "A sentence more.\n\n## Details"))
+    done = session.rebuild(rel)
+    assert done.written is not None and not done.whole and done.redone == (PAGES["treatment"][1],)
+    assert "updating-notice" in (session.out / "en/contraindications/index.html").read_text()
+    session.assert_as_full_build()
 
 
 @pytest.mark.parametrize("name, rel, edit", [

@@ -80,10 +80,10 @@ def test_a_worker_whose_build_is_gone_leaves_at_once(monkeypatch):
 
     exits = []
     monkeypatch.setattr(render.os, "_exit", lambda code: exits.append(code))
-    monkeypatch.setattr(render, "_worker_input", (os.getppid() + 1, None, None, None, None))
+    monkeypatch.setattr(render, "_worker_input", (os.getppid() + 1, None, None, None, None, None))
     monkeypatch.setattr(render, "_render_pages", lambda *args: ([], [], [], {}))
     render._render_in_worker([0])
     assert exits == [1]
-    monkeypatch.setattr(render, "_worker_input", (os.getppid(), None, None, None, None))
+    monkeypatch.setattr(render, "_worker_input", (os.getppid(), None, None, None, None, None))
     render._render_in_worker([0])
     assert exits == [1]

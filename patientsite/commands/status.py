@@ -1,6 +1,5 @@
-"""`python build.py status [--fail-on missing,stale] [--json] [--mark-current LANG UNIT ...]`:
-the translation status of every language and marking translations current. The build never imports
-this command: what a status means for publishing is checks/translations.py."""
+"""`python build.py status [--fail-on missing,stale] [--json] [--mark-current LANG UNIT ...]`: each language's
+translation status; marking translations current. What a status means for publishing: checks/translations.py."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ import functools
 import hashlib
 import importlib.metadata
 import os
+import posixpath
 import shutil
 import stat
 import sys
@@ -206,6 +207,11 @@ class RenderCache:
     def __init__(self, folder: Path, name: str = CACHE_DIR, read: bool = True):
         self.folder, self.name, self.read = folder, name, read
         self.failure = ""         # why the cache could not be written; nothing more is tried
+
+    def beside(self, name: str) -> RenderCache:
+        """Another cache in a sibling folder (.cache/<name>), read and written alike: the encodings of
+        the published files (render/assets.py), apart from the pages."""
+        return RenderCache(self.folder.parent / name, f"{posixpath.dirname(self.name)}/{name}", self.read)
 
     def get(self, digest: str) -> bytes | None:
         if not self.read:

@@ -27,7 +27,7 @@ from patientsite.render.cache import RenderCache, templates_digest
 from patientsite.render.hosting import alias_pages, host_files, robots_txt
 from patientsite.render.leaflet import render_leaflets
 from patientsite.render.page import PageRenderer
-from patientsite.render.search import SEARCH_DIR, index_site, search_pages, search_url
+from patientsite.render.search import SEARCH_DIR, index_language, index_site, search_pages, search_url
 from patientsite.render.templateerror import located
 
 
@@ -82,8 +82,10 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
     files: dict[str, str] = {} if previous is None else dict(previous.files)
     changed: dict[str, bytes] = {}
 
+    encodings = cache.beside("encodings") if cache is not None else None     # .gz and .br, by content
+
     def put(path: str, content: bytes) -> None:
-        for name, published in publishing.publish(path, content, cache):
+        for name, published in publishing.publish(path, content, encodings):
             sha = hashlib.sha256(published).hexdigest()
             if into is not None:
                 _write_into(into, name, published)
@@ -92,7 +94,7 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
             files[name] = sha
 
     rendered, seconds = _pages(site, templates_dir, notices, records, todo, cache, jobs, renderers, into, put,
-                               files, problems, templates or templates_digest(templates_dir), publishing)
+                               files, problems, templates or templates_digest(templates_dir), (publishing, encodings))
     if previous is None:
         for path, content in [*_site_files(site, renderers, templates_dir, problems), *static]:
             put(path, content)
@@ -105,9 +107,11 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
             for path, content in render_leaflets(site, renderers, published, problems, with_pdf, languages):
                 put(path, content)
     redirects = alias_pages(site)
-    if published is not None and not problems.errors and (previous is None or todo):
-        _forget(files, [path for path in files if path.startswith(SEARCH_DIR + "/")])
-        for path, content in index_site(site, published):     # the pages as published
+    if published is not None and not problems.errors and (languages is None or languages):
+        made = index_site(site, published, languages)       # the pages as published; only the languages redone
+        _forget(files, [path for path in files if path.startswith(SEARCH_DIR + "/")
+                        and (languages is None or index_language(path) in languages)])
+        for path, content in made:
             put(path, content)
     if previous is not None:
         _forget(files, previous.aliases)
@@ -199,13 +203,13 @@ def static_files(templates_dir: Path) -> list[tuple[str, bytes]]:
 
 def _pages(site: Site, templates_dir: Path, notices, records: Mapping[str, str], todo: list[int],
            cache: RenderCache | None, jobs: int, renderers: dict, into: Path | None, put, files: dict,
-           problems: Problems, templates: str, publishing: Publishing) -> tuple[tuple[str, ...], dict]:
+           problems: Problems, templates: str, publish: tuple) -> tuple[tuple[str, ...], dict]:
     """The pages at `todo`: from the cache where a whole entry for its digest (and the asset names
     it was published with) is found, else rendered (on all cores when many). The rendered pages are
     stored only when the build has no error and the templates are the ones the digests were made of
     (a template saved while rendering is not cached)."""
     missing = []
-    keys = {index: _cache_key(records[site.pages[index].output_path], publishing) for index in todo}
+    keys = {index: _cache_key(records[site.pages[index].output_path], publish[0]) for index in todo}
     for index in todo:
         page = site.pages[index]
         content = cache.get(keys[index]) if cache is not None else None
@@ -217,7 +221,7 @@ def _pages(site: Site, templates_dir: Path, notices, records: Mapping[str, str],
     fresh = []
     # the parent renders few pages itself, on its warm renderers; workers write theirs into `into`
     for rendered, errors, warnings, spent in render_pages(site, templates_dir, notices, missing, jobs, renderers,
-                                                          into=into, publish=(publishing, cache)):
+                                                          into=into, publish=publish):
         problems.errors.extend(errors)
         problems.warnings.extend(warnings)
         for language, value in spent.items():

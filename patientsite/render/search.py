@@ -63,21 +63,35 @@ def search_pages(site: Site, renderers: Mapping[str, PageRenderer]) -> list[tupl
     return files
 
 
-def index_site(site: Site, files: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
+def index_site(site: Site, files: Mapping[str, bytes], languages: set[str] | None = None) -> list[tuple[str, bytes]]:
     """Pagefind's index of the site's pages (`files`: output path -> the page as published, read
-    when asked), its files under pagefind/, sorted by path. Raises BuildError when Pagefind is
-    missing or fails."""
+    when asked), its files under pagefind/, sorted by path. With `languages` (a build from the previous
+    one): only those languages' pages are indexed again (Pagefind indexes each language apart), and
+    `files` must hold the previous index: its list of languages is returned with theirs replaced.
+    Raises BuildError when Pagefind is missing or fails."""
+    pages = [page for page in site.pages if languages is None or page.language in languages]
     with disk_errors(Path(tempfile.gettempdir())), tempfile.TemporaryDirectory(prefix="patientsite-search-") as temp:
         source, index = Path(temp) / "site", Path(temp) / "index"
-        for page in site.pages:
+        for page in pages:
             (source / page.output_path).parent.mkdir(parents=True, exist_ok=True)
             (source / page.output_path).write_bytes(files[page.output_path])
         _run_pagefind(source, index)
         found = sorted(p for p in index.rglob("*") if p.is_file())
         made = [(f"{SEARCH_DIR}/{p.relative_to(index).as_posix()}", p.read_bytes()) for p in found
                 if not p.relative_to(index).as_posix().startswith(UNUSED)]
-    return sorted((path, _sorted_entry(content) if path.endswith("/" + ENTRY) else _shared(path, content))
+    entry_path = f"{SEARCH_DIR}/{ENTRY}"
+    if languages is not None:
+        entry = json.loads(files[entry_path])
+        entry["languages"].update(json.loads(dict(made)[entry_path])["languages"])
+        made = [(path, json.dumps(entry).encode("utf-8") if path == entry_path else content) for path, content in made]
+    return sorted((path, _sorted_entry(content) if path == entry_path else _shared(path, content))
                   for path, content in made)
+
+
+def index_language(path: str) -> str | None:
+    """The language a file of Pagefind's index belongs to (its name starts `<lang>_`), else None."""
+    name = path.rsplit("/", 1)[-1].removeprefix("pagefind.")
+    return name.split("_", 1)[0] if path.startswith(SEARCH_DIR + "/") and "_" in name else None
 
 
 _ASSETS: dict[bytes, bytes] = {}     # Pagefind's script and WebAssembly, as read first in this process
