@@ -107,7 +107,7 @@ def load_site(root: Path, base_url: str | None = None) -> Site:
 
 def build(root: Path, out: Path, previous: BuildResult | None = None, changed: Iterable[str] = (), *,
           use_cache: bool = True, jobs: int = 0, drafts: bool = False, pdf: bool = False,
-          base_url: str | None = None) -> BuildResult:
+          base_url: str | None = None, search: bool = True) -> BuildResult:
     """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds.
     `previous`: the result of the last build into `out` (its files unchanged since), and `changed`: the
     project's files (relative paths) changed since it; the full build follows when the change plan
@@ -116,7 +116,9 @@ def build(root: Path, out: Path, previous: BuildResult | None = None, changed: I
     (byte-identical); without, every page is rendered and the cache rewritten. A cache that cannot be
     written only warns. `drafts` (the preview): publish drafts too, marked as drafts; `site` is then
     what is published. With `pdf`, each language's leaflet is also written as a PDF (render/pdf.py,
-    WeasyPrint). `base_url` replaces site.yaml's (staging, preview deploys)."""
+    WeasyPrint). `base_url` replaces site.yaml's (staging, preview deploys). Without `search` (the
+    preview, right after a save), a build from the previous one leaves the search index of the
+    languages it redid for the next build that searches (`changed=()` makes only that index)."""
     started = time.perf_counter()
     with disk_errors(out):                     # an output folder that cannot even be listed
         check_output_folder(out, root)         # refused before any work, and again before the swap
@@ -126,7 +128,8 @@ def build(root: Path, out: Path, previous: BuildResult | None = None, changed: I
             plan = plan_changes(changed, previous.state.modelled)
             if plan is not None:
                 try:
-                    return _build(root, out, started, use_cache, jobs, drafts, pdf, base_url, previous, plan)
+                    return _build(root, out, started, use_cache, jobs, drafts, pdf, base_url, previous, plan,
+                                  search)
                 except Structural:
                     pass
         return _build(root, out, started, use_cache, jobs, drafts, pdf, base_url)
@@ -134,7 +137,7 @@ def build(root: Path, out: Path, previous: BuildResult | None = None, changed: I
 
 def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, drafts: bool = False,
            pdf: bool = False, base_url: str | None = None, previous: BuildResult | None = None,
-           plan: ChangePlan | None = None) -> BuildResult:
+           plan: ChangePlan | None = None, search: bool = True) -> BuildResult:
     last = previous.state if previous is not None and plan is not None else None
     templates = root / "templates"
     # load, then model: from the previous build, only what changed
@@ -177,7 +180,7 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, dr
         written = None
     else:
         output = render_site(site, templates, translations.notices, records.keys, cache, jobs,
-                             previous=last.output, templates=digests.templates, out=out)
+                             previous=last.output, templates=digests.templates, out=out, search=search)
         gone = [path for path in last.output.files if path not in output.files]
         written = write_changes(out, output.changed, gone)
     report = _report(site, previous.site if last else None, last.report if last else None, remodelled)

@@ -341,3 +341,36 @@ def test_warnings_are_said_once_not_on_every_rebuild(preview, capsys):
     assert state.rebuild(("content/it/index.md",))
     assert printed[-1].endswith("; 2 warnings as before") and len(printed) == len(warned) + 3
     assert b"translation-notice" in PreviewApp(state).respond("/en/the-treatment/")[2]
+
+
+def test_the_search_index_catches_up_once_the_saves_stop(preview, site_root):
+    """After a save the preview builds the pages at once and leaves the search index (Pagefind takes
+    seconds on a large site); `index_later` makes it once no save came for a while, and a save in
+    between puts it off again. Then the site is what the full build makes."""
+    from test_search import index_of
+
+    from patientsite.pipeline import build
+
+    shown, printed = preview
+    rel = "content/en/treatment.md"
+    treatment = site_root / rel
+
+    def indexed(word: str) -> bool:
+        return any(word in text for lang, text in index_of(shown.out).values() if lang == "en")
+
+    treatment.write_text(treatment.read_text().replace("## Details", "Zanzibarword.\n\n## Details"))
+    assert shown.rebuild((rel,), search=False)
+    assert "Zanzibarword" in (shown.out / "en/the-treatment/index.html").read_text() and not indexed("Zanzibarword")
+    assert shown.last.state.output.unindexed == {"en"}
+    shown.index_later(0.5)
+    treatment.write_text(treatment.read_text().replace("Zanzibarword.", "Quokkaword."))
+    assert shown.rebuild((rel,), search=False)          # a save before the index was made: put off again
+    time.sleep(1.0)
+    assert not indexed("Quokkaword") and not indexed("Zanzibarword")
+    shown.index_later(0.2)
+    _wait_for(lambda: indexed("Quokkaword"), "the search index", seconds=20)
+    assert shown.last.state.output.unindexed == frozenset() and not indexed("Zanzibarword")
+    full = site_root.parent / "full"
+    build(site_root, full, drafts=True, use_cache=False)
+    assert {p.relative_to(full): p.read_bytes() for p in full.rglob("*") if p.is_file()} == \
+        {p.relative_to(shown.out): p.read_bytes() for p in shown.out.rglob("*") if p.is_file()}

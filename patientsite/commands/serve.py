@@ -71,9 +71,10 @@ def run(args, root: Path) -> int:
             preview = Preview(root, Path(folder) / "site", echo)
 
             def on_change(changed: tuple[str, ...]) -> None:
-                ok = preview.rebuild(changed, watcher.seen)      # what the watcher has just seen
+                ok = preview.rebuild(changed, watcher.seen, search=False)    # what the watcher has just seen
                 css_only = ok and all(p.endswith(".css") for p in changed)
                 LiveReloadHandler.reload_waiters(changed[0] if css_only else "*")
+                preview.index_later()        # the search index, once the saves stop
 
             watcher = make_watcher(root, on_change, quiet)
             preview.rebuild()
@@ -96,6 +97,9 @@ def run(args, root: Path) -> int:
                 server.serve(port=args.port, host="127.0.0.1", debug=False)
             finally:
                 watcher.stop()
+                with preview.lock:                 # no search index built into a folder being removed
+                    if preview.timer is not None:
+                        preview.timer.cancel()
                 signal.signal(signal.SIGTERM, previous)
                 for name, keep in QUIET_LOGS.items():
                     logging.getLogger(name).removeFilter(keep)

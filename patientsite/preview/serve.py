@@ -15,6 +15,7 @@ pages again.
 from __future__ import annotations
 
 import gc
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -25,6 +26,8 @@ from patientsite.pipeline import BuildResult, build
 from patientsite.preview.changeplan import changed_files
 from patientsite.preview.server import PreviewApp, bind, error_page, preview_server, source_excerpt  # noqa: F401
 from patientsite.preview.watcher import WATCHED, make_watcher, snapshot  # noqa: F401
+
+SEARCH_DELAY = 1.0     # seconds without a save before the search index catches up with the saved pages
 
 
 # -- the build and its outcome ------------------------------------------------------------------
@@ -38,16 +41,42 @@ class Preview:
         self.last: BuildResult | None = None   # the last good build, to build from
         self.signatures: dict[str, tuple[int, int]] = {}   # the watched files when it started
         self.base_url = ""          # the published site's address (its 404 page links to it)
+        self.lock = threading.RLock()          # one build at a time: a save's, or the search index's
+        self.timer: threading.Timer | None = None    # the search index's build, waiting for quiet
 
-    def rebuild(self, changed: tuple[str, ...] = (), signatures: dict | None = None) -> bool:
+    def index_later(self, delay: float = SEARCH_DELAY) -> None:
+        """After a save the pages are built at once and the search index (Pagefind: seconds on a
+        large site) is left as it was; it is made `delay` seconds after the last save."""
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+            self.timer = threading.Timer(delay, self.index_now)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def index_now(self) -> None:
+        """Bring the search index up to date with the pages, if it is behind them."""
+        with self.lock:
+            last = self.last
+            if last is not None and last.state is not None and last.state.output.unindexed and self.failure is None:
+                self.rebuild((), search=True)
+
+    def rebuild(self, changed: tuple[str, ...] = (), signatures: dict | None = None, search: bool = True) -> bool:
         """Build into `out`; keep the last good site and remember the problems if it fails.
-        `signatures`: the watched files' `snapshot` if the caller has just taken one."""
+        `signatures`: the watched files' `snapshot` if the caller has just taken one. Without
+        `search`, a build from the previous one leaves the search index for `index_later`."""
+        with self.lock:
+            if self.timer is not None and not search:
+                self.timer.cancel()
+            return self._rebuild(changed, signatures, search)
+
+    def _rebuild(self, changed: tuple[str, ...], signatures: dict | None, search: bool) -> bool:
         started = time.perf_counter()
         cause = f"{', '.join(changed[:3])}{' ...' if len(changed) > 3 else ''} changed: " if changed else ""
         stamp = time.strftime("%H:%M:%S")
         previous = self.failure
         try:
-            built, files, warnings = self._build(changed, signatures)
+            built, files, warnings = self._build(changed, signatures, search)
         except BuildError as exc:
             self.failure = exc
         except Exception as exc:  # a bug in the generator: keep serving, show it
@@ -72,7 +101,7 @@ class Preview:
                       f"{self.failure}")
         return False
 
-    def _build(self, changed: tuple[str, ...], signatures) -> tuple[str, str, tuple[Problem, ...]]:
+    def _build(self, changed: tuple[str, ...], signatures, search: bool = True) -> tuple[str, str, tuple[Problem, ...]]:
         """The build from the last good one (`pipeline.build(previous=, changed=)`: it follows with
         the full build when the change needs it); a full build if there is none, or if a bug
         stopped the build from the previous one. Returns what was built, what was written and the
@@ -83,7 +112,8 @@ class Preview:
         if self.last is not None:
             try:
                 result = build(self.root, self.out, previous=self.last,
-                               changed=changed_files(self.signatures, signatures, changed), drafts=True)
+                               changed=changed_files(self.signatures, signatures, changed), drafts=True,
+                               search=search)
             except BuildError:
                 raise
             except Exception:  # a bug in the build from the previous one: say it, and build everything

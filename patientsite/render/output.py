@@ -18,16 +18,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from urllib.parse import urlsplit
 
 from patientsite.errors import Problem, Problems
 from patientsite.model.site import Site
 from patientsite.render.assets import BRAND_CSS, COMPRESSED, Publishing
 from patientsite.render.cache import RenderCache, templates_digest
-from patientsite.render.hosting import alias_pages, host_files, robots_txt
+from patientsite.render.hosting import alias_pages, host_files
 from patientsite.render.leaflet import render_leaflets
 from patientsite.render.page import PageRenderer
-from patientsite.render.search import SEARCH_DIR, index_language, index_site, search_pages, search_url
+from patientsite.render.search import SEARCH_DIR, index_language, index_site
+from patientsite.render.sitefiles import brand_css, site_files, static_files
 from patientsite.render.templateerror import located
 
 
@@ -45,6 +45,7 @@ class Output:
     records: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     publishing: Publishing = Publishing(MappingProxyType({}), "")   # the asset names the files were published with
     aliases: tuple[str, ...] = ()            # the redirect pages' paths (render/hosting.py)
+    unindexed: frozenset[str] = frozenset()  # the languages whose search index is older than their pages
 
 
 PARALLEL_MIN = 48   # below this many pages to render, one process is faster than forking
@@ -54,7 +55,7 @@ MARKDOWN_CACHE = 2048    # page bodies per language whose Markdown HTML the pare
 def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str], datetime.date],
                 records: Mapping[str, str], cache: RenderCache | None = None, jobs: int = 0, *,
                 into: Path | None = None, previous: Output | None = None,
-                templates: str = "", out: Path | None = None, with_pdf: bool = False) -> Output:
+                templates: str = "", out: Path | None = None, with_pdf: bool = False, search: bool = True) -> Output:
     """The render stage. `records`: each page's output path -> its digest (cache.page_digest).
     Without `previous`: every page (from the cache where its digest has an entry), the language
     chooser, the 404 and search pages, the leaflets (render/leaflet.py, linking their PDF when
@@ -64,7 +65,9 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
     write the pages they render), returned by sha256 only. With `previous` (the output of the last
     build of this site's structure, written in `out`): only the pages whose digest changed, the
     leaflets of their languages, the search index, the redirect pages and the host's files, returned in
-    `changed` when their bytes differ. `templates`: the templates_digest the records were made with
+    `changed` when their bytes differ; without `search` (the preview, right after a save), the search
+    index of the languages redone is left as it was, to be made by the next build that searches
+    (`Output.unindexed`). `templates`: the templates_digest the records were made with
     (the rendered pages are cached only if it still holds). (Review dates and unsafe markup are the
     page checks' stage, checks/pages.py, which runs before.)"""
     problems = Problems("rendering")
@@ -96,7 +99,7 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
     rendered, seconds = _pages(site, templates_dir, notices, records, todo, cache, jobs, renderers, into, put,
                                files, problems, templates or templates_digest(templates_dir), (publishing, encodings))
     if previous is None:
-        for path, content in [*_site_files(site, renderers, templates_dir, problems), *static]:
+        for path, content in [*site_files(site, renderers, templates_dir, problems), *static]:
             put(path, content)
     folder = into if into is not None else out
     published = RenderedFiles(folder, files, changed) if folder is not None else None
@@ -107,12 +110,15 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
             for path, content in render_leaflets(site, renderers, published, problems, with_pdf, languages):
                 put(path, content)
     redirects = alias_pages(site)
-    if published is not None and not problems.errors and (languages is None or languages):
-        made = index_site(site, published, languages)       # the pages as published; only the languages redone
+    unindexed = frozenset() if previous is None else previous.unindexed | (languages or set())
+    indexed = None if previous is None else unindexed if search else frozenset()
+    if published is not None and not problems.errors and (indexed is None or indexed):
+        made = index_site(site, published, indexed, cache.beside("search") if cache is not None else None)
         _forget(files, [path for path in files if path.startswith(SEARCH_DIR + "/")
-                        and (languages is None or index_language(path) in languages)])
-        for path, content in made:
+                        and (indexed is None or index_language(path) in indexed)])
+        for path, content in made:      # the index of the pages as published
             put(path, content)
+        unindexed = frozenset()
     if previous is not None:
         _forget(files, previous.aliases)
     for path, content in redirects:
@@ -122,7 +128,7 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
     problems.raise_if_any()
     return Output(MappingProxyType(files), MappingProxyType(changed), problems.warnings_tuple(), rendered,
                   tuple(site.pages[i].output_path for i in todo), tuple(sorted(seconds.items())),
-                  MappingProxyType(renderers), records, publishing, tuple(path for path, _ in redirects))
+                  MappingProxyType(renderers), records, publishing, tuple(path for path, _ in redirects), unindexed)
 
 
 def _forget(files: dict[str, str], paths) -> None:
@@ -130,38 +136,6 @@ def _forget(files: dict[str, str], paths) -> None:
     for path in list(paths):
         for name in (path, *(path + suffix for suffix in COMPRESSED)):
             files.pop(name, None)
-
-
-def brand_css(site: Site) -> bytes:
-    """The brand colour from site.yaml, as a CSS custom property."""
-    return f":root {{ --brand: {site.config.clinic.brand_colour}; }}\n".encode()
-
-
-def _site_files(site: Site, renderers: dict, templates_dir: Path, problems: Problems) -> list[tuple[str, bytes]]:
-    """The language chooser, the 404 and search pages, sitemap, robots.txt and brand.css."""
-    files = []
-    source = renderers[site.config.source_language.code]
-    with located(problems, None, templates_dir):
-        homes = [(lang, site.home(lang.code)) for lang in site.config.languages]
-        site_path = urlsplit(site.config.base_url).path    # 404 pages link root-relative: any host, the preview
-        choices = [renderers[lang.code].partial("partials/choose.html", home=home, url=home.url + "index.html")
-                   for lang, home in homes]
-        not_found = [renderers[lang.code].partial("partials/not_found.html", home=home,
-                                                  url=site_path + home.url) for lang, home in homes]
-        common = {"config": site.config, "root": "./", "homes": homes}
-        files.append(("index.html", source.env.get_template("chooser.html").render(choices=choices, **common).encode()))
-        files.append(("404.html", source.env.get_template("404.html").render(
-            sections=not_found, **dict(common, root=site_path)).encode()))
-        for lang, home in homes:
-            files.append((f"{home.url}404.html", renderers[lang.code].env.get_template("404-language.html").render(
-                lang=lang, config=site.config, clinic=site.config.clinic_in(lang.code), root=site_path,
-                home_url=site_path + home.url, search_url=site_path + search_url(site, lang.code)).encode()))
-        files.extend(search_pages(site, renderers))
-        files.append(("sitemap.xml", source.env.get_template("sitemap.xml").render(
-            site=site, base_url=site.config.base_url).encode()))
-    files.append(("robots.txt", robots_txt(site.config.base_url)))
-    files.append((BRAND_CSS, brand_css(site)))
-    return files
 
 
 class RenderedFiles(Mapping):
@@ -192,13 +166,6 @@ def _write_into(folder: Path, path: str, content: bytes) -> None:
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
-
-
-def static_files(templates_dir: Path) -> list[tuple[str, bytes]]:
-    """templates/static/ as it is, under static/."""
-    static = templates_dir / "static"
-    return [(f"static/{path.relative_to(static).as_posix()}", path.read_bytes())
-            for path in (sorted(static.rglob("*")) if static.is_dir() else ()) if path.is_file()]
 
 
 def _pages(site: Site, templates_dir: Path, notices, records: Mapping[str, str], todo: list[int],

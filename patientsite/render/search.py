@@ -20,10 +20,13 @@ the build writes that file with sorted keys, so two builds of the same files are
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
+import os
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from patientsite.errors import Problems
@@ -63,29 +66,81 @@ def search_pages(site: Site, renderers: Mapping[str, PageRenderer]) -> list[tupl
     return files
 
 
-def index_site(site: Site, files: Mapping[str, bytes], languages: set[str] | None = None) -> list[tuple[str, bytes]]:
+def index_site(site: Site, files: Mapping[str, bytes], languages: Collection[str] | None = None,
+               cache=None) -> list[tuple[str, bytes]]:
     """Pagefind's index of the site's pages (`files`: output path -> the page as published, read
-    when asked), its files under pagefind/, sorted by path. With `languages` (a build from the previous
-    one): only those languages' pages are indexed again (Pagefind indexes each language apart), and
-    `files` must hold the previous index: its list of languages is returned with theirs replaced.
-    Raises BuildError when Pagefind is missing or fails."""
-    pages = [page for page in site.pages if languages is None or page.language in languages]
+    when asked), its files under pagefind/, sorted by path. Pagefind indexes each language apart; it
+    runs once per language (a third of the memory), and the languages' lists are joined into one
+    `pagefind-entry.json`. With `languages` (a build from the previous one): only those languages are
+    indexed again, and `files` must hold the previous index, whose list keeps the other languages.
+    `cache` (a RenderCache): a language's index by the bytes of its pages, so an unchanged language is
+    not indexed again. Raises BuildError when Pagefind is missing or fails."""
+    entry_path = f"{SEARCH_DIR}/{ENTRY}"
+    entry = json.loads(files[entry_path]) if languages is not None else None
+    made: dict[str, bytes] = {}
+    for code in [lang.code for lang in site.config.languages if languages is None or lang.code in languages]:
+        for path, content in _index_language(site, files, code, cache):
+            if path == entry_path:
+                found = json.loads(content)
+                if entry is None:
+                    entry = found
+                else:
+                    entry["languages"].update(found["languages"])
+            else:
+                made[path] = _shared(path, content)
+    made[entry_path] = _sorted_entry(json.dumps(entry).encode("utf-8"))
+    return sorted(made.items())
+
+
+def _index_language(site: Site, files: Mapping[str, bytes], code: str, cache) -> list[tuple[str, bytes]]:
+    """Pagefind's files for the pages of one language: from the cache, else made and kept there."""
+    pages = [(page.output_path, files[page.output_path]) for page in site.pages if page.language == code]
+    key = hashlib.sha256(_pagefind_version().encode()).hexdigest()
+    for path, content in pages:
+        key = hashlib.sha256(f"{key} {path} {hashlib.sha256(content).hexdigest()}".encode()).hexdigest()
+    entry = cache.get(key) if cache is not None else None
+    if entry is not None:
+        return _unpack(entry)
     with disk_errors(Path(tempfile.gettempdir())), tempfile.TemporaryDirectory(prefix="patientsite-search-") as temp:
         source, index = Path(temp) / "site", Path(temp) / "index"
-        for page in pages:
-            (source / page.output_path).parent.mkdir(parents=True, exist_ok=True)
-            (source / page.output_path).write_bytes(files[page.output_path])
+        for path, content in pages:
+            (source / path).parent.mkdir(parents=True, exist_ok=True)
+            (source / path).write_bytes(content)
+        del pages
         _run_pagefind(source, index)
         found = sorted(p for p in index.rglob("*") if p.is_file())
         made = [(f"{SEARCH_DIR}/{p.relative_to(index).as_posix()}", p.read_bytes()) for p in found
                 if not p.relative_to(index).as_posix().startswith(UNUSED)]
-    entry_path = f"{SEARCH_DIR}/{ENTRY}"
-    if languages is not None:
-        entry = json.loads(files[entry_path])
-        entry["languages"].update(json.loads(dict(made)[entry_path])["languages"])
-        made = [(path, json.dumps(entry).encode("utf-8") if path == entry_path else content) for path, content in made]
-    return sorted((path, _sorted_entry(content) if path == entry_path else _shared(path, content))
-                  for path, content in made)
+    if cache is not None:
+        cache.put(key, _pack(made))
+    return made
+
+
+def _pack(files: list[tuple[str, bytes]]) -> bytes:
+    """Files as one cache entry: for each, its path's length, path, content's length, content."""
+    return b"".join(len(path.encode()).to_bytes(4, "big") + path.encode() + len(content).to_bytes(4, "big") + content
+                    for path, content in files)
+
+
+def _unpack(entry: bytes) -> list[tuple[str, bytes]]:
+    files, at = [], 0
+    while at < len(entry):
+        size = int.from_bytes(entry[at:at + 4], "big")
+        path = entry[at + 4:at + 4 + size].decode()
+        at += 4 + size
+        size = int.from_bytes(entry[at:at + 4], "big")
+        files.append((path, entry[at + 4:at + 4 + size]))
+        at += 4 + size
+    return files
+
+
+def _pagefind_version() -> str:
+    """Which Pagefind makes the index: the package's version, or the binary named by PAGEFIND_BINARY_PATH."""
+    try:
+        version = importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        version = "absent"
+    return f"{version} {os.environ.get('PAGEFIND_BINARY_PATH', '')}"
 
 
 def index_language(path: str) -> str | None:
