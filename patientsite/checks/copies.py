@@ -10,7 +10,9 @@ translations have many of their own function words and almost none of another's;
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 
 from patientsite.errors import Problems
 
@@ -38,11 +40,14 @@ _WORDS = {
 _SHARED = {w for code, words in _WORDS.items() for w in words.split()
            if sum(w in other.split() for other in _WORDS.values()) > 1}
 PROFILES = {code: frozenset(words.split()) - _SHARED for code, words in _WORDS.items()}
+_PROFILE_OF = {word: code for code, words in PROFILES.items() for word in words}
 NAMES = {"it": "Italian", "en": "English", "de": "German", "fr": "French", "es": "Spanish", "pt": "Portuguese",
          "nl": "Dutch", "cyrillic": "Cyrillic script", "latin": "Latin script"}
 
 _CALL = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]*>|https?://\S+")
+_CYRILLIC = re.compile("[\u0400-\u04ff]+")          # runs of letters: counted by their lengths
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]+")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -51,11 +56,12 @@ def plain(text: str) -> str:
     return _LINK_TARGET.sub(" ", _CALL.sub(" ", text))
 
 
+@functools.lru_cache(maxsize=16384)     # the preview judges the same texts after every save
 def foreign_language(text: str, language: str) -> str | None:
     """The language (or script) `text` is mostly written in when that is not `language`; else None."""
     text = plain(text)
-    cyrillic = sum(1 for c in text if "\u0400" <= c <= "\u04ff")
-    latin = sum(1 for c in text if c.isalpha() and c.isascii() or "\u00c0" <= c <= "\u024f")
+    cyrillic = sum(map(len, _CYRILLIC.findall(text)))
+    latin = sum(map(len, _LATIN.findall(text)))
     own_cyrillic = language in CYRILLIC_LANGUAGES
     if cyrillic + latin >= MIN_LETTERS:
         other = latin if own_cyrillic else cyrillic
@@ -64,7 +70,8 @@ def foreign_language(text: str, language: str) -> str | None:
     if own_cyrillic:
         return None
     words = [w.lower().replace("’", "'") for w in _TOKEN.findall(text)]
-    hits = {code: sum(1 for w in words if w in profile) for code, profile in PROFILES.items()}
+    counted = Counter(map(_PROFILE_OF.get, words))       # each profile word belongs to one language
+    hits = {code: counted[code] for code in PROFILES}
     own = hits.get(language, 0)
     best = max((code for code in hits if code != language), key=lambda code: (hits[code], code))
     if hits[best] >= MIN_HITS and hits[best] >= RATIO * own + 1:

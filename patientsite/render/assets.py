@@ -16,6 +16,7 @@ the render cache by content, so an unchanged file is never compressed twice."""
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import posixpath
@@ -74,12 +75,27 @@ class Publishing:
         """What a published page depends on beyond its rendering: the asset names and the address."""
         return hashlib.sha256(repr((sorted(self.names.items()), self.base_url)).encode()).hexdigest()
 
-    def publish(self, path: str, content: bytes, cache=None) -> Files:
-        """The file under its published name (a page's references rewritten), then its .gz and .br
-        when it is text. `cache` (a RenderCache) keeps the encodings by content."""
-        if path.endswith(".html"):
-            site_path = urlsplit(self.base_url).path or "/"
-            content = _rewrite(path, content.decode("utf-8"), self.names, self.base_url, site_path).encode("utf-8")
+    @functools.cached_property
+    def _references(self) -> re.Pattern:
+        """The attributes whose address ends with an asset's rendered path (the others are left alone
+        without a look: a page has some eighty links and five references to assets)."""
+        ends = "|".join(re.escape(name) for name in sorted(self.names, key=len, reverse=True))
+        return re.compile(r'(?P<attr>\b(?:href|src|content)=")(?P<url>[^"]*?(?:' + ends + r')(?:[?#][^"]*)?)(?=")')
+
+    def rewritten(self, path: str, content: bytes) -> bytes:
+        """A page with its references to assets under their published names (other files as they are)."""
+        if not path.endswith(".html") or not self.names:
+            return content
+        site_path = urlsplit(self.base_url).path or "/"
+        return _rewrite(path, content.decode("utf-8"), self.names, self.base_url, site_path,
+                        self._references).encode("utf-8")
+
+    def publish(self, path: str, content: bytes, cache=None, as_published: bool = False) -> Files:
+        """The file under its published name (a page's references rewritten, unless it is
+        `as_published` already), then its .gz and .br when it is text. `cache` (a RenderCache) keeps
+        the encodings by content."""
+        if not as_published:
+            content = self.rewritten(path, content)
         path = self.names.get(path, path)
         if not is_text(path):
             return [(path, content)]
@@ -87,7 +103,8 @@ class Publishing:
         return [(path, content), (path + ".gz", gz), (path + ".br", br)]
 
 
-def _rewrite(page: str, html: str, names: Mapping[str, str], base_url: str, site_path: str) -> str:
+def _rewrite(page: str, html: str, names: Mapping[str, str], base_url: str, site_path: str,
+             references: re.Pattern = _REFERENCE) -> str:
     folder = posixpath.dirname(page)
 
     def renamed(match: re.Match) -> str:
@@ -113,7 +130,7 @@ def _rewrite(page: str, html: str, names: Mapping[str, str], base_url: str, site
             return match.group()
         return match.group("attr") + prefix + names[target] + rest
 
-    return _REFERENCE.sub(renamed, html)
+    return references.sub(renamed, html)
 
 
 def is_text(path: str) -> bool:

@@ -11,6 +11,7 @@ language turned into links to its section, other relative addresses rebased, the
 from __future__ import annotations
 
 import datetime
+import hashlib
 import posixpath
 import re
 from collections.abc import Collection, Mapping
@@ -25,6 +26,7 @@ from patientsite.render.page import PageRenderer, relative_url
 
 FOLDER = "leaflet"                      # <lang>/leaflet/index.html
 TEMPLATE = "leaflet.html"
+PARTS_KEPT = 20_000                     # leaflet parts this process keeps (a large site's worth)
 BODY_START, BODY_END = "<!--page-body-->", "<!--/page-body-->"     # around the body in templates/page.html
 
 # a start or end tag as our templates and the sanitizer write them (attribute values double-quoted)
@@ -62,24 +64,28 @@ def leaflet_pages(site: Site, language: str) -> tuple[Page, ...]:
 
 
 def render_leaflets(site: Site, renderers: dict[str, PageRenderer], files: Mapping[str, bytes], problems: Problems,
-                    with_pdf: bool = False, languages: Collection[str] | None = None) -> list[tuple[str, bytes]]:
+                    with_pdf: bool = False, languages: Collection[str] | None = None,
+                    cache=None) -> list[tuple[str, bytes]]:
     """The leaflet page of every language (or of `languages`), from the rendered pages in `files`;
-    `with_pdf`: it links its PDF (render/pdf.py)."""
+    `with_pdf`: it links its PDF (render/pdf.py). Each page's part is kept by its body's bytes, in
+    this process (the preview: only an edited page's part is made again) and in `cache` (a
+    RenderCache: a warm build makes none)."""
     made = []
     for lang in site.config.languages:
         if languages is None or lang.code in languages:
-            content = render_leaflet(site, renderers[lang.code], files, problems, with_pdf)
+            content = render_leaflet(site, renderers[lang.code], files, problems, with_pdf, cache)
             if content is not None:
                 made.append((leaflet_url(site, lang.code) + "index.html", content))
     return made
 
 
 def render_leaflet(site: Site, renderer: PageRenderer, files: Mapping[str, bytes], problems: Problems,
-                   with_pdf: bool) -> bytes | None:
+                   with_pdf: bool, cache=None) -> bytes | None:
     config, code = site.config, renderer.language.code
     url = leaflet_url(site, code)
     pages = leaflet_pages(site, code)
     links = {p.output_path: section_id(p) for p in pages} | {p.url: section_id(p) for p in pages}
+    links_key = hashlib.sha256(repr(sorted(links.items())).encode()).hexdigest()
     sections = []
     for page in pages:
         rendered = files.get(page.output_path)
@@ -92,7 +98,7 @@ def render_leaflet(site: Site, renderer: PageRenderer, files: Mapping[str, bytes
                            f"Keep {BODY_START} and {BODY_END} around {{{{ body }}}} in templates/page.html.")
             return None
         sections.append({"page": page, "id": section_id(page), "notice": _notice(site, renderer, page, url),
-                         "body": Markup(one_document(body, page, url, links))})
+                         "body": Markup(_part(body, page, url, links, links_key, cache))})
     words = site.facts.words[code]
     sources: list[str] = []
     for page in pages:
@@ -112,6 +118,27 @@ def render_leaflet(site: Site, renderer: PageRenderer, files: Mapping[str, bytes
         pdf_url=pdf_name(code) if with_pdf else None, phone=phone, emergency=clinic.emergency_number,
     )
     return renderer.env.get_template(TEMPLATE).render(context).encode("utf-8")
+
+
+_parts: dict[str, str] = {}      # a page's part of the leaflet, by what it is made from (this process)
+
+
+def _part(body: str, page: Page, url: str, links: Mapping[str, str], links_key: str, cache) -> str:
+    """`one_document(body, page, url, links)`, from this process's parts or the cache when made before."""
+    key = hashlib.sha256(f"{page.output_path} {page.url} {page.key} {url} {links_key} ".encode()
+                         + body.encode("utf-8")).hexdigest()
+    part = _parts.get(key)
+    if part is None and cache is not None:
+        entry = cache.get(key)
+        part = entry.decode("utf-8") if entry is not None else None
+    if part is None:
+        part = one_document(body, page, url, links)
+        if cache is not None:
+            cache.put(key, part.encode("utf-8"))
+    if len(_parts) > PARTS_KEPT:
+        _parts.clear()
+    _parts[key] = part
+    return part
 
 
 def page_body(html: str) -> str | None:

@@ -87,8 +87,8 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
 
     encodings = cache.beside("encodings") if cache is not None else None     # .gz and .br, by content
 
-    def put(path: str, content: bytes) -> None:
-        for name, published in publishing.publish(path, content, encodings):
+    def put(path: str, content: bytes, as_published: bool = False) -> None:
+        for name, published in publishing.publish(path, content, encodings, as_published):
             sha = hashlib.sha256(published).hexdigest()
             if into is not None:
                 _write_into(into, name, published)
@@ -107,7 +107,8 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
     languages = None if previous is None else {site.pages[i].language for i in todo}
     if published is not None and (languages is None or languages):
         with located(problems, None, templates_dir):
-            for path, content in render_leaflets(site, renderers, published, problems, with_pdf, languages):
+            for path, content in render_leaflets(site, renderers, published, problems, with_pdf, languages,
+                                                 cache.beside("leaflet") if cache is not None else None):
                 put(path, content)
     redirects = alias_pages(site)
     unindexed = frozenset() if previous is None else previous.unindexed | (languages or set())
@@ -183,7 +184,7 @@ def _pages(site: Site, templates_dir: Path, notices, records: Mapping[str, str],
         if content is None:
             missing.append(index)
         else:
-            put(page.output_path, content)
+            put(page.output_path, content, as_published=True)     # the cache keeps pages as published
     seconds: dict[str, float] = {}
     fresh = []
     # the parent renders few pages itself, on its warm renderers; workers write theirs into `into`
@@ -203,7 +204,8 @@ def _pages(site: Site, templates_dir: Path, notices, records: Mapping[str, str],
     if cache is not None and not problems.errors and templates_digest(templates_dir) == templates:
         for index, content in fresh:
             path = site.pages[index].output_path
-            cache.put(keys[index], content if content is not None else (into / path).read_bytes())
+            cache.put(keys[index], publish[0].rewritten(path, content) if content is not None
+                      else (into / path).read_bytes())                  # as published
         warning = cache.warning()
         if warning is not None:
             problems.warnings.append(warning)
