@@ -44,6 +44,11 @@ class Problem:
 MAX_SHOWN = 200     # problems printed per stage; all of them stay in BuildError.problems
 
 
+class Interrupted(Exception):
+    """The preview's next save stopped a build that was gathering the pages (leaflets, search index);
+    nothing of it was written."""
+
+
 class BuildError(Exception):
     """A stage found problems in the user's files; `problems` holds all of them."""
 

@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from threading import Event
 from types import MappingProxyType
 
 from patientsite.checks import review
@@ -107,7 +108,7 @@ def load_site(root: Path, base_url: str | None = None) -> Site:
 
 def build(root: Path, out: Path, previous: BuildResult | None = None, changed: Iterable[str] = (), *,
           use_cache: bool = True, jobs: int = 0, drafts: bool = False, pdf: bool = False,
-          base_url: str | None = None, search: bool = True) -> BuildResult:
+          base_url: str | None = None, gather: bool = True, stop: Event | None = None) -> BuildResult:
     """Load, model, render, write. Raises BuildError; `out` is untouched unless all succeeds.
     `previous`: the result of the last build into `out` (its files unchanged since), and `changed`: the
     project's files (relative paths) changed since it; the full build follows when the change plan
@@ -116,9 +117,10 @@ def build(root: Path, out: Path, previous: BuildResult | None = None, changed: I
     (byte-identical); without, every page is rendered and the cache rewritten. A cache that cannot be
     written only warns. `drafts` (the preview): publish drafts too, marked as drafts; `site` is then
     what is published. With `pdf`, each language's leaflet is also written as a PDF (render/pdf.py,
-    WeasyPrint). `base_url` replaces site.yaml's (staging, preview deploys). Without `search` (the
-    preview, right after a save), a build from the previous one leaves the search index of the
-    languages it redid for the next build that searches (`changed=()` makes only that index)."""
+    WeasyPrint). `base_url` replaces site.yaml's (staging, preview deploys). Without `gather` (the
+    preview, right after a save), a build from the previous one leaves the leaflets and search index
+    of the languages it redid for the next build that gathers (`changed=()` makes only those); `stop`
+    (the preview's next save) interrupts that gathering: errors.Interrupted, nothing written."""
     started = time.perf_counter()
     with disk_errors(out):                     # an output folder that cannot even be listed
         check_output_folder(out, root)         # refused before any work, and again before the swap
@@ -129,7 +131,7 @@ def build(root: Path, out: Path, previous: BuildResult | None = None, changed: I
             if plan is not None:
                 try:
                     return _build(root, out, started, use_cache, jobs, drafts, pdf, base_url, previous, plan,
-                                  search)
+                                  gather, stop)
                 except Structural:
                     pass
         return _build(root, out, started, use_cache, jobs, drafts, pdf, base_url)
@@ -137,7 +139,7 @@ def build(root: Path, out: Path, previous: BuildResult | None = None, changed: I
 
 def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, drafts: bool = False,
            pdf: bool = False, base_url: str | None = None, previous: BuildResult | None = None,
-           plan: ChangePlan | None = None, search: bool = True) -> BuildResult:
+           plan: ChangePlan | None = None, gather: bool = True, stop: Event | None = None) -> BuildResult:
     last = previous.state if previous is not None and plan is not None else None
     templates = root / "templates"
     # load, then model: from the previous build, only what changed
@@ -180,7 +182,7 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, dr
         written = None
     else:
         output = render_site(site, templates, translations.notices, records.keys, cache, jobs,
-                             previous=last.output, templates=digests.templates, out=out, search=search)
+                             previous=last.output, templates=digests.templates, out=out, gather=gather, stop=stop)
         gone = [path for path in last.output.files if path not in output.files]
         written = write_changes(out, output.changed, gone)
     report = _report(site, previous.site if last else None, last.report if last else None, remodelled)

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -343,9 +344,9 @@ def test_warnings_are_said_once_not_on_every_rebuild(preview, capsys):
     assert b"translation-notice" in PreviewApp(state).respond("/en/the-treatment/")[2]
 
 
-def test_the_search_index_catches_up_once_the_saves_stop(preview, site_root):
-    """After a save the preview builds the pages at once and leaves the search index (Pagefind takes
-    seconds on a large site); `index_later` makes it once no save came for a while, and a save in
+def test_the_leaflet_and_search_index_catch_up_once_the_saves_stop(preview, site_root):
+    """After a save the preview builds the pages at once and leaves the leaflet and search index
+    (seconds on a large site); `gather_later` makes them once no save came for a while, and a save in
     between puts it off again. Then the site is what the full build makes."""
     from test_search import index_of
 
@@ -359,18 +360,53 @@ def test_the_search_index_catches_up_once_the_saves_stop(preview, site_root):
         return any(word in text for lang, text in index_of(shown.out).values() if lang == "en")
 
     treatment.write_text(treatment.read_text().replace("## Details", "Zanzibarword.\n\n## Details"))
-    assert shown.rebuild((rel,), search=False)
+    assert shown.rebuild((rel,), gather=False)
     assert "Zanzibarword" in (shown.out / "en/the-treatment/index.html").read_text() and not indexed("Zanzibarword")
-    assert shown.last.state.output.unindexed == {"en"}
-    shown.index_later(0.5)
+    assert "Zanzibarword" not in (shown.out / "en/leaflet/index.html").read_text()
+    assert shown.last.state.output.ungathered == {"en"}
+    shown.gather_later(0.5)
     treatment.write_text(treatment.read_text().replace("Zanzibarword.", "Quokkaword."))
-    assert shown.rebuild((rel,), search=False)          # a save before the index was made: put off again
+    assert shown.rebuild((rel,), gather=False)          # a save before the index was made: put off again
     time.sleep(1.0)
     assert not indexed("Quokkaword") and not indexed("Zanzibarword")
-    shown.index_later(0.2)
+    shown.gather_later(0.2)
     _wait_for(lambda: indexed("Quokkaword"), "the search index", seconds=20)
-    assert shown.last.state.output.unindexed == frozenset() and not indexed("Zanzibarword")
+    assert shown.last.state.output.ungathered == frozenset() and not indexed("Zanzibarword")
+    assert "Quokkaword" in (shown.out / "en/leaflet/index.html").read_text()
     full = site_root.parent / "full"
     build(site_root, full, drafts=True, use_cache=False)
     assert {p.relative_to(full): p.read_bytes() for p in full.rglob("*") if p.is_file()} == \
         {p.relative_to(shown.out): p.read_bytes() for p in shown.out.rglob("*") if p.is_file()}
+
+
+def test_a_save_interrupts_the_gathering_and_its_pages_show_at_once(preview, site_root, monkeypatch):
+    """A save while the leaflets and search index are being made (Pagefind running) stops that
+    gathering within moments: Pagefind is killed, nothing of the gathering is written, the save's
+    page is built, and the gathering follows later."""
+    from test_search import index_of
+
+    shown, printed = preview
+    rel = "content/en/treatment.md"
+    treatment = site_root / rel
+    slow = site_root.parent / "slow-pagefind"
+    slow.write_text("#!/bin/sh\nexec sleep 30\n")         # a Pagefind that takes its time
+    slow.chmod(0o755)
+    treatment.write_text(treatment.read_text().replace("## Details", "Wombatword.\n\n## Details"))
+    assert shown.rebuild((rel,), gather=False)
+    before = {p: p.read_bytes() for p in (shown.out / "pagefind").rglob("*") if p.is_file()}
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(slow))
+    gathering = threading.Thread(target=shown.gather_now)
+    gathering.start()
+    time.sleep(1.0)                                  # Pagefind is sleeping in the slow binary
+    treatment.write_text(treatment.read_text().replace("Wombatword.", "Numbatword."))
+    started = time.monotonic()
+    assert shown.rebuild((rel,), gather=False)
+    assert time.monotonic() - started < 5.0          # not the 30 s the gathering would have taken
+    gathering.join(timeout=5)
+    assert not gathering.is_alive()
+    assert "Numbatword" in (shown.out / "en/the-treatment/index.html").read_text()
+    assert {p: p.read_bytes() for p in (shown.out / "pagefind").rglob("*") if p.is_file()} == before
+    assert shown.last.state.output.ungathered == {"en"} and shown.failure is None
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    shown.gather_now()
+    assert any("Numbatword" in text for lang, text in index_of(shown.out).values() if lang == "en")

@@ -71,10 +71,10 @@ def run(args, root: Path) -> int:
             preview = Preview(root, Path(folder) / "site", echo)
 
             def on_change(changed: tuple[str, ...]) -> None:
-                ok = preview.rebuild(changed, watcher.seen, search=False)    # what the watcher has just seen
+                ok = preview.rebuild(changed, watcher.seen, gather=False)    # what the watcher has just seen
                 css_only = ok and all(p.endswith(".css") for p in changed)
                 LiveReloadHandler.reload_waiters(changed[0] if css_only else "*")
-                preview.index_later()        # the search index, once the saves stop
+                preview.gather_later()       # the leaflets and search index, once the saves stop
 
             watcher = make_watcher(root, on_change, quiet)
             preview.rebuild()
@@ -97,7 +97,8 @@ def run(args, root: Path) -> int:
                 server.serve(port=args.port, host="127.0.0.1", debug=False)
             finally:
                 watcher.stop()
-                with preview.lock:                 # no search index built into a folder being removed
+                preview.stop.set()
+                with preview.lock:                 # nothing gathered into a folder being removed
                     if preview.timer is not None:
                         preview.timer.cancel()
                 signal.signal(signal.SIGTERM, previous)

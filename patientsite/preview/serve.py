@@ -21,13 +21,13 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from patientsite.errors import BuildError, Problem, count
+from patientsite.errors import BuildError, Interrupted, Problem, count
 from patientsite.pipeline import BuildResult, build
 from patientsite.preview.changeplan import changed_files
 from patientsite.preview.server import PreviewApp, bind, error_page, preview_server, source_excerpt  # noqa: F401
 from patientsite.preview.watcher import WATCHED, make_watcher, snapshot  # noqa: F401
 
-SEARCH_DELAY = 1.0     # seconds without a save before the search index catches up with the saved pages
+GATHER_DELAY = 1.0     # seconds without a save before the leaflets and search index catch up with the pages
 
 
 # -- the build and its outcome ------------------------------------------------------------------
@@ -41,42 +41,50 @@ class Preview:
         self.last: BuildResult | None = None   # the last good build, to build from
         self.signatures: dict[str, tuple[int, int]] = {}   # the watched files when it started
         self.base_url = ""          # the published site's address (its 404 page links to it)
-        self.lock = threading.RLock()          # one build at a time: a save's, or the search index's
-        self.timer: threading.Timer | None = None    # the search index's build, waiting for quiet
+        self.lock = threading.RLock()          # one build at a time: a save's, or the gathering's
+        self.timer: threading.Timer | None = None    # the gathering, waiting for quiet
+        self.stop = threading.Event()          # set by a save: the gathering gives way to it at once
 
-    def index_later(self, delay: float = SEARCH_DELAY) -> None:
-        """After a save the pages are built at once and the search index (Pagefind: seconds on a
-        large site) is left as it was; it is made `delay` seconds after the last save."""
+    def gather_later(self, delay: float = GATHER_DELAY) -> None:
+        """After a save the pages are built at once; what gathers them, each language's leaflet and
+        search index (Pagefind: seconds on a large site), is made `delay` seconds after the last save
+        (`gather_now`), and a save meanwhile interrupts it."""
         with self.lock:
             if self.timer is not None:
                 self.timer.cancel()
-            self.timer = threading.Timer(delay, self.index_now)
+            self.timer = threading.Timer(delay, self.gather_now)
             self.timer.daemon = True
             self.timer.start()
 
-    def index_now(self) -> None:
-        """Bring the search index up to date with the pages, if it is behind them."""
+    def gather_now(self) -> None:
+        """Bring the leaflets and search index up to date with the pages, if they are behind them."""
         with self.lock:
             last = self.last
-            if last is not None and last.state is not None and last.state.output.unindexed and self.failure is None:
-                self.rebuild((), search=True)
+            if last is not None and last.state is not None and last.state.output.ungathered and self.failure is None:
+                self.rebuild((), gather=True)
 
-    def rebuild(self, changed: tuple[str, ...] = (), signatures: dict | None = None, search: bool = True) -> bool:
+    def rebuild(self, changed: tuple[str, ...] = (), signatures: dict | None = None, gather: bool = True) -> bool:
         """Build into `out`; keep the last good site and remember the problems if it fails.
         `signatures`: the watched files' `snapshot` if the caller has just taken one. Without
-        `search`, a build from the previous one leaves the search index for `index_later`."""
+        `gather` (a save), a build from the previous one leaves the leaflets and search index for
+        `gather_later`, and a gathering under way is interrupted."""
+        if not gather:
+            self.stop.set()                    # the gathering (if one runs) stops and lets go of the lock
         with self.lock:
-            if self.timer is not None and not search:
+            self.stop.clear()
+            if self.timer is not None and not gather:
                 self.timer.cancel()
-            return self._rebuild(changed, signatures, search)
+            return self._rebuild(changed, signatures, gather)
 
-    def _rebuild(self, changed: tuple[str, ...], signatures: dict | None, search: bool) -> bool:
+    def _rebuild(self, changed: tuple[str, ...], signatures: dict | None, gather: bool) -> bool:
         started = time.perf_counter()
         cause = f"{', '.join(changed[:3])}{' ...' if len(changed) > 3 else ''} changed: " if changed else ""
         stamp = time.strftime("%H:%M:%S")
         previous = self.failure
         try:
-            built, files, warnings = self._build(changed, signatures, search)
+            built, files, warnings = self._build(changed, signatures, gather)
+        except Interrupted:                    # a save came: its build follows, and gathers later
+            return False
         except BuildError as exc:
             self.failure = exc
         except Exception as exc:  # a bug in the generator: keep serving, show it
@@ -101,7 +109,7 @@ class Preview:
                       f"{self.failure}")
         return False
 
-    def _build(self, changed: tuple[str, ...], signatures, search: bool = True) -> tuple[str, str, tuple[Problem, ...]]:
+    def _build(self, changed: tuple[str, ...], signatures, gather: bool = True) -> tuple[str, str, tuple[Problem, ...]]:
         """The build from the last good one (`pipeline.build(previous=, changed=)`: it follows with
         the full build when the change needs it); a full build if there is none, or if a bug
         stopped the build from the previous one. Returns what was built, what was written and the
@@ -113,8 +121,8 @@ class Preview:
             try:
                 result = build(self.root, self.out, previous=self.last,
                                changed=changed_files(self.signatures, signatures, changed), drafts=True,
-                               search=search)
-            except BuildError:
+                               gather=gather, stop=self.stop)
+            except (BuildError, Interrupted):
                 raise
             except Exception:  # a bug in the build from the previous one: say it, and build everything
                 self.echo(traceback.format_exc())

@@ -15,12 +15,13 @@ import hashlib
 import posixpath
 import re
 from collections.abc import Collection, Mapping
+from threading import Event
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
 from patientsite.checks import review
-from patientsite.errors import Problems
+from patientsite.errors import Interrupted, Problems
 from patientsite.model.site import Page, Site
 from patientsite.render.page import PageRenderer, relative_url
 
@@ -65,13 +66,15 @@ def leaflet_pages(site: Site, language: str) -> tuple[Page, ...]:
 
 def render_leaflets(site: Site, renderers: dict[str, PageRenderer], files: Mapping[str, bytes], problems: Problems,
                     with_pdf: bool = False, languages: Collection[str] | None = None,
-                    cache=None) -> list[tuple[str, bytes]]:
+                    cache=None, stop: Event | None = None) -> list[tuple[str, bytes]]:
     """The leaflet page of every language (or of `languages`), from the rendered pages in `files`;
     `with_pdf`: it links its PDF (render/pdf.py). Each page's part is kept by its body's bytes, in
     this process (the preview: only an edited page's part is made again) and in `cache` (a
-    RenderCache: a warm build makes none)."""
+    RenderCache: a warm build makes none). `stop` set (the preview's next save): Interrupted."""
     made = []
     for lang in site.config.languages:
+        if stop is not None and stop.is_set():
+            raise Interrupted()
         if languages is None or lang.code in languages:
             content = render_leaflet(site, renderers[lang.code], files, problems, with_pdf, cache)
             if content is not None:

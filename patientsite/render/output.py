@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from threading import Event
 from types import MappingProxyType
 
 from patientsite.errors import Problem, Problems
@@ -45,7 +46,7 @@ class Output:
     records: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     publishing: Publishing = Publishing(MappingProxyType({}), "")   # the asset names the files were published with
     aliases: tuple[str, ...] = ()            # the redirect pages' paths (render/hosting.py)
-    unindexed: frozenset[str] = frozenset()  # the languages whose search index is older than their pages
+    ungathered: frozenset[str] = frozenset()  # languages whose leaflet and search index are older than their pages
 
 
 PARALLEL_MIN = 48   # below this many pages to render, one process is faster than forking
@@ -55,7 +56,8 @@ MARKDOWN_CACHE = 2048    # page bodies per language whose Markdown HTML the pare
 def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str], datetime.date],
                 records: Mapping[str, str], cache: RenderCache | None = None, jobs: int = 0, *,
                 into: Path | None = None, previous: Output | None = None,
-                templates: str = "", out: Path | None = None, with_pdf: bool = False, search: bool = True) -> Output:
+                templates: str = "", out: Path | None = None, with_pdf: bool = False, gather: bool = True,
+                stop: Event | None = None) -> Output:
     """The render stage. `records`: each page's output path -> its digest (cache.page_digest).
     Without `previous`: every page (from the cache where its digest has an entry), the language
     chooser, the 404 and search pages, the leaflets (render/leaflet.py, linking their PDF when
@@ -64,10 +66,11 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
     it is made (render/assets.py: fingerprinted names, .gz and .br) and written into `into` (workers
     write the pages they render), returned by sha256 only. With `previous` (the output of the last
     build of this site's structure, written in `out`): only the pages whose digest changed, the
-    leaflets of their languages, the search index, the redirect pages and the host's files, returned in
-    `changed` when their bytes differ; without `search` (the preview, right after a save), the search
-    index of the languages redone is left as it was, to be made by the next build that searches
-    (`Output.unindexed`). `templates`: the templates_digest the records were made with
+    leaflets and search index of their languages, the redirect pages and the host's files, returned in
+    `changed` when their bytes differ; without `gather` (the preview, right after a save), the leaflets
+    and search index of the languages redone are left as they were, for the next build that gathers
+    (`Output.ungathered`); `stop` (set by the preview's next save) interrupts that gathering
+    (`Interrupted`). `templates`: the templates_digest the records were made with
     (the rendered pages are cached only if it still holds). (Review dates and unsafe markup are the
     page checks' stage, checks/pages.py, which runs before.)"""
     problems = Problems("rendering")
@@ -103,23 +106,24 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
             put(path, content)
     folder = into if into is not None else out
     published = RenderedFiles(folder, files, changed) if folder is not None else None
-    # the leaflets, from the rendered pages' bodies: every language's, or those of the pages redone
-    languages = None if previous is None else {site.pages[i].language for i in todo}
-    if published is not None and (languages is None or languages):
+    # what gathers the pages: each language's leaflet (from the pages' bodies) and search index; every
+    # language's, or those of the pages redone (and those left before), or none yet (not `gather`)
+    redone = {site.pages[i].language for i in todo}
+    ungathered = frozenset() if previous is None else previous.ungathered | redone
+    gathered = None if previous is None else ungathered if gather else frozenset()
+    if published is not None and (gathered is None or gathered):
         with located(problems, None, templates_dir):
-            for path, content in render_leaflets(site, renderers, published, problems, with_pdf, languages,
-                                                 cache.beside("leaflet") if cache is not None else None):
+            for path, content in render_leaflets(site, renderers, published, problems, with_pdf, gathered,
+                                                 cache.beside("leaflet") if cache is not None else None, stop):
                 put(path, content)
+        if not problems.errors:
+            made = index_site(site, published, gathered, cache.beside("search") if cache is not None else None, stop)
+            _forget(files, [path for path in files if path.startswith(SEARCH_DIR + "/")
+                            and (gathered is None or index_language(path) in gathered)])
+            for path, content in made:      # the index of the pages as published
+                put(path, content)
+        ungathered = frozenset()
     redirects = alias_pages(site)
-    unindexed = frozenset() if previous is None else previous.unindexed | (languages or set())
-    indexed = None if previous is None else unindexed if search else frozenset()
-    if published is not None and not problems.errors and (indexed is None or indexed):
-        made = index_site(site, published, indexed, cache.beside("search") if cache is not None else None)
-        _forget(files, [path for path in files if path.startswith(SEARCH_DIR + "/")
-                        and (indexed is None or index_language(path) in indexed)])
-        for path, content in made:      # the index of the pages as published
-            put(path, content)
-        unindexed = frozenset()
     if previous is not None:
         _forget(files, previous.aliases)
     for path, content in redirects:
@@ -129,7 +133,7 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
     problems.raise_if_any()
     return Output(MappingProxyType(files), MappingProxyType(changed), problems.warnings_tuple(), rendered,
                   tuple(site.pages[i].output_path for i in todo), tuple(sorted(seconds.items())),
-                  MappingProxyType(renderers), records, publishing, tuple(path for path, _ in redirects), unindexed)
+                  MappingProxyType(renderers), records, publishing, tuple(path for path, _ in redirects), ungathered)
 
 
 def _forget(files: dict[str, str], paths) -> None:

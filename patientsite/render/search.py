@@ -26,10 +26,12 @@ import json
 import os
 import subprocess
 import tempfile
+import time
 from collections.abc import Collection, Mapping
 from pathlib import Path
+from threading import Event
 
-from patientsite.errors import Problems
+from patientsite.errors import Interrupted, Problems
 from patientsite.model.site import Site
 from patientsite.render.page import SEARCH_SLUG, PageRenderer, relative_url
 from patientsite.write import disk_errors
@@ -67,19 +69,20 @@ def search_pages(site: Site, renderers: Mapping[str, PageRenderer]) -> list[tupl
 
 
 def index_site(site: Site, files: Mapping[str, bytes], languages: Collection[str] | None = None,
-               cache=None) -> list[tuple[str, bytes]]:
+               cache=None, stop: Event | None = None) -> list[tuple[str, bytes]]:
     """Pagefind's index of the site's pages (`files`: output path -> the page as published, read
     when asked), its files under pagefind/, sorted by path. Pagefind indexes each language apart; it
     runs once per language (a third of the memory), and the languages' lists are joined into one
     `pagefind-entry.json`. With `languages` (a build from the previous one): only those languages are
     indexed again, and `files` must hold the previous index, whose list keeps the other languages.
     `cache` (a RenderCache): a language's index by the bytes of its pages, so an unchanged language is
-    not indexed again. Raises BuildError when Pagefind is missing or fails."""
+    not indexed again. Raises BuildError when Pagefind is missing or fails, Interrupted when `stop` is
+    set while it runs (Pagefind is stopped)."""
     entry_path = f"{SEARCH_DIR}/{ENTRY}"
     entry = json.loads(files[entry_path]) if languages is not None else None
     made: dict[str, bytes] = {}
     for code in [lang.code for lang in site.config.languages if languages is None or lang.code in languages]:
-        for path, content in _index_language(site, files, code, cache):
+        for path, content in _index_language(site, files, code, cache, stop):
             if path == entry_path:
                 found = json.loads(content)
                 if entry is None:
@@ -92,7 +95,8 @@ def index_site(site: Site, files: Mapping[str, bytes], languages: Collection[str
     return sorted(made.items())
 
 
-def _index_language(site: Site, files: Mapping[str, bytes], code: str, cache) -> list[tuple[str, bytes]]:
+def _index_language(site: Site, files: Mapping[str, bytes], code: str, cache,
+                    stop: Event | None = None) -> list[tuple[str, bytes]]:
     """Pagefind's files for the pages of one language: from the cache, else made and kept there."""
     pages = [(page.output_path, files[page.output_path]) for page in site.pages if page.language == code]
     key = hashlib.sha256(_pagefind_version().encode()).hexdigest()
@@ -107,7 +111,7 @@ def _index_language(site: Site, files: Mapping[str, bytes], code: str, cache) ->
             (source / path).parent.mkdir(parents=True, exist_ok=True)
             (source / path).write_bytes(content)
         del pages
-        _run_pagefind(source, index)
+        _run_pagefind(source, index, stop)
         found = sorted(p for p in index.rglob("*") if p.is_file())
         made = [(f"{SEARCH_DIR}/{p.relative_to(index).as_posix()}", p.read_bytes()) for p in found
                 if not p.relative_to(index).as_posix().startswith(UNUSED)]
@@ -162,7 +166,7 @@ def _shared(path: str, content: bytes) -> bytes:
     return content
 
 
-def _run_pagefind(source: Path, index: Path) -> None:
+def _run_pagefind(source: Path, index: Path, stop: Event | None = None) -> None:
     problems = Problems(STAGE)
     try:
         from pagefind.service import get_executable  # pagefind[extended]'s binary, or PAGEFIND_BINARY_PATH
@@ -175,15 +179,35 @@ def _run_pagefind(source: Path, index: Path) -> None:
         problems.raise_if_any()
     command = [str(binary), "--site", str(source), "--output-path", str(index), "--keep-index-url", "--silent"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=600)
+        code, out, err = _run(command, stop)
     except (OSError, subprocess.TimeoutExpired) as exc:
         problems.error(str(binary), None, f"Pagefind could not index the site: {exc}", INSTALL_HINT)
     else:
-        if done.returncode != 0 or not (index / ENTRY).is_file():
-            said = [line.strip() for line in (done.stderr or done.stdout).splitlines() if line.strip()][-5:]
-            problems.error(str(binary), None, f"Pagefind could not index the site (exit {done.returncode}): "
+        if code != 0 or not (index / ENTRY).is_file():
+            said = [line.strip() for line in (err or out).splitlines() if line.strip()][-5:]
+            problems.error(str(binary), None, f"Pagefind could not index the site (exit {code}): "
                            + (" / ".join(said) or "no message"), INSTALL_HINT)
     problems.raise_if_any()
+
+
+def _run(command: list[str], stop: Event | None, timeout: float = 600.0) -> tuple[int, str, str]:
+    """Run `command`: (exit code, output, errors); stopped, and Interrupted raised, when `stop` is set."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          errors="replace") as process:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                out, err = process.communicate(timeout=0.02 if stop is not None else timeout)
+                return process.returncode, out, err
+            except subprocess.TimeoutExpired:
+                if stop is not None and stop.is_set():
+                    process.kill()
+                    process.communicate()
+                    raise Interrupted() from None
+                if time.monotonic() > deadline:
+                    process.kill()
+                    process.communicate()
+                    raise
 
 
 def _sorted_entry(content: bytes) -> bytes:
