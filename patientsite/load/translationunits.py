@@ -7,6 +7,7 @@ forms, a UI string) as a `Unit` with the hash of its text, read leniently from o
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,15 @@ class LanguageState:
         return sum(1 for u in self.units if u.source.kind == kind and u.status == status)
 
     def find(self, kind: str, unit_id: str) -> UnitState | None:
-        return next((u for u in self.units if u.key == (kind, unit_id)), None)
+        return self._by_key.get((kind, unit_id))
+
+    @functools.cached_property
+    def _by_key(self) -> dict[tuple[str, str], UnitState]:
+        """The units by (kind, id), the first of each key (made once: a status is asked for every page)."""
+        found: dict[tuple[str, str], UnitState] = {}
+        for unit in self.units:
+            found.setdefault(unit.key, unit)
+        return found
 
 
 @dataclass(frozen=True)
