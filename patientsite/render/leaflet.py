@@ -76,14 +76,14 @@ def render_leaflets(site: Site, renderers: dict[str, PageRenderer], files: Mappi
         if stop is not None and stop.is_set():
             raise Interrupted()
         if languages is None or lang.code in languages:
-            content = render_leaflet(site, renderers[lang.code], files, problems, with_pdf, cache)
+            content = render_leaflet(site, renderers[lang.code], files, problems, with_pdf, cache, stop)
             if content is not None:
                 made.append((leaflet_url(site, lang.code) + "index.html", content))
     return made
 
 
 def render_leaflet(site: Site, renderer: PageRenderer, files: Mapping[str, bytes], problems: Problems,
-                   with_pdf: bool, cache=None) -> bytes | None:
+                   with_pdf: bool, cache=None, stop: Event | None = None) -> bytes | None:
     config, code = site.config, renderer.language.code
     url = leaflet_url(site, code)
     pages = leaflet_pages(site, code)
@@ -91,6 +91,8 @@ def render_leaflet(site: Site, renderer: PageRenderer, files: Mapping[str, bytes
     links_key = hashlib.sha256(repr(sorted(links.items())).encode()).hexdigest()
     sections = []
     for page in pages:
+        if stop is not None and stop.is_set():       # a save came: it goes first (checked per page)
+            raise Interrupted()
         rendered = files.get(page.output_path)
         if rendered is None:        # the page failed to render: its error is reported already
             return None
