@@ -371,6 +371,7 @@ def test_the_leaflet_and_search_index_catch_up_once_the_saves_stop(preview, site
     assert not indexed("Quokkaword") and not indexed("Zanzibarword")
     shown.gather_later(0.2)
     _wait_for(lambda: indexed("Quokkaword"), "the search index", seconds=20)
+    _wait_for(lambda: any("built the leaflets and search index in" in line for line in printed), "the log line")
     assert shown.last.state.output.ungathered == frozenset() and not indexed("Zanzibarword")
     assert "Quokkaword" in (shown.out / "en/leaflet/index.html").read_text()
     full = site_root.parent / "full"

@@ -146,5 +146,5 @@ class Preview:
                 gc.freeze()
         if full:
             return count(len(result.files), "file"), "", result.warnings
-        return (count(len(result.redone), "page"), f", wrote {count(len(result.written or ()), 'file')}",
-                result.warnings)
+        built = count(len(result.redone), "page") if result.redone or not gather else "the leaflets and search index"
+        return built, f", wrote {count(len(result.written or ()), 'file')}", result.warnings
