@@ -411,3 +411,20 @@ def test_a_save_interrupts_the_gathering_and_its_pages_show_at_once(preview, sit
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
     shown.gather_now()
     assert any("Numbatword" in text for lang, text in index_of(shown.out).values() if lang == "en")
+
+
+def test_a_closed_preview_gathers_nothing_more(preview, site_root):
+    """When the preview ends (its folder is about to be removed), a gathering that was waiting does
+    nothing: no file is written into the folder."""
+    shown, printed = preview
+    rel = "content/en/treatment.md"
+    treatment = site_root / rel
+    treatment.write_text(treatment.read_text().replace("## Details", "Dugongword.\n\n## Details"))
+    assert shown.rebuild((rel,), gather=False)
+    shown.gather_later(0.3)
+    before = {p: p.stat().st_mtime_ns for p in shown.out.rglob("*") if p.is_file()}
+    shown.close()
+    time.sleep(0.8)
+    shown.gather_now()                               # a timer that had fired already
+    assert {p: p.stat().st_mtime_ns for p in shown.out.rglob("*") if p.is_file()} == before
+    assert shown.last.state.output.ungathered == {"en"}

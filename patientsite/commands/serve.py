@@ -97,10 +97,7 @@ def run(args, root: Path) -> int:
                 server.serve(port=args.port, host="127.0.0.1", debug=False)
             finally:
                 watcher.stop()
-                preview.stop.set()
-                with preview.lock:                 # nothing gathered into a folder being removed
-                    if preview.timer is not None:
-                        preview.timer.cancel()
+                preview.close()                    # nothing gathered into a folder being removed
                 signal.signal(signal.SIGTERM, previous)
                 for name, keep in QUIET_LOGS.items():
                     logging.getLogger(name).removeFilter(keep)

@@ -5,8 +5,9 @@ polled); a burst of saves gives one rebuild, then livereload reloads the open ta
 after an edit that changes what many pages show (a template, site.yaml, a new page, a title), is the
 full build into a temporary folder swapped in at once; after an edit of a page's text, a fact or its
 words the same build starts from the last one's result (`pipeline.build(previous=, changed=)`): only
-the pages that show the edit are rendered again, and each changed file is replaced atomically,
-byte-identical to the full build. When a build fails the server keeps running:
+the pages that show the edit are rendered again, and each changed file is replaced atomically. The
+leaflets and search index of the edited language follow a second later (`gather_later`); then the
+site is byte-identical to the full build. When a build fails the server keeps running:
 every HTML page answers with an error page naming each problem's `path:line` with the source lines
 around it, and the terminal shows the error once. The next good build reloads the tabs into the
 pages again.
@@ -42,14 +43,16 @@ class Preview:
         self.signatures: dict[str, tuple[int, int]] = {}   # the watched files when it started
         self.base_url = ""          # the published site's address (its 404 page links to it)
         self.lock = threading.RLock()          # one build at a time: a save's, or the gathering's
+        self.timer_lock = threading.Lock()     # the timer alone (never held while building)
         self.timer: threading.Timer | None = None    # the gathering, waiting for quiet
-        self.stop = threading.Event()          # set by a save: the gathering gives way to it at once
+        self.stop = threading.Event()          # set by a save (or the end): a gathering gives way at once
+        self.closed = False                    # the preview is ending: nothing is gathered any more
 
     def gather_later(self, delay: float = GATHER_DELAY) -> None:
         """After a save the pages are built at once; what gathers them, each language's leaflet and
-        search index (Pagefind: seconds on a large site), is made `delay` seconds after the last save
-        (`gather_now`), and a save meanwhile interrupts it."""
-        with self.lock:
+        search index (Pagefind: seconds on a large site), is made `delay` seconds after the save's
+        build (`gather_now`), and a save meanwhile interrupts it. Never waits for a build."""
+        with self.timer_lock:
             if self.timer is not None:
                 self.timer.cancel()
             self.timer = threading.Timer(delay, self.gather_now)
@@ -60,8 +63,19 @@ class Preview:
         """Bring the leaflets and search index up to date with the pages, if they are behind them."""
         with self.lock:
             last = self.last
-            if last is not None and last.state is not None and last.state.output.ungathered and self.failure is None:
+            if not self.closed and not self.stop.is_set() and last is not None and last.state is not None \
+                    and last.state.output.ungathered and self.failure is None:
                 self.rebuild((), gather=True)
+
+    def close(self) -> None:
+        """The preview ends: no gathering starts, one under way stops, and none runs after this returns."""
+        self.closed = True
+        self.stop.set()
+        with self.timer_lock:
+            if self.timer is not None:
+                self.timer.cancel()
+        with self.lock:                        # a gathering under way has let go
+            pass
 
     def rebuild(self, changed: tuple[str, ...] = (), signatures: dict | None = None, gather: bool = True) -> bool:
         """Build into `out`; keep the last good site and remember the problems if it fails.
@@ -70,10 +84,12 @@ class Preview:
         `gather_later`, and a gathering under way is interrupted."""
         if not gather:
             self.stop.set()                    # the gathering (if one runs) stops and lets go of the lock
+            with self.timer_lock:
+                if self.timer is not None:
+                    self.timer.cancel()
         with self.lock:
-            self.stop.clear()
-            if self.timer is not None and not gather:
-                self.timer.cancel()
+            if not gather and not self.closed:
+                self.stop.clear()              # only a save clears it: a gathering never hides a save's stop
             return self._rebuild(changed, signatures, gather)
 
     def _rebuild(self, changed: tuple[str, ...], signatures: dict | None, gather: bool) -> bool:
