@@ -195,3 +195,33 @@ def test_whatever_a_failing_pagefind_says_is_one_message_with_its_last_lines(sma
     last = " / ".join(line.strip() for line in said[-5:])
     assert problem.message == f"Pagefind could not index the site (exit {code}): {last}"
     assert "pip install -e ." in problem.hint
+
+
+BAD_INDEX_PATHS = ["../escaped.txt", "pagefind/../../escaped.txt", "pagefind/../../../escaped.txt",
+                   "elsewhere/x.pf_index", "pagefind//x", "pagefind/./x", "pagefind"]
+
+
+@settings(max_examples=14, deadline=None, suppress_health_check=list(HealthCheck))
+@given(bad=st.sampled_from(BAD_INDEX_PATHS), which=st.integers(0, 2))
+def test_a_search_index_kept_with_a_path_out_of_pagefind_is_not_used(tmp_path_factory, bad, which):
+    """`.cache/search` keeps each language's index by its pages' bytes. An entry whose files would land
+    outside pagefind/ (a damaged or planted cache) is not used: Pagefind indexes that language again,
+    nothing is written outside the site, and the site is the one a build without the cache makes."""
+    from patientsite.render.cache import RenderCache, pack
+    from patientsite.render.search import _pack, _unpack
+
+    folder = tmp_path_factory.mktemp("planted")
+    root = make_site(folder / "src")
+    assert run(root, "build", "--out", str(folder / "site"))[0] == 0
+    clean = snapshot(folder / "site")
+    entries = sorted(p for p in (root / ".cache/search").rglob("*") if p.is_file())
+    assert len(entries) == 3                                     # one per language
+    entry = entries[which]
+    files = _unpack(RenderCache(root / ".cache/search").get(entry.name))
+    files[0] = (bad, b"planted")
+    entry.write_bytes(pack(entry.name, _pack(files)))
+    assert _unpack(RenderCache(root / ".cache/search").get(entry.name))[0] == (bad, b"planted")   # read back whole
+    code, _out, err = run(root, "build", "--out", str(folder / "site"))
+    assert code == 0, err
+    assert snapshot(folder / "site") == clean
+    assert not list(folder.parent.rglob("escaped.txt"))

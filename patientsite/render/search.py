@@ -103,8 +103,9 @@ def _index_language(site: Site, files: Mapping[str, bytes], code: str, cache,
     for path, content in pages:
         key = hashlib.sha256(f"{key} {path} {hashlib.sha256(content).hexdigest()}".encode()).hexdigest()
     entry = cache.get(key) if cache is not None else None
-    if entry is not None:
-        return _unpack(entry)
+    kept = _unpack(entry) if entry is not None else None
+    if kept is not None and all(_is_index_path(path) for path, _ in kept):   # never a path out of pagefind/
+        return kept
     with disk_errors(Path(tempfile.gettempdir())), tempfile.TemporaryDirectory(prefix="patientsite-search-") as temp:
         source, index = Path(temp) / "site", Path(temp) / "index"
         for path, content in pages:
@@ -120,21 +121,32 @@ def _index_language(site: Site, files: Mapping[str, bytes], code: str, cache,
     return made
 
 
+def _is_index_path(path: str) -> bool:
+    parts = path.split("/")
+    return len(parts) >= 2 and parts[0] == SEARCH_DIR and all(part not in ("", ".", "..") for part in parts)
+
+
 def _pack(files: list[tuple[str, bytes]]) -> bytes:
     """Files as one cache entry: for each, its path's length, path, content's length, content."""
     return b"".join(len(path.encode()).to_bytes(4, "big") + path.encode() + len(content).to_bytes(4, "big") + content
                     for path, content in files)
 
 
-def _unpack(entry: bytes) -> list[tuple[str, bytes]]:
+def _unpack(entry: bytes) -> list[tuple[str, bytes]] | None:
+    """The files of an entry, or None when it is not one (the cache's checksum guards the bytes)."""
     files, at = [], 0
-    while at < len(entry):
-        size = int.from_bytes(entry[at:at + 4], "big")
-        path = entry[at + 4:at + 4 + size].decode()
-        at += 4 + size
-        size = int.from_bytes(entry[at:at + 4], "big")
-        files.append((path, entry[at + 4:at + 4 + size]))
-        at += 4 + size
+    try:
+        while at < len(entry):
+            size = int.from_bytes(entry[at:at + 4], "big")
+            path = entry[at + 4:at + 4 + size].decode()
+            at += 4 + size
+            size = int.from_bytes(entry[at:at + 4], "big")
+            if at + 4 + size > len(entry):
+                return None
+            files.append((path, entry[at + 4:at + 4 + size]))
+            at += 4 + size
+    except UnicodeDecodeError:
+        return None
     return files
 
 
