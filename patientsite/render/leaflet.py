@@ -122,7 +122,12 @@ def render_leaflet(site: Site, renderer: PageRenderer, files: Mapping[str, bytes
         reviewed=review_date(site, code), next_review=min(review.next_review(p.reviewed, config) for p in pages),
         pdf_url=pdf_name(code) if with_pdf else None, phone=phone, emergency=clinic.emergency_number,
     )
-    return renderer.env.get_template(TEMPLATE).render(context).encode("utf-8")
+    made = []
+    for chunk in renderer.env.get_template(TEMPLATE).generate(context):   # what render() joins, piece by piece
+        if stop is not None and stop.is_set():     # a large leaflet takes a while: a save still goes first
+            raise Interrupted()
+        made.append(chunk)
+    return "".join(made).encode("utf-8")
 
 
 _parts: dict[str, str] = {}      # a page's part of the leaflet, by what it is made from (this process)
