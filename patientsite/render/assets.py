@@ -36,7 +36,6 @@ STABLE = {f"{STATIC}favicon.svg": "favicon.svg", f"{STATIC}favicon-32.png": "fav
 HASH_LENGTH = 10
 TEXT_SUFFIXES = (".html", ".css", ".xml", ".txt", ".svg", ".js", ".json")
 COMPRESSED = (".gz", ".br")
-_REFERENCE = re.compile(r'(?P<attr>\b(?:href|src|content)=")(?P<url>[^"]*)(?=")')
 _UP = re.compile(r"(?:\.\.?/)*")
 
 Files = list[tuple[str, bytes]]
@@ -70,9 +69,10 @@ class Publishing:
     def of(cls, assets: Iterable[tuple[str, bytes]], base_url: str) -> Publishing:
         return cls(MappingProxyType(asset_names(assets)), base_url)
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
-        """What a published page depends on beyond its rendering: the asset names and the address."""
+        """What a published page depends on beyond its rendering: the asset names and the address
+        (made once: it is part of every page's cache key)."""
         return hashlib.sha256(repr((sorted(self.names.items()), self.base_url)).encode()).hexdigest()
 
     @functools.cached_property
@@ -104,7 +104,7 @@ class Publishing:
 
 
 def _rewrite(page: str, html: str, names: Mapping[str, str], base_url: str, site_path: str,
-             references: re.Pattern = _REFERENCE) -> str:
+             references: re.Pattern) -> str:
     folder = posixpath.dirname(page)
 
     def renamed(match: re.Match) -> str:
