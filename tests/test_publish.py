@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 from sitefiles import page_text
+from test_real_site import copy_project
 
 from patientsite.cli import main
 from patientsite.pipeline import build
@@ -178,7 +179,7 @@ def test_the_preview_shows_drafts_marked_and_the_build_never_does(site_root, tmp
     ru = (preview_out / "ru/protivopokazaniya/index.html").read_text()
     assert "Черновик: эту страницу видно только в предпросмотре" in ru
     assert "draft-banner" not in (preview_out / "it/il-trattamento/index.html").read_text()
-    # an edit while previewing: the draft is still there, still marked (a full build each time)
+    # an edit while previewing: the draft is still there, still marked (built from the previous build)
     page = site_root / "content/it/contraindications.md"
     page.write_text(page.read_text().replace("## List", "## Elenco"))
     assert preview.rebuild(("content/it/contraindications.md",))
@@ -191,13 +192,6 @@ def test_the_preview_shows_drafts_marked_and_the_build_never_does(site_root, tmp
 
 
 # -- critical text in the real site ---------------------------------------------------------------
-def copy_project(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    shutil.copy(REPO / "site.yaml", folder / "site.yaml")
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, folder / name)
-    return folder
-
 
 def test_a_page_missing_in_the_real_site_passes_check_and_fails_check_strict(tmp_path, capsys):
     root = copy_project(tmp_path / "project")
