@@ -80,6 +80,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if (key is None or isinstance(key, bool)) and isinstance(key_node, yaml.ScalarNode) and not key_node.style:
+            key = key_node.value       # "no:" (Norwegian), "on:", "null:" are names as written, not booleans
         line = key_node.start_mark.line + 1
         try:
             hash(key)
