@@ -95,6 +95,24 @@ def test_the_pdf_is_a4_dated_by_the_review_and_linked_from_the_leaflet(real, lan
     assert (out / lang / "leaflet" / links[0].attrs["href"]).is_file()
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_pdf_ends_with_the_trust_block_and_contact_together_and_no_faq_markers(real, lang):
+    """The contact block is not alone on a last sheet (the next step follows the last page rather
+    than opening a sheet of its own), and a printed question has no "+"/"-" disclosure sign."""
+    _project, out, result = real
+    leaflet = parse_html("leaflet", (out / lang / "leaflet/index.html").read_text(encoding="utf-8"))
+    headings = {e.attrs.get("id"): e.text() for e in leaflet.find_all("h2")}
+    last = squeezed(pypdf.PdfReader(out / pdf_path(result.site, lang)).pages[-1].extract_text())
+    assert squeezed(headings["trust-heading"]) in last and squeezed(headings["contact-heading"]) in last
+    text = squeezed(pdf_text(out / pdf_path(result.site, lang)))
+    questions = [squeezed(e.find("summary").text()) for e in leaflet.find_all("details")
+                 if "faq-entry" in e.attrs.get("class", "").split()]
+    assert questions, "the leaflet has its questions"
+    for question in questions:
+        assert question in text, question
+        assert question + "\u2212" not in text and question + "+" not in text, question
+
+
 def test_the_pdfs_are_byte_identical_between_builds(real, tmp_path):
     project, out, _result = real
     other = tmp_path / "again"
