@@ -38,6 +38,7 @@ BOOLEAN_KEYS = [   # (file, its text, the line's anchor, the key, where the mess
 ]
 NOT_BOOLEANS = st.one_of(
     st.sampled_from(['"false"', '"true"', "'false'", '"no"', "0", "1", "[true]", "{a: true}", "2026-01-01", '"True "']),
+    st.sampled_from(["yes", "no", "on", "off", "Yes", "NO", "On", "OFF"]),   # YAML 1.1's booleans: text here
     st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E, exclude_characters="\"\\"), min_size=1,
             max_size=12).map(lambda t: f'"{t}"'))
 

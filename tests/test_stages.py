@@ -6,6 +6,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sitefiles import SITE_YAML, make_site
 
 from patientsite.errors import BuildError
@@ -24,6 +26,28 @@ def test_yaml_keeps_lines_and_rejects_duplicates():
     _, problems = parse_yaml("a: 1\na: 2\n", "x.yaml")
     assert [str(p) for p in problems] == ['x.yaml:2:1: duplicate key "a" (first given on line 1)\n'
                                           "    Keep one of the two; YAML would silently use the last one."]
+
+
+YAML11_WORDS = [w for word in ("yes", "no", "on", "off") for w in (word, word.title(), word.upper())]
+BOOLEAN_WORDS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
+@given(word=st.sampled_from(YAML11_WORDS), boolean=st.sampled_from(sorted(BOOLEAN_WORDS)),
+       place=st.sampled_from(["key: {}", "key: [{}]", "key:\n  - {}", "{}: 1", "outer:\n  inner: {}"]))
+def test_yaml_reads_only_true_and_false_as_booleans(word, boolean, place):
+    """YAML 1.1 reads yes/no/on/off as booleans: "No" (an answer) and "no" (Norwegian) would be
+    refused as not text. Like YAML 1.2, they stay text as written, wherever they stand."""
+    def value(data):
+        if "outer" in data:
+            return data["outer"]["inner"]
+        if "key" not in data:
+            return next(iter(data))
+        return data["key"][0] if isinstance(data["key"], list) else data["key"]
+    data, problems = parse_yaml(place.format(word), "x.yaml")
+    assert problems == [] and value(data) == word
+    data, problems = parse_yaml(place.format(boolean), "x.yaml")
+    expected = boolean if place == "{}: 1" else BOOLEAN_WORDS[boolean]   # a key is a name as written
+    assert problems == [] and value(data) == expected and type(value(data)) is type(expected)
 
 
 def test_front_matter_split_keeps_the_body_line():

@@ -123,6 +123,16 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
     return value
 
 
+def _construct_bool(loader: _Loader, node: yaml.ScalarNode):
+    """true and false (in any of YAML's cases) are booleans; the other words YAML 1.1 reads as
+    booleans (yes, no, on, off) are text as written, as in YAML 1.2: "No" is an answer, "no" Norwegian.
+    Where a true/false is meant, the check of kinds asks for true or false by name."""
+    if node.value.lower() in ("true", "false"):
+        return node.value.lower() == "true"
+    return node.value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
