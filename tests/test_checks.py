@@ -118,25 +118,32 @@ def test_hreflang_not_reciprocal(tmp_path):
 
 # -- the trust block and review dates -----------------------------------------------------------
 
+def _trust(old, new=""):
+    """The small site with one change to templates/partials/trust.html (the pages' and leaflet's trust block)."""
+    text = (REPO / "templates/partials/trust.html").read_text(encoding="utf-8")
+    assert old in text
+    return {"templates/partials/trust.html": text.replace(old, new)}
+
+
 def test_trust_block_without_next_review_date(tmp_path):
-    report = checked(tmp_path, _template(
+    report = checked(tmp_path, _trust(
         old='<time data-trust="next-review"', new='<time'))
     found = errors(report, "trust block")
     assert "it/il-trattamento/index.html: the trust block has no next-review date\n" \
-           "    templates/page.html shows the trust block." in found
+           "    templates/partials/trust.html shows the trust block." in found
     assert len([f for f in found if "has no next-review date" in f]) == 9
 
 
 def test_trust_block_with_the_wrong_reviewer(tmp_path):
-    report = checked(tmp_path, _template(old="{{ reviewer.name }}", new="Dr Nobody"))
+    report = checked(tmp_path, _trust(old="{{ reviewer.name }}", new="Dr Nobody"))
     assert "ru/index.html: the trust block names 'Dr Nobody', not 'Tess Test'\n" \
-           "    templates/page.html shows the trust block." in errors(report, "trust block")
+           "    templates/partials/trust.html shows the trust block." in errors(report, "trust block")
 
 
 def test_trust_block_with_the_wrong_reviewer_title(tmp_path):
-    report = checked(tmp_path, _template(old="{{ reviewer_title }}", new="Prof."))
+    report = checked(tmp_path, _trust(old="{{ reviewer_title }}", new="Prof."))
     assert "ru/index.html: the trust block names 'Prof.', not 'д-р'\n" \
-           "    templates/page.html shows the trust block." in errors(report, "trust block")
+           "    templates/partials/trust.html shows the trust block." in errors(report, "trust block")
     assert "ru/index.html:13: the JSON-LD reviewer's title is 'д-р' but the page shows 'Prof.'" in \
         [f.split("\n")[0] for f in errors(report, "structured data")]
 

@@ -140,7 +140,8 @@ def _check_trust(site: Site, docs: dict[str, Document], problems: Problems) -> N
         where = page.output_path
 
         def wrong(what: str, hint: str = "", where: str = where) -> None:
-            problems.error(where, None, f"the trust block {what}", hint or "templates/page.html shows the trust block.")
+            problems.error(where, None, f"the trust block {what}",
+                           hint or "templates/partials/trust.html shows the trust block.")
 
         if not page.sources:
             problems.error(page.src_path, None, "the page names no source documents, so its trust block lists none",
@@ -253,7 +254,7 @@ def _check_claims(site: Site, path: str, doc: Document, rules: dict, locate: Loc
     if page is not None:
         for rule, phrase in claims_.missing_required(body.text(), rules.get(page.language, ())):
             problems.error(page.src_path, None, f'the page does not show "{phrase}": {rule.why}',
-                           f"{rule.path}:{rule.line} requires it on every page; templates/page.html shows it "
+                           f"{rule.path}:{rule.line} requires it on every page; templates/partials/trust.html shows it "
                            f"from a UI string in content/{page.language}/messages.po.")
 
 
