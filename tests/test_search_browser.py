@@ -73,6 +73,30 @@ def test_a_query_finds_its_page_through_the_languages_stemming(site, browser, mo
     assert violations == []
 
 
+def test_a_query_typed_while_the_index_loads_is_searched_once_it_has_loaded(site, browser, model):  # noqa: F811
+    """On a slow phone the reader types before Pagefind has loaded: no input event follows the load,
+    so the script searches what the box holds then (held here: pagefind.js answered only after typing)."""
+    out, _pages, _base = site
+    query, _form, key = STEMMED["en"]
+    local = csp_server(str(out))
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    held: list = []
+    context.route("**/pagefind/pagefind.js", lambda route: held.append(route))
+    page = context.new_page()
+    try:
+        page.goto(f"{local}en/search/index.html")
+        while not held:
+            page.wait_for_timeout(20)
+        page.locator("#search-query").press_sequentially(query)
+        assert page.locator(".search-results li").count() == 0
+        held[0].continue_()
+        page.locator(".search-results li").first.wait_for(timeout=15000)
+        found = page.eval_on_selector_all(".search-results a", "as => as.map(a => a.href)")
+        assert f"{local}{model.page('en', key).output_path}" in found
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("lang", sorted(STEMMED))
 def test_results_come_only_from_the_readers_language(site, browser, model, lang):  # noqa: F811
     out, _pages, _base = site

@@ -72,4 +72,6 @@ const query = new URLSearchParams(location.search).get("q");
 if (query) {
   input.value = query;
   show(query, false);
+} else if (input.value.trim()) {
+  show(input.value, false);      // typed while the index was loading (a slow phone): no input event follows
 }
