@@ -20,6 +20,7 @@ the build writes that file with sorted keys, so two builds of the same files are
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import importlib.metadata
 import json
@@ -190,6 +191,7 @@ def _run_pagefind(source: Path, index: Path, stop: Event | None = None) -> None:
                        "is not installed", INSTALL_HINT)
         problems.raise_if_any()
     command = [str(binary), "--site", str(source), "--output-path", str(index), "--keep-index-url", "--silent"]
+    release_freed_memory()      # Pagefind takes 200 MB beside this process for 1,000 pages
     try:
         code, out, err = _run(command, stop)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -200,6 +202,17 @@ def _run_pagefind(source: Path, index: Path, stop: Event | None = None) -> None:
             problems.error(str(binary), None, f"Pagefind could not index the site (exit {code}): "
                            + (" / ".join(said) or "no message"), INSTALL_HINT)
     problems.raise_if_any()
+
+
+def release_freed_memory() -> None:
+    """Give the pages the C allocator holds free (the leaflets' and pages' text, freed) back to the
+    system: glibc's malloc keeps them otherwise (26 MB of the parent's 163 MB at N = 1000). Nothing
+    where the C library has no malloc_trim (it is glibc's)."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 def _run(command: list[str], stop: Event | None, timeout: float = 600.0) -> tuple[int, str, str]:
