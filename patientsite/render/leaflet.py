@@ -83,13 +83,6 @@ def render_leaflets(site: Site, renderers: dict[str, PageRenderer], files: Mappi
                 yield leaflet_url(site, lang.code) + "index.html", chunks
 
 
-def render_leaflet(site: Site, renderer: PageRenderer, files: Mapping[str, bytes], problems: Problems,
-                   with_pdf: bool, cache=None, stop: Event | None = None) -> bytes | None:
-    """One language's leaflet as one string's UTF-8 bytes (the simple way; render_site streams it)."""
-    chunks = leaflet_chunks(site, renderer, files, problems, with_pdf, cache, stop)
-    return "".join(chunks).encode("utf-8") if chunks is not None else None
-
-
 def leaflet_chunks(site: Site, renderer: PageRenderer, files: Mapping[str, bytes], problems: Problems,
                    with_pdf: bool, cache=None, stop: Event | None = None,
                    keep_parts: bool = True) -> Iterator[str] | None:

@@ -118,7 +118,7 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
                                                 keep_parts=previous is not None):
                 if into is None:
                     put(path, b"".join(publishing.rewritten_pieces(path, chunks)), as_published=True)
-                else:       # a 10 MB page: written, hashed and compressed piece by piece
+                else:       # a 10 MB page: written and hashed piece by piece, compressed from the file
                     files.update(publishing.publish_into(into, path, chunks, encodings))
         if not problems.errors:
             made = index_site(site, published, gathered, cache.beside("search") if cache is not None else None, stop)
