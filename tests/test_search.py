@@ -189,7 +189,7 @@ def test_whatever_a_failing_pagefind_says_is_one_message_with_its_last_lines(sma
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PAGEFIND_BINARY_PATH", str(binary))
         with pytest.raises(BuildError) as raised:
-            index_site(site, dict(files))
+            list(index_site(site, dict(files)))
     [problem] = raised.value.problems
     assert (problem.path, problem.line) == (str(binary), None)
     last = " / ".join(line.strip() for line in said[-5:])

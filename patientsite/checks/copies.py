@@ -10,7 +10,7 @@ translations have many of their own function words and almost none of another's;
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import re
 from collections import Counter
 
@@ -56,9 +56,23 @@ def plain(text: str) -> str:
     return _LINK_TARGET.sub(" ", _CALL.sub(" ", text))
 
 
-@functools.lru_cache(maxsize=16384)     # the preview judges the same texts after every save
+VERDICTS_KEPT = 16384
+_verdicts: dict[tuple[bytes, str], str | None] = {}    # by the text's digest: the preview judges the same
+#                                                        texts after every save (the texts are not kept: 24 MB)
+
+
 def foreign_language(text: str, language: str) -> str | None:
     """The language (or script) `text` is mostly written in when that is not `language`; else None."""
+    key = (hashlib.sha256(text.encode("utf-8")).digest(), language)
+    if key in _verdicts:
+        return _verdicts[key]
+    if len(_verdicts) >= VERDICTS_KEPT:
+        _verdicts.clear()
+    verdict = _verdicts[key] = _judged(text, language)
+    return verdict
+
+
+def _judged(text: str, language: str) -> str | None:
     text = plain(text)
     cyrillic = sum(map(len, _CYRILLIC.findall(text)))
     latin = sum(map(len, _LATIN.findall(text)))
