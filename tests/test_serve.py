@@ -413,6 +413,38 @@ def test_a_save_interrupts_the_gathering_and_its_pages_show_at_once(preview, sit
     assert any("Numbatword" in text for lang, text in index_of(shown.out).values() if lang == "en")
 
 
+def test_a_save_stops_the_gathering_at_the_end_of_the_stage_it_is_in(preview, site_root, monkeypatch):
+    """A save that comes while the gathering is still in the stages before the leaflets (on a large
+    site they take tens of milliseconds) waits only for the stage under way, not for all of them."""
+    import patientsite.pipeline as pipeline
+
+    shown, printed = preview
+    rel = "content/en/treatment.md"
+    treatment = site_root / rel
+    treatment.write_text(treatment.read_text().replace("## Details", "Okapiword.\n\n## Details"))
+    assert shown.rebuild((rel,), gather=False)
+    judge, render, in_stage, rendered = pipeline.judge_translations, pipeline.render_site, threading.Event(), []
+
+    def slow_judge(*args, **kwargs):
+        if threading.current_thread() is not threading.main_thread():    # the gathering's
+            in_stage.set()
+            assert shown.stop.wait(5)                  # the save came while this stage ran
+        return judge(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "judge_translations", slow_judge)
+    monkeypatch.setattr(pipeline, "render_site", lambda *args, **kwargs: (rendered.append(kwargs["gather"]),
+                                                                          render(*args, **kwargs))[1])
+    gathering = threading.Thread(target=shown.gather_now)
+    gathering.start()
+    assert in_stage.wait(5)
+    treatment.write_text(treatment.read_text().replace("Okapiword.", "Tapirword."))
+    assert shown.rebuild((rel,), gather=False)
+    gathering.join(timeout=5)
+    assert not gathering.is_alive() and rendered == [False]     # the gathering never reached the render stage
+    assert "Tapirword" in (shown.out / "en/the-treatment/index.html").read_text()
+    assert shown.last.state.output.ungathered == {"en"} and shown.failure is None
+
+
 def test_a_closed_preview_gathers_nothing_more(preview, site_root):
     """When the preview ends (its folder is about to be removed), a gathering that was waiting does
     nothing: no file is written into the folder."""
