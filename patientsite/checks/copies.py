@@ -104,8 +104,9 @@ def find_copies(site, status, problems: Problems, previous: Mapping | None = Non
     from patientsite.checks.translations import same_as_source  # the policy module imports this one
 
     judged = {}
+    states = {state.language.code: state for state in status.languages if state.language != status.source}
     for page in site.pages:
-        state = None if page.language == status.source.code else status.language(page.language).find("page", page.key)
+        state = states[page.language].find("page", page.key) if page.language in states else None
         judged[(page.language, page.key)] = (page, state)
         before = previous.get((page.language, page.key)) if previous is not None else None
         if before is not None and before[0] is page and before[1] == state:
