@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from patientsite.errors import Problems
 
@@ -107,13 +109,22 @@ def _paragraphs(body: str, first_line: int):
         yield start, "\n".join(lines)
 
 
-def find_copies(site, status, problems: Problems) -> None:
+def find_copies(site, status, problems: Problems, previous: Mapping | None = None) -> Mapping:
     """An error for each page and each fact's words of a language that are mostly in another one;
-    translations still identical to the source (untranslated, not published) are left to the policy."""
+    translations still identical to the source (untranslated, not published) are left to the policy.
+    Returns the pages judged, (language, key) -> (page, its unit's state): all clean unless it raised.
+    `previous` (what the last good build returned): a page judged then from the same page object and
+    an equal unit state is clean, and not judged again."""
     from patientsite.checks.translations import same_as_source  # the policy module imports this one
 
+    judged = {}
+    states = {state.language.code: state for state in status.languages if state.language != status.source}
     for page in site.pages:
-        state = None if page.language == status.source.code else status.language(page.language).find("page", page.key)
+        state = states[page.language].find("page", page.key) if page.language in states else None
+        judged[(page.language, page.key)] = (page, state)
+        before = previous.get((page.language, page.key)) if previous is not None else None
+        if before is not None and before[0] is page and before[1] == state:
+            continue     # clean then (the build that judged it succeeded), from the same text
         if (state is not None and same_as_source(state)) or page.source.untranslated:
             continue     # not published (the policy says so); a half-translated skeleton is no copy
         found = foreign_language("\n\n".join((page.title, page.description, page.body)), page.language)
@@ -136,6 +147,7 @@ def find_copies(site, status, problems: Problems) -> None:
             if found is not None:
                 _copied(problems, words.path, words.lines.get(fact_id, 1), f'the words of "{fact_id}"', found,
                         language)
+    return MappingProxyType(judged)
 
 
 def _copied(problems: Problems, path: str, line: int, what: str, found: str, language) -> None:

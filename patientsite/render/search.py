@@ -25,8 +25,10 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
@@ -105,8 +107,14 @@ def _indexed(site: Site, files: Mapping[str, bytes], codes: list[str], entry: di
 
 def _index_language(site: Site, files: Mapping[str, bytes], code: str, cache,
                     stop: Event | None = None) -> list[tuple[str, bytes]]:
-    """Pagefind's files for the pages of one language: from the cache, else made and kept there."""
-    pages = [(page.output_path, files[page.output_path]) for page in site.pages if page.language == code]
+    """Pagefind's files for the pages of one language: from the cache, else made and kept there.
+    `stop` is looked at for every page read or copied, and while Pagefind runs; with it (the preview),
+    the temporary copy is removed in the background, so that a save does not wait for that."""
+    pages = []
+    for page in site.pages:
+        if page.language == code:
+            _give_way(stop)
+            pages.append((page.output_path, files[page.output_path]))
     key = hashlib.sha256(_pagefind_version().encode()).hexdigest()
     for path, content in pages:
         key = hashlib.sha256(f"{key} {path} {hashlib.sha256(content).hexdigest()}".encode()).hexdigest()
@@ -114,19 +122,32 @@ def _index_language(site: Site, files: Mapping[str, bytes], code: str, cache,
     kept = _unpack(entry) if entry is not None else None
     if kept is not None and all(_is_index_path(path) for path, _ in kept):   # never a path out of pagefind/
         return kept
-    with disk_errors(Path(tempfile.gettempdir())), tempfile.TemporaryDirectory(prefix="patientsite-search-") as temp:
-        source, index = Path(temp) / "site", Path(temp) / "index"
-        for path, content in pages:
-            (source / path).parent.mkdir(parents=True, exist_ok=True)
-            (source / path).write_bytes(content)
-        del pages
-        _run_pagefind(source, index, stop)
-        found = sorted(p for p in index.rglob("*") if p.is_file())
-        made = [(f"{SEARCH_DIR}/{p.relative_to(index).as_posix()}", p.read_bytes()) for p in found
-                if not p.relative_to(index).as_posix().startswith(UNUSED)]
+    with disk_errors(Path(tempfile.gettempdir())):
+        temp = Path(tempfile.mkdtemp(prefix="patientsite-search-"))
+        try:
+            source, index = temp / "site", temp / "index"
+            for path, content in pages:
+                _give_way(stop)
+                (source / path).parent.mkdir(parents=True, exist_ok=True)
+                (source / path).write_bytes(content)
+            del pages
+            _run_pagefind(source, index, stop)
+            found = sorted(p for p in index.rglob("*") if p.is_file())
+            made = [(f"{SEARCH_DIR}/{p.relative_to(index).as_posix()}", p.read_bytes()) for p in found
+                    if not p.relative_to(index).as_posix().startswith(UNUSED)]
+        finally:
+            if stop is None:
+                shutil.rmtree(temp, ignore_errors=True)
+            else:    # not a daemon: the process waits for it before it ends
+                threading.Thread(target=shutil.rmtree, args=(temp, True), name="search-cleanup").start()
     if cache is not None:
         cache.put(key, _pack(made))
     return made
+
+
+def _give_way(stop: Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise Interrupted()
 
 
 def _is_index_path(path: str) -> bool:
