@@ -79,6 +79,11 @@ def foreign_language(text: str, language: str) -> str | None:
     return None
 
 
+def page_verdict(source) -> str | None:
+    """The language a page (its title, description and body) is mostly written in, when not its own."""
+    return foreign_language("\n\n".join((source.title, source.description, source.body)), source.language)
+
+
 def _paragraphs(body: str, first_line: int):
     """(file line, text) of each paragraph of a page body."""
     start, lines = None, []
@@ -102,7 +107,7 @@ def find_copies(site, status, problems: Problems) -> None:
         state = None if page.language == status.source.code else status.language(page.language).find("page", page.key)
         if (state is not None and same_as_source(state)) or page.source.untranslated:
             continue     # not published (the policy says so); a half-translated skeleton is no copy
-        found = foreign_language("\n\n".join((page.title, page.description, page.body)), page.language)
+        found = page.source.foreign[0] if page.source.foreign else page_verdict(page.source)
         if found is None:
             continue
         line = next((n for n, text in _paragraphs(page.body, page.body_line)

@@ -28,16 +28,18 @@ class Loaded:
     changed: Mapping[str, SourcePage] = field(default_factory=lambda: MappingProxyType({}))
 
 
-def load_project(root: Path, previous: Loaded | None = None, plan=None, base_url: str | None = None) -> Loaded:
+def load_project(root: Path, previous: Loaded | None = None, plan=None, base_url: str | None = None,
+                 cache=None) -> Loaded:
     """Read and check everything (site.yaml, the templates, facts and words, the pages, the
     catalogues); with `previous` and `plan` (preview/changeplan.py), only what the plan names.
-    `base_url` replaces site.yaml's (build --base-url)."""
+    `base_url` replaces site.yaml's (build --base-url). `cache` (load/sourcecache.py): the pages
+    parsed by an earlier build, by their files' bytes."""
     if previous is None or plan is None:
         templates = root / "templates"
         config = load_config(root, base_url)
         check_templates(templates)
         facts = load_facts(config)
-        pages = load_content(config)
+        pages = load_content(config, cache)
         return Loaded(config, facts, pages, load_catalogs(config, templates))
     config = previous.config
     facts = load_facts(config) if plan.facts or plan.words else previous.facts
