@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -49,6 +50,7 @@ class SourcePage:
     # them from the body), and the copy check's verdict on the page's text (else (): judge it)
     calls: tuple | None = dataclasses.field(default=None, compare=False, repr=False)
     foreign: tuple = dataclasses.field(default=(), compare=False, repr=False)
+    sha: str = dataclasses.field(default="", compare=False, repr=False)   # sha256 of the file's bytes ("": not known)
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, 1)
@@ -84,7 +86,8 @@ def load_content(config: Config, cache=None) -> tuple[SourcePage, ...]:
             page = None if data is None or cache is None else cache.page(rel, data)
             if page is None and data is not None:
                 text = decode_source(data, rel, problems)
-                page = None if text is None else read_page(rel, path.name, text, language.code, problems)
+                page = None if text is None else read_page(rel, path.name, text, language.code, problems,
+                                                           hashlib.sha256(data).hexdigest())
             if page is not None:
                 pages.append(page)
     problems.raise_if_any()
@@ -132,8 +135,9 @@ def check_file_names(folder, rel_folder: str, problems: Problems) -> None:
         problems.error(rel, None, what, hint)
 
 
-def read_page(rel: str, name: str, text: str, language: str, problems: Problems) -> SourcePage | None:
-    """One page file's text -> its SourcePage, or None with its problems in `problems`."""
+def read_page(rel: str, name: str, text: str, language: str, problems: Problems, sha: str = "") -> SourcePage | None:
+    """One page file's text -> its SourcePage, or None with its problems in `problems`. `sha`: the
+    sha256 of the file's bytes (what the render cache digests the page's own fields by)."""
     front, body, body_line = split_front_matter(text)
     if front is None:
         problems.error(rel, 1, "the page has no front matter",
@@ -205,7 +209,7 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
         reviewed=reviewed, sources=tuple(str(s) for s in sources), body=body, body_line=body_line,
         key_lines=tuple(sorted(data.key_lines.items())), unit=page_unit_of(rel, data, body, body_line),
         untranslated=data.get("untranslated") is True, draft=data.get("draft") is True,
-        critical=data.get("critical") is True, aliases=aliases,
+        critical=data.get("critical") is True, aliases=aliases, sha=sha,
     )
 
 

@@ -4,6 +4,7 @@ previous build's `Loaded` and a change plan, only the changed files are read aga
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from patientsite.load.config import Config, load_config
 from patientsite.load.content import SourcePage, load_content, read_page
 from patientsite.load.facts import Facts, load_facts
 from patientsite.load.i18n import Catalogs, load_catalogs
-from patientsite.load.textfile import check_templates, read_source
+from patientsite.load.textfile import check_templates, decode_source, read_bytes
 from patientsite.load.translation import Lock, read_locks
 
 
@@ -47,8 +48,10 @@ def load_project(root: Path, previous: Loaded | None = None, plan=None, base_url
     changed = {}
     for rel in plan.pages:
         _, code, name = rel.split("/")
-        text = read_source(config.root, rel, problems)
-        page = None if text is None else read_page(rel, name, text, code, problems)
+        data = read_bytes(config.root, rel, problems)
+        text = None if data is None else decode_source(data, rel, problems)
+        page = None if text is None or data is None else read_page(rel, name, text, code, problems,
+                                                                    hashlib.sha256(data).hexdigest())
         if page is not None:
             changed[rel] = page
     problems.raise_if_any()

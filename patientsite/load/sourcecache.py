@@ -51,7 +51,7 @@ class SourceCache:
         if entry is None or entry[0] != sha:
             return None
         try:
-            page = _thaw(rel, entry[1])
+            page = _thaw(rel, sha, entry[1])
         except (TypeError, ValueError, IndexError, AttributeError):
             return None                       # not of the expected shape: read the file
         self.used.add(rel)
@@ -123,7 +123,7 @@ def _freeze(page: SourcePage, calls: tuple[Call, ...], verdict: str | None) -> t
             tuple(map(tuple, calls)), verdict)
 
 
-def _thaw(rel: str, value: tuple) -> SourcePage:
+def _thaw(rel: str, sha: str, value: tuple) -> SourcePage:
     (language, key, title, description, slug, nav_title, reviewed, sources, body, body_line, key_lines, unit,
      untranslated, draft, critical, aliases, calls, verdict) = value
     texts = (language, key, title, description, slug, nav_title, body)
@@ -136,7 +136,8 @@ def _thaw(rel: str, value: tuple) -> SourcePage:
         nav_title=nav_title, reviewed=datetime.date.fromisoformat(reviewed), sources=_strings(sources),
         body=body, body_line=body_line, key_lines=_pairs(key_lines),
         unit=None if unit is None else _unit(*unit), untranslated=untranslated, draft=draft, critical=critical,
-        aliases=_pairs(aliases), calls=tuple(map(Call._make, calls)), foreign=(verdict,))
+        aliases=_pairs(aliases), calls=tuple(map(Call._make, calls)), foreign=(verdict,),
+        sha=sha)
 
 
 def _unit(kind, id, text, path, line, critical, problem, fuzzy, lines) -> Unit:
