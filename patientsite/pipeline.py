@@ -21,16 +21,19 @@ from threading import Event
 from types import MappingProxyType
 
 from patientsite.checks import review
+from patientsite.checks.copies import page_verdict
 from patientsite.checks.pages import PageFindings, check_pages
 from patientsite.checks.translations import TranslationCheck, judge_translations
 from patientsite.errors import Interrupted, Problem
 from patientsite.load.project import Loaded, load_locks, load_project
+from patientsite.load.shortcodes import read_calls
+from patientsite.load.sourcecache import SourceCache
 from patientsite.load.translation import Lock, TranslationStatus, assess_translations, sources_from_load
 from patientsite.model.publish import Publication, publish_site
 from patientsite.model.remodel import Structural, remodel_site
 from patientsite.model.site import Site, assemble_site
 from patientsite.preview.changeplan import ChangePlan, plan_changes
-from patientsite.render.cache import CACHE_DIR, PageRecords, RenderCache, page_records
+from patientsite.render.cache import CACHE_DIR, PageRecords, RenderCache, generator_digest, page_records
 from patientsite.render.output import Output, RenderedFiles, render_site
 from patientsite.render.pdf import render_pdfs
 from patientsite.render.report import review_report
@@ -144,7 +147,8 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, dr
     templates = root / "templates"
     halt = stop if gather else None       # a gathering gives way to a save between stages, not only in render
     # load, then model: from the previous build, only what changed
-    loaded = load_project(root, last.loaded if last else None, plan, base_url)
+    sources = SourceCache(root, generator_digest(), read=use_cache) if last is None else None
+    loaded = load_project(root, last.loaded if last else None, plan, base_url, sources)
     if last is None:
         modelled = assemble_site(loaded.config, loaded.facts, loaded.pages, loaded.catalogs, templates)
         remodelled: frozenset[str] = frozenset(page.src_path for page in modelled.pages)
@@ -193,6 +197,8 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, dr
         gone = [path for path in last.output.files if path not in output.files]
         written = write_changes(out, output.changed, gone)
     report = _report(site, previous.site if last else None, last.report if last else None, remodelled)
+    if sources is not None:     # the pages as parsed, for the next build (only a build that succeeded)
+        sources.keep(loaded.pages, read_calls, page_verdict)
     warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
                 + publication.warnings + checked.warnings() + output.warnings)
     state = BuildState(loaded, modelled, drafts, locks, status, translations, checked, publication,

@@ -95,6 +95,11 @@ def _judged(text: str, language: str) -> str | None:
     return None
 
 
+def page_verdict(source) -> str | None:
+    """The language a page (its title, description and body) is mostly written in, when not its own."""
+    return foreign_language("\n\n".join((source.title, source.description, source.body)), source.language)
+
+
 def _paragraphs(body: str, first_line: int):
     """(file line, text) of each paragraph of a page body."""
     start, lines = None, []
@@ -127,7 +132,7 @@ def find_copies(site, status, problems: Problems, previous: Mapping | None = Non
             continue     # clean then (the build that judged it succeeded), from the same text
         if (state is not None and same_as_source(state)) or page.source.untranslated:
             continue     # not published (the policy says so); a half-translated skeleton is no copy
-        found = foreign_language("\n\n".join((page.title, page.description, page.body)), page.language)
+        found = page.source.foreign[0] if page.source.foreign else page_verdict(page.source)
         if found is None:
             continue
         line = next((n for n, text in _paragraphs(page.body, page.body_line)
