@@ -21,16 +21,19 @@ from threading import Event
 from types import MappingProxyType
 
 from patientsite.checks import review
+from patientsite.checks.copies import page_verdict
 from patientsite.checks.pages import PageFindings, check_pages
 from patientsite.checks.translations import TranslationCheck, judge_translations
-from patientsite.errors import Problem
+from patientsite.errors import Interrupted, Problem
 from patientsite.load.project import Loaded, load_locks, load_project
+from patientsite.load.shortcodes import read_calls
+from patientsite.load.sourcecache import SourceCache
 from patientsite.load.translation import Lock, TranslationStatus, assess_translations, sources_from_load
-from patientsite.model.publish import publish_site
+from patientsite.model.publish import Publication, publish_site
 from patientsite.model.remodel import Structural, remodel_site
 from patientsite.model.site import Site, assemble_site
 from patientsite.preview.changeplan import ChangePlan, plan_changes
-from patientsite.render.cache import CACHE_DIR, PageRecords, RenderCache, page_records
+from patientsite.render.cache import CACHE_DIR, PageRecords, RenderCache, generator_digest, page_records
 from patientsite.render.output import Output, RenderedFiles, render_site
 from patientsite.render.pdf import render_pdfs
 from patientsite.render.report import review_report
@@ -78,7 +81,7 @@ class BuildState:
     status: TranslationStatus
     translations: TranslationCheck
     checked: PageFindings
-    published: tuple               # which pages are published, in which state (model/publish.py)
+    publication: Publication       # which pages are published, in which state (model/publish.py: its shape)
     records: PageRecords           # each page's dependency record and digest
     output: Output
     report: str
@@ -142,28 +145,36 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, dr
            plan: ChangePlan | None = None, gather: bool = True, stop: Event | None = None) -> BuildResult:
     last = previous.state if previous is not None and plan is not None else None
     templates = root / "templates"
+    halt = stop if gather else None       # a gathering gives way to a save between stages, not only in render
     # load, then model: from the previous build, only what changed
-    loaded = load_project(root, last.loaded if last else None, plan, base_url)
+    sources = SourceCache(root, generator_digest(), read=use_cache) if last is None else None
+    loaded = load_project(root, last.loaded if last else None, plan, base_url, sources)
     if last is None:
         modelled = assemble_site(loaded.config, loaded.facts, loaded.pages, loaded.catalogs, templates)
         remodelled: frozenset[str] = frozenset(page.src_path for page in modelled.pages)
     else:
         modelled, remodelled = remodel_site(last.modelled, loaded.facts, loaded.changed)
+    _give_way(halt)
     # translations: the status of what load read; stale critical words fail here
     locks = load_locks(modelled.config, last.locks if last else None, plan)
     status = assess_translations(sources_from_load(modelled.config, modelled.facts, loaded.pages, modelled.catalogs,
                                                    locks))
-    translations = judge_translations(modelled, status)              # copied text fails here
-    publication = publish_site(modelled, translations, drafts)       # what is not ready is left out
-    if last is not None and publication.shape != last.published:
+    translations = judge_translations(modelled, status, last.translations if last else None,  # copied text fails
+                                      words_saved=plan is None or plan.words)
+    _give_way(halt)
+    # what is not ready is left out
+    publication = publish_site(modelled, translations, drafts, last.publication if last else None)
+    if last is not None and publication.shape != last.publication.shape:
         raise Structural("other pages are published, or in other states: the full build publishes the site")
     site = publication.site
     # page checks: overdue reviews fail here
     checked = check_pages(site.pages, site.config, review.today(), last.checked if last else None, remodelled)
     checked.raise_if_errors()
+    _give_way(halt)
     # each page's dependency record, digested: the cache key, and what tells render what changed
     records = page_records(site, templates, translations.notices, last.records if last else None)
     digests = records.digests
+    _give_way(halt)
     cache = RenderCache(root / CACHE_DIR, read=use_cache)   # --no-cache: render all, rewrite every entry
     # render and write
     if last is None:
@@ -186,13 +197,21 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, dr
         gone = [path for path in last.output.files if path not in output.files]
         written = write_changes(out, output.changed, gone)
     report = _report(site, previous.site if last else None, last.report if last else None, remodelled)
+    if sources is not None:     # the pages as parsed, for the next build (only a build that succeeded)
+        sources.keep(loaded.pages, read_calls, page_verdict)
     warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
                 + publication.warnings + checked.warnings() + output.warnings)
-    state = BuildState(loaded, modelled, drafts, locks, status, translations, checked, publication.shape,
+    state = BuildState(loaded, modelled, drafts, locks, status, translations, checked, publication,
                        records, output, report)
     return BuildResult(site, out, OutputFiles(out, output.files), warnings, time.perf_counter() - started,
                        len(output.rendered), output.render_seconds, output.redone, written, state,
                        publication.whole, base_url)
+
+
+def _give_way(stop: Event | None) -> None:
+    """Raise errors.Interrupted when `stop` is set: the preview's save waits for no more than a stage."""
+    if stop is not None and stop.is_set():
+        raise Interrupted()
 
 
 def _report(site: Site, before: Site | None, report: str | None, remodelled: frozenset[str]) -> str:

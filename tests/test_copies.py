@@ -162,3 +162,25 @@ def test_any_english_page_copied_into_the_russian_folder_fails(tmp_path_factory,
     body = f"{paragraph}\n\n{extra}\n"
     (root / "content/ru/treatment.md").write_text("---\n" + text[1] + "---\n" + body, encoding="utf-8")
     assert main(["--root", str(root), "-q", "build", "--out", str(root / "site")]) == 1
+
+
+def test_the_verdicts_kept_for_the_preview_do_not_keep_the_texts():
+    """A build judges every page's whole text once; the verdicts are kept (the preview judges the
+    same texts after every save), the texts are not (24 MB at 3,000 pages)."""
+    import tracemalloc
+
+    def text(n: int) -> str:        # made anew each time, as a build joins a page's title and body
+        return f"Il paziente {n} " + "della terapia e il medico. " * 400          # 10 KB
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(100):
+            assert foreign_language(text(n), "it") is None
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 100 * 1000, kept       # about 200 bytes a verdict; the texts would be 1 MB
+    english = "the patient and the doctor with the therapy, before and after it. " * 5
+    assert [foreign_language(english, "it"), foreign_language(english, "it"), foreign_language(english, "en")] \
+        == ["en", "en", None]         # a verdict by text and language, the same when kept

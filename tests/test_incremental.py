@@ -399,3 +399,64 @@ def test_a_source_title_edit_rebuilds_the_site(tmp_path):
     session = Session(tmp_path)
     assert session.rebuild(session.replace("content/en/words.yaml", "Document B (in Russian)", "Document B")).written is None
     session.assert_as_full_build()
+
+
+def _judged(monkeypatch) -> tuple[list, list]:
+    """The translated pages judged and the page texts the copy check looks at from now on."""
+    from patientsite.checks import copies, translations
+
+    pages: list = []
+    texts: list = []
+    judge, foreign = translations._judge_page, copies.foreign_language
+    monkeypatch.setattr(translations, "_judge_page", lambda site, state, page, *rest: (
+        pages.append((page.language, page.key)), judge(site, state, page, *rest))[1])
+    monkeypatch.setattr(copies, "foreign_language", lambda text, lang: (texts.append(text), foreign(text, lang))[1])
+    return pages, texts
+
+
+def _page_texts(session: Session, texts: list) -> list[str]:
+    """Of the texts the copy check looked at, the pages' (their title, description and body)."""
+    return [text for text in texts for page in session.last.site.pages
+            if text.startswith(f"{page.title}\n\n{page.description}\n\n")]
+
+
+def test_a_page_edit_judges_only_the_pages_it_changes_and_their_verdicts_follow(tmp_path, monkeypatch):
+    session = Session(tmp_path, locked=True)
+    judged, looked_at = _judged(monkeypatch)
+    rel = session.write(*_body("en", "treatment.md", "## Details", "A sentence more.\n\n## Details"))
+    done = session.rebuild(rel)
+    # the other translated pages keep their verdicts; the copy check reads the edited page alone (and words)
+    assert judged == [("en", "treatment")] and done.redone == (PAGES["treatment"][1],)
+    assert [text.split("\n\n")[0] for text in _page_texts(session, looked_at)] == ["The treatment"]
+    session.assert_as_full_build()
+    judged.clear()
+    # an Italian edit: its translations are judged again, and now carry the out-of-date notice
+    done = session.rebuild(session.write(*_body("it", "treatment.md", "## Details", "Nuovo.\n\n## Details")))
+    assert sorted(judged) == [("en", "treatment"), ("ru", "treatment")]
+    assert set(session.last.state.translations.notices) == {("en", "treatment"), ("ru", "treatment")}
+    session.assert_as_full_build()
+    judged.clear()
+    # marked current: that page's unit state changes, so its verdict (no notice) does
+    mark_current(session._config(), session.root / "templates", "en", ["treatment"], datetime.date(2026, 11, 21))
+    session.rebuild("content/en/translations.lock")
+    assert judged == [("en", "treatment")]
+    assert set(session.last.state.translations.notices) == {("ru", "treatment")}
+    session.assert_as_full_build()
+
+
+def test_a_page_edited_into_a_copy_fails_the_build_from_the_previous_one_as_the_full_build(tmp_path, monkeypatch):
+    session = Session(tmp_path)
+    judged, looked_at = _judged(monkeypatch)
+    before = tree_bytes(session.out)
+    session.replace("content/ru/treatment.md", "Все подробности о процедуре и о курсе вам расскажет врач клиники на "
+                    "первой консультации.", "The doctor of the clinic will tell you all about the procedure and "
+                    "the course at your first visit, and what you should do before and after it.")
+    with pytest.raises(BuildError) as full:
+        session.full_build()
+    looked_at.clear()
+    with pytest.raises(BuildError) as failed:
+        session.rebuild("content/ru/treatment.md")
+    assert str(failed.value) == str(full.value) and "content/ru/treatment.md" in str(failed.value)
+    # the copied page judged (its text, then its paragraphs), not every page
+    assert [text.split("\n\n")[0] for text in _page_texts(session, looked_at)] == ["Процедура"]
+    assert tree_bytes(session.out) == before

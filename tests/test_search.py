@@ -189,7 +189,7 @@ def test_whatever_a_failing_pagefind_says_is_one_message_with_its_last_lines(sma
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PAGEFIND_BINARY_PATH", str(binary))
         with pytest.raises(BuildError) as raised:
-            index_site(site, dict(files))
+            list(index_site(site, dict(files)))
     [problem] = raised.value.problems
     assert (problem.path, problem.line) == (str(binary), None)
     last = " / ".join(line.strip() for line in said[-5:])
@@ -227,3 +227,47 @@ def test_a_search_index_kept_with_a_path_out_of_pagefind_is_not_used(tmp_path_fa
     assert snapshot(folder / "site") == clean
     assert not [name for _, _, names in os.walk(top) for name in names if name == "escaped.txt"]   # (walk skips
     # the old site's folder, removed in the background)
+
+
+def test_a_save_while_the_pages_are_copied_for_pagefind_stops_before_it_runs(small, tmp_path, monkeypatch):
+    """The preview's gathering gives way to a save while it reads and copies a language's pages for
+    Pagefind (seconds of work on a large site), not only once Pagefind runs; its copy is removed."""
+    import tempfile
+    import threading
+
+    from patientsite.errors import Interrupted
+    from patientsite.render.search import _index_language
+
+    root, out = small
+    site = load_site(root)
+    ran = tmp_path / "pagefind-ran"
+    binary = tmp_path / "pagefind"
+    binary.write_text(f"#!/bin/sh\ntouch {ran}\n")
+    binary.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stop = threading.Event()
+    en = [page.output_path for page in site.pages if page.language == "en"]
+
+    class Saved(dict):     # the pages as published; a save comes while the second one is read
+        def __getitem__(self, path):
+            if path == en[1]:
+                stop.set()
+            return super().__getitem__(path)
+
+    files = Saved((path, (out / path).read_bytes()) for path in en)
+    with pytest.raises(Interrupted):
+        _index_language(site, files, "en", None, stop)
+    assert stop.is_set() and not list(tmp_path.glob("patientsite-search-*"))     # stopped before copying
+    stop.clear()
+    files = Saved((path, (out / path).read_bytes() + b"<!-- changed -->") for path in en)
+    en[1] = ""            # the save comes while the pages are copied
+    original = Path.write_bytes
+    monkeypatch.setattr(Path, "write_bytes", lambda self, data: (original(self, data),
+                                                                 self.name == "index.html" and stop.set())[0])
+    with pytest.raises(Interrupted):
+        _index_language(site, files, "en", None, stop)
+    assert not ran.exists()
+    for thread in [t for t in threading.enumerate() if t.name == "search-cleanup"]:
+        thread.join(timeout=10)
+    assert not list(tmp_path.glob("patientsite-search-*"))

@@ -10,9 +10,11 @@ translations have many of their own function words and almost none of another's;
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import re
 from collections import Counter
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from patientsite.errors import Problems
 
@@ -56,9 +58,23 @@ def plain(text: str) -> str:
     return _LINK_TARGET.sub(" ", _CALL.sub(" ", text))
 
 
-@functools.lru_cache(maxsize=16384)     # the preview judges the same texts after every save
+VERDICTS_KEPT = 16384
+_verdicts: dict[tuple[bytes, str], str | None] = {}    # by the text's digest: the preview judges the same
+#                                                        texts after every save (the texts are not kept: 24 MB)
+
+
 def foreign_language(text: str, language: str) -> str | None:
     """The language (or script) `text` is mostly written in when that is not `language`; else None."""
+    key = (hashlib.sha256(text.encode("utf-8")).digest(), language)
+    if key in _verdicts:
+        return _verdicts[key]
+    if len(_verdicts) >= VERDICTS_KEPT:
+        _verdicts.clear()
+    verdict = _verdicts[key] = _judged(text, language)
+    return verdict
+
+
+def _judged(text: str, language: str) -> str | None:
     text = plain(text)
     cyrillic = sum(map(len, _CYRILLIC.findall(text)))
     latin = sum(map(len, _LATIN.findall(text)))
@@ -79,6 +95,11 @@ def foreign_language(text: str, language: str) -> str | None:
     return None
 
 
+def page_verdict(source) -> str | None:
+    """The language a page (its title, description and body) is mostly written in, when not its own."""
+    return foreign_language("\n\n".join((source.title, source.description, source.body)), source.language)
+
+
 def _paragraphs(body: str, first_line: int):
     """(file line, text) of each paragraph of a page body."""
     start, lines = None, []
@@ -93,16 +114,25 @@ def _paragraphs(body: str, first_line: int):
         yield start, "\n".join(lines)
 
 
-def find_copies(site, status, problems: Problems) -> None:
+def find_copies(site, status, problems: Problems, previous: Mapping | None = None) -> Mapping:
     """An error for each page and each fact's words of a language that are mostly in another one;
-    translations still identical to the source (untranslated, not published) are left to the policy."""
+    translations still identical to the source (untranslated, not published) are left to the policy.
+    Returns the pages judged, (language, key) -> (page, its unit's state): all clean unless it raised.
+    `previous` (what the last good build returned): a page judged then from the same page object and
+    an equal unit state is clean, and not judged again."""
     from patientsite.checks.translations import same_as_source  # the policy module imports this one
 
+    judged = {}
+    states = {state.language.code: state for state in status.languages if state.language != status.source}
     for page in site.pages:
-        state = None if page.language == status.source.code else status.language(page.language).find("page", page.key)
+        state = states[page.language].find("page", page.key) if page.language in states else None
+        judged[(page.language, page.key)] = (page, state)
+        before = previous.get((page.language, page.key)) if previous is not None else None
+        if before is not None and before[0] is page and before[1] == state:
+            continue     # clean then (the build that judged it succeeded), from the same text
         if (state is not None and same_as_source(state)) or page.source.untranslated:
             continue     # not published (the policy says so); a half-translated skeleton is no copy
-        found = foreign_language("\n\n".join((page.title, page.description, page.body)), page.language)
+        found = page.source.foreign[0] if page.source.foreign else page_verdict(page.source)
         if found is None:
             continue
         line = next((n for n, text in _paragraphs(page.body, page.body_line)
@@ -122,6 +152,7 @@ def find_copies(site, status, problems: Problems) -> None:
             if found is not None:
                 _copied(problems, words.path, words.lines.get(fact_id, 1), f'the words of "{fact_id}"', found,
                         language)
+    return MappingProxyType(judged)
 
 
 def _copied(problems: Problems, path: str, line: int, what: str, found: str, language) -> None:

@@ -20,6 +20,7 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 from babel import Locale
 
@@ -51,14 +52,39 @@ class TranslationCheck:
     unready: Mapping[tuple[str, str], str] = field(default_factory=_empty)   # (language, key) -> why left out
     updating: Mapping[tuple[str, str], str] = field(default_factory=_empty)  # (language, key) -> why a notice
     held: Mapping[str, frozenset[str]] = field(default_factory=_empty)       # language -> critical facts left out
+    # what a build from this one keeps: each translated page's verdict, what each language's words were
+    # judged from, and the pages the copy check found clean (checks/copies.py)
+    verdicts: Mapping[tuple[str, str], PageVerdict] = field(default_factory=_empty, compare=False, repr=False)
+    words: Mapping[str, tuple] = field(default_factory=_empty, compare=False, repr=False)
+    clean: Mapping[tuple[str, str], tuple] = field(default_factory=_empty, compare=False, repr=False)
 
 
-def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
+@dataclass(frozen=True)
+class PageVerdict:
+    """One translated page's verdict and what it was judged from: a build from the previous one keeps it
+    while the page, its source-language page and its unit's state are the same."""
+
+    page: Any                     # the modelled page (model/site.py's Page)
+    original: Any                 # its source-language page
+    unit: UnitState | None        # its translation unit's state
+    updating: str = ""            # why it is replaced by a "being updated" notice
+    unready: str = ""             # why it is not published
+    notice: datetime.date | None = None    # the date of its out-of-date notice
+    warnings: tuple[Problem, ...] = ()
+
+
+def judge_translations(site, status: TranslationStatus, previous: TranslationCheck | None = None,
+                       words_saved: bool = True) -> TranslationCheck:
     """The verdict on every translated page: published, published with an out-of-date notice,
     replaced by a "being updated" notice, or not published. `status` is what `assess_translations`
-    found (the preview keeps one up to date). Raises BuildError on copied text."""
+    found (the preview keeps one up to date). Raises BuildError on copied text. `previous` (the last
+    good build's check): the verdicts of the pages judged from the same page, source page and unit
+    state are kept, while a language's words were not saved (`words_saved`: their file dates are the
+    notices' dates) and judge the same; the copy check skips the pages it found clean then."""
     problems = Problems("checking the translations")
     notices, unready, updating, held = {}, {}, {}, {}
+    verdicts: dict[tuple[str, str], PageVerdict] = {}
+    judged_words: dict[str, tuple] = {}
     source = site.config.source_language
     named = english_name(source)
     for state in status.languages[1:]:
@@ -67,6 +93,10 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
         bad_words = {fact_id: why for fact_id, unit in words.items()
                      if (why := _words_problem(unit, state.lock.exists, named))}
         held[code] = frozenset(f for f in bad_words if words[f].source.critical)
+        judged_words[code] = (state.lock.exists, tuple(sorted(words.items(), key=lambda item: item[0])),
+                              tuple(sorted(f for f in words if f in site.facts.facts
+                                           and (site.facts.facts[f].is_list or site.facts.facts[f].statement))))
+        same_words = previous is not None and not words_saved and previous.words.get(code) == judged_words[code]
         for fact_id in sorted(held[code]):
             unit = words[fact_id]
             problems.warn(unit.path, unit.line, f'the {code} words for the critical fact "{fact_id}" '
@@ -84,46 +114,65 @@ def judge_translations(site, status: TranslationStatus) -> TranslationCheck:
                 problems.warn(where, 1, f'the page "{unit.source.id}" is not published in {code}: {why}',
                               f"{hint}, then run: {mark_command(state, unit)}")
         for page in (p for p in site.pages if p.language == code and (code, p.key) not in unready):
-            page_unit = state.find("page", page.key)
-            critical_page = site.page(source.code, page.key).critical
-            shown = [f for f in page.facts_used if f in bad_words]
-            if critical_page and page_unit is not None and page_unit.status != CURRENT and (
-                    page_unit.status != UNTRACKED or state.lock.exists):
-                shown.insert(0, WHOLE_PAGE)
-            if any(f == WHOLE_PAGE or f in held[code] for f in shown):
-                updating[(code, page.key)] = _updating_reason(shown, held[code], page_unit, named)
-                problems.warn(page.src_path, 1, f"published in {code} as a \"being updated\" notice: "
-                              f"{updating[(code, page.key)]}",
-                              "Critical text is never published out of date. Update the translation, then run: "
-                              f"{mark_command(state, *_units(state, page, shown))}")
-                continue
-            if shown:
-                unready[(code, page.key)] = f'the words of "{shown[0]}" {bad_words[shown[0]]}'
-                problems.warn(page.src_path, 1, f"not published in {code}: it shows the words of "
-                              f'"{shown[0]}", which {bad_words[shown[0]]}',
-                              f"Translate them in {words[shown[0]].path}:{words[shown[0]].line}, then run: "
-                              f"{mark_command(state, words[shown[0]])}")
-                continue
-            stale = [u for u in [page_unit if page_unit and page_unit.status == STALE else None,
-                                 *(_shown_stale(site, page, words))] if u is not None]
-            if stale:
-                reviewed = site.page(source.code, page.key).reviewed
-                notices[(code, page.key)] = notice_date(site.config.root, stale, reviewed)
-                what = "; ".join(f"the {named} page changed" if u.source.kind == "page"
-                                 else f'the {named} words of "{u.source.id}" changed' for u in stale)
-                problems.warn(page.src_path, None, f"published with an out-of-date notice: {what} since this "
-                              "translation was marked current",
-                              f"Update the translation, then run: {mark_command(state, *stale)}")
+            original, page_unit = site.page(source.code, page.key), state.find("page", page.key)
+            verdict = previous.verdicts.get((code, page.key)) if same_words and previous is not None else None
+            if verdict is None or verdict.page is not page or verdict.original is not original \
+                    or verdict.unit != page_unit:
+                verdict = _judge_page(site, state, page, original, page_unit, words, bad_words, held[code], named)
+            verdicts[(code, page.key)] = verdict
+            problems.warnings.extend(verdict.warnings)
+            if verdict.updating:
+                updating[(code, page.key)] = verdict.updating
+            elif verdict.unready:
+                unready[(code, page.key)] = verdict.unready
+            elif verdict.notice is not None:
+                notices[(code, page.key)] = verdict.notice
         untracked = [u for u in state.units if u.status == UNTRACKED and u.source.kind != "page"
                      and not (u.source.kind == "words" and u.source.critical)]
         if state.lock.exists and untracked:
             problems.warn(state.lock.path, None, f"{count(len(untracked), 'unit')} of {code} {are(len(untracked))} "
                           f"not tracked yet: {unit_names(untracked)}",
                           f"Check them, then run: {untracked_command(state)}")
-    find_copies(site, status, problems)
+    clean = find_copies(site, status, problems, previous.clean if previous is not None else None)
     problems.raise_if_any()
     return TranslationCheck(MappingProxyType(notices), problems.warnings_tuple(), MappingProxyType(unready),
-                            MappingProxyType(updating), MappingProxyType(held))
+                            MappingProxyType(updating), MappingProxyType(held), MappingProxyType(verdicts),
+                            MappingProxyType(judged_words), clean)
+
+
+def _judge_page(site, state: LanguageState, page, original, page_unit: UnitState | None, words: dict,
+                bad_words: dict, held: frozenset, named: str) -> PageVerdict:
+    """One translated page's verdict (the language's words judged already)."""
+    problems = Problems("checking the translations")
+    code = state.language.code
+    shown = [f for f in page.facts_used if f in bad_words]
+    if original.critical and page_unit is not None and page_unit.status != CURRENT and (
+            page_unit.status != UNTRACKED or state.lock.exists):
+        shown.insert(0, WHOLE_PAGE)
+    if any(f == WHOLE_PAGE or f in held for f in shown):
+        why = _updating_reason(shown, held, page_unit, named)
+        problems.warn(page.src_path, 1, f"published in {code} as a \"being updated\" notice: {why}",
+                      "Critical text is never published out of date. Update the translation, then run: "
+                      f"{mark_command(state, *_units(state, page, shown))}")
+        return PageVerdict(page, original, page_unit, updating=why, warnings=tuple(problems.warnings))
+    if shown:
+        why = f'the words of "{shown[0]}" {bad_words[shown[0]]}'
+        problems.warn(page.src_path, 1, f"not published in {code}: it shows the words of "
+                      f'"{shown[0]}", which {bad_words[shown[0]]}',
+                      f"Translate them in {words[shown[0]].path}:{words[shown[0]].line}, then run: "
+                      f"{mark_command(state, words[shown[0]])}")
+        return PageVerdict(page, original, page_unit, unready=why, warnings=tuple(problems.warnings))
+    stale = [u for u in [page_unit if page_unit and page_unit.status == STALE else None,
+                         *(_shown_stale(site, page, words))] if u is not None]
+    if not stale:
+        return PageVerdict(page, original, page_unit)
+    notice = notice_date(site.config.root, stale, original.reviewed)
+    what = "; ".join(f"the {named} page changed" if u.source.kind == "page"
+                     else f'the {named} words of "{u.source.id}" changed' for u in stale)
+    problems.warn(page.src_path, None, f"published with an out-of-date notice: {what} since this "
+                  "translation was marked current",
+                  f"Update the translation, then run: {mark_command(state, *stale)}")
+    return PageVerdict(page, original, page_unit, notice=notice, warnings=tuple(problems.warnings))
 
 
 def english_name(language) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass
 
 from patientsite.errors import Problems, shown
 from patientsite.load.aliases import read_aliases
 from patientsite.load.config import Config
-from patientsite.load.textfile import read_source
+from patientsite.load.textfile import decode_source, read_bytes
 from patientsite.load.units import Unit, page_unit_of
 from patientsite.load.yamlload import Node, Seq, check_keys, parse_yaml, type_name
 
@@ -45,6 +46,11 @@ class SourcePage:
     draft: bool = False     # kept out of the published site (shown, marked, in the preview)
     critical: bool = False  # a translation out of date is never published (model/publish.py)
     aliases: tuple[tuple[str, int], ...] = ()   # old addresses (/en/old-page/) and their lines (load/aliases.py)
+    # from .cache/sources (load/sourcecache.py): the body's calls, which have no mistake (else None: read
+    # them from the body), and the copy check's verdict on the page's text (else (): judge it)
+    calls: tuple | None = dataclasses.field(default=None, compare=False, repr=False)
+    foreign: tuple = dataclasses.field(default=(), compare=False, repr=False)
+    sha: str = dataclasses.field(default="", compare=False, repr=False)   # sha256 of the file's bytes ("": not known)
 
     def line_of(self, key: str) -> int:
         return dict(self.key_lines).get(key, 1)
@@ -62,8 +68,9 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return "".join(lines[1:]), "", len(lines) + 1
 
 
-def load_content(config: Config) -> tuple[SourcePage, ...]:
-    """Read every language's pages; report every front-matter problem together."""
+def load_content(config: Config, cache=None) -> tuple[SourcePage, ...]:
+    """Read every language's pages; report every front-matter problem together. `cache`
+    (load/sourcecache.py): a page whose file has the bytes of an entry is taken from it, not parsed."""
     problems = Problems("reading the pages")
     pages = []
     for language in config.languages:
@@ -75,8 +82,12 @@ def load_content(config: Config) -> tuple[SourcePage, ...]:
         check_file_names(folder, f"content/{language.code}", problems)
         for path in sorted(folder.glob("*.md")):
             rel = f"content/{language.code}/{path.name}"
-            text = read_source(config.root, rel, problems)
-            page = None if text is None else read_page(rel, path.name, text, language.code, problems)
+            data = read_bytes(config.root, rel, problems)
+            page = None if data is None or cache is None else cache.page(rel, data)
+            if page is None and data is not None:
+                text = decode_source(data, rel, problems)
+                page = None if text is None else read_page(rel, path.name, text, language.code, problems,
+                                                           hashlib.sha256(data).hexdigest())
             if page is not None:
                 pages.append(page)
     problems.raise_if_any()
@@ -124,8 +135,9 @@ def check_file_names(folder, rel_folder: str, problems: Problems) -> None:
         problems.error(rel, None, what, hint)
 
 
-def read_page(rel: str, name: str, text: str, language: str, problems: Problems) -> SourcePage | None:
-    """One page file's text -> its SourcePage, or None with its problems in `problems`."""
+def read_page(rel: str, name: str, text: str, language: str, problems: Problems, sha: str = "") -> SourcePage | None:
+    """One page file's text -> its SourcePage, or None with its problems in `problems`. `sha`: the
+    sha256 of the file's bytes (what the render cache digests the page's own fields by)."""
     front, body, body_line = split_front_matter(text)
     if front is None:
         problems.error(rel, 1, "the page has no front matter",
@@ -197,7 +209,7 @@ def read_page(rel: str, name: str, text: str, language: str, problems: Problems)
         reviewed=reviewed, sources=tuple(str(s) for s in sources), body=body, body_line=body_line,
         key_lines=tuple(sorted(data.key_lines.items())), unit=page_unit_of(rel, data, body, body_line),
         untranslated=data.get("untranslated") is True, draft=data.get("draft") is True,
-        critical=data.get("critical") is True, aliases=aliases,
+        critical=data.get("critical") is True, aliases=aliases, sha=sha,
     )
 
 

@@ -4,6 +4,7 @@ previous build's `Loaded` and a change plan, only the changed files are read aga
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from patientsite.load.config import Config, load_config
 from patientsite.load.content import SourcePage, load_content, read_page
 from patientsite.load.facts import Facts, load_facts
 from patientsite.load.i18n import Catalogs, load_catalogs
-from patientsite.load.textfile import check_templates, read_source
+from patientsite.load.textfile import check_templates, decode_source, read_bytes
 from patientsite.load.translation import Lock, read_locks
 
 
@@ -28,16 +29,18 @@ class Loaded:
     changed: Mapping[str, SourcePage] = field(default_factory=lambda: MappingProxyType({}))
 
 
-def load_project(root: Path, previous: Loaded | None = None, plan=None, base_url: str | None = None) -> Loaded:
+def load_project(root: Path, previous: Loaded | None = None, plan=None, base_url: str | None = None,
+                 cache=None) -> Loaded:
     """Read and check everything (site.yaml, the templates, facts and words, the pages, the
     catalogues); with `previous` and `plan` (preview/changeplan.py), only what the plan names.
-    `base_url` replaces site.yaml's (build --base-url)."""
+    `base_url` replaces site.yaml's (build --base-url). `cache` (load/sourcecache.py): the pages
+    parsed by an earlier build, by their files' bytes."""
     if previous is None or plan is None:
         templates = root / "templates"
         config = load_config(root, base_url)
         check_templates(templates)
         facts = load_facts(config)
-        pages = load_content(config)
+        pages = load_content(config, cache)
         return Loaded(config, facts, pages, load_catalogs(config, templates))
     config = previous.config
     facts = load_facts(config) if plan.facts or plan.words else previous.facts
@@ -45,8 +48,10 @@ def load_project(root: Path, previous: Loaded | None = None, plan=None, base_url
     changed = {}
     for rel in plan.pages:
         _, code, name = rel.split("/")
-        text = read_source(config.root, rel, problems)
-        page = None if text is None else read_page(rel, name, text, code, problems)
+        data = read_bytes(config.root, rel, problems)
+        text = None if data is None else decode_source(data, rel, problems)
+        page = None if text is None or data is None else read_page(rel, name, text, code, problems,
+                                                                    hashlib.sha256(data).hexdigest())
         if page is not None:
             changed[rel] = page
     problems.raise_if_any()

@@ -30,6 +30,12 @@ FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ue000-\uf8ff]")
 def read_source(root: Path, rel: str, problems: Problems) -> str | None:
     """The text of `root/rel`, or None with its problem in `problems` (unreadable, too large, not
     UTF-8, forbidden characters). A missing file is the caller's to report."""
+    data = read_bytes(root, rel, problems)
+    return None if data is None else decode_source(data, rel, problems)
+
+
+def read_bytes(root: Path, rel: str, problems: Problems) -> bytes | None:
+    """The bytes of `root/rel`, or None with its problem in `problems` (unreadable, too large)."""
     path = root / rel
     try:
         size = path.stat().st_size
@@ -42,7 +48,7 @@ def read_source(root: Path, rel: str, problems: Problems) -> str | None:
         problems.error(rel, None, f"the file cannot be read: {exc.strerror or exc}",
                        "Check that it is a readable file (its permissions), then build again.")
         return None
-    return decode_source(data, rel, problems)
+    return data
 
 
 def decode_source(data: bytes, rel: str, problems: Problems) -> str | None:
@@ -95,4 +101,4 @@ def check_templates(templates_dir: Path) -> None:
     problems.raise_if_any()
 
 
-__all__ = ["MAX_BYTES", "check_templates", "decode_source", "read_source"]
+__all__ = ["MAX_BYTES", "check_templates", "decode_source", "read_bytes", "read_source"]

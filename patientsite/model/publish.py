@@ -13,7 +13,9 @@ translation verdict (checks/translations.py).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from patientsite.errors import Problem, Problems
@@ -27,13 +29,17 @@ class Publication:
     site: Site                                  # what is published
     left_out: tuple[tuple[str, str], ...]       # (language, page key) of every page not published
     warnings: tuple[Problem, ...]
+    # the keys published and the pages whose links to them were found published (src_path -> page):
+    # what the next build's link check keeps
+    linked: tuple[frozenset[str], Mapping[str, Page]] = field(
+        default=(frozenset(), MappingProxyType({})), compare=False, repr=False)
 
     @property
     def whole(self) -> bool:
         """Every page published as it is: nothing left out, replaced or marked."""
         return not self.left_out and all(page.state == READY for page in self.site.pages)
 
-    @property
+    @functools.cached_property
     def shape(self) -> tuple:
         """Which pages are published, in which state, and the facts each language holds back: what a
         build from the previous one must find unchanged (else the menus, language links and sitemap
@@ -42,9 +48,11 @@ class Publication:
                 tuple(sorted((code, tuple(sorted(held))) for code, held in self.site.held.items())))
 
 
-def publish_site(site: Site, verdict, drafts: bool = False) -> Publication:
+def publish_site(site: Site, verdict, drafts: bool = False, previous: Publication | None = None) -> Publication:
     """The published `Site`. `verdict`: a `TranslationCheck` (its `unready`, `updating`, `held`);
-    `drafts`: keep drafts (the preview). Raises BuildError on a link to a page published nowhere."""
+    `drafts`: keep drafts (the preview). Raises BuildError on a link to a page published nowhere.
+    `previous` (the last good build's): the links of a page published then as now, to the same keys
+    published, were found published then and are not looked at again."""
     problems = Problems("choosing what to publish")
     source = site.config.source_language.code
     draft_keys = {page.key for page in site.pages if page.draft and page.language == source}
@@ -75,9 +83,13 @@ def publish_site(site: Site, verdict, drafts: bool = False) -> Publication:
                           "its home page is not ready", "Translate the home page and mark it current "
                           f"(python build.py status --mark-current {lang.code} home); the warnings above say why.")
             left_out.extend((lang.code, page.key) for page in kept if page.language == lang.code)
-    kept = [page for page in kept if any(page.language == lang.code for lang in languages)]
-    published = {page.key for page in kept}
+    codes = {lang.code for lang in languages}
+    kept = [page for page in kept if page.language in codes]
+    published = frozenset(page.key for page in kept)
+    same = previous.linked[1] if previous is not None and previous.linked[0] == published else {}
     for page in kept:
+        if same.get(page.src_path) is page:
+            continue
         for call in (c for c in page.calls if c.function == "link"):
             for key in (k for k in call.names if k not in published):
                 problems.error(page.src_path, page.body_line + call.line - 1,
@@ -92,7 +104,8 @@ def publish_site(site: Site, verdict, drafts: bool = False) -> Publication:
     held = {code: facts for code, facts in verdict.held.items() if facts and code in homes}
     out = dataclasses.replace(site, config=config, pages=tuple(kept), held=MappingProxyType(held),
                               translations=MappingProxyType({k: MappingProxyType(v) for k, v in translations.items()}))
-    return Publication(out, tuple(sorted(set(left_out) | missing)), problems.warnings_tuple())
+    return Publication(out, tuple(sorted(set(left_out) | missing)), problems.warnings_tuple(),
+                       (published, MappingProxyType({page.src_path: page for page in kept})))
 
 
 def ready_pages(site: Site) -> Site:

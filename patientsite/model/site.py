@@ -122,7 +122,8 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
     """One page of the model: its URL, the facts and links it uses (unknown ones reported with their
     line), its sources. `keys`: the page keys a link may name (the source language's)."""
     language = config.language(source.language)
-    direct, links_used = _scan(source.body, source.src_path, source.body_line, facts, keys, problems)
+    calls = read_calls(source.body)[0] if source.calls is None else source.calls   # from .cache/sources
+    direct, links_used = _scan(source.body, source.src_path, source.body_line, facts, keys, problems, source.calls)
     in_words = {f for fact_id in direct for f in _words_facts(facts, language, fact_id, keys, problems)}
     facts_used = tuple(sorted(set(direct) | in_words))   # a list's item words may cite facts too
     for doc in source.sources:
@@ -138,7 +139,7 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
         language=source.language, key=source.key, src_path=source.src_path, title=source.title,
         description=source.description, nav=_menu_position(config, source.key), nav_title=source.nav_title,
         reviewed=source.reviewed, url=url, output_path=url + "index.html", body=source.body,
-        body_line=source.body_line, calls=read_calls(source.body)[0], facts_used=facts_used, links_used=links_used,
+        body_line=source.body_line, calls=calls, facts_used=facts_used, links_used=links_used,
         sources=tuple(sorted(sources)),
         reviewed_line=source.line_of("reviewed"), draft=source.draft, critical=source.critical, source=source)
 
@@ -183,10 +184,11 @@ def _check_every_page_has_a_source(config: Config, by_language: dict, problems: 
                            f"Write the {source.name} page first (key: {key}), or correct this page's key.")
 
 
-def _scan(text: str, path: str, first_line: int, facts: Facts, keys: set,
-          problems: Problems) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Find the facts and links a page (or a word text) uses; report unknown ones with their line."""
-    calls, mistakes = read_calls(text)
+def _scan(text: str, path: str, first_line: int, facts: Facts, keys: set, problems: Problems,
+          known: tuple[Call, ...] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Find the facts and links a page (or a word text) uses; report unknown ones with their line.
+    `known`: the text's calls, read by an earlier build (which found no mistake in them)."""
+    calls, mistakes = read_calls(text) if known is None else (known, ())
     for mistake in mistakes:
         problems.error(path, first_line + mistake.line - 1, mistake.message, mistake.hint)
     for line, image in find_images(text):

@@ -16,14 +16,19 @@ the render cache by content, so an unchanged file is never compressed twice."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
+import mmap
+import os
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import brotli
@@ -40,6 +45,8 @@ _UP = re.compile(r"(?:\.\.?/)*")
 
 Files = list[tuple[str, bytes]]
 BROTLI_QUALITY = 5
+PIECE = 1 << 16         # a streamed file (the leaflet) is rewritten and written this many characters at a time
+Buffer = bytes | mmap.mmap
 
 
 def asset_names(files: Iterable[tuple[str, bytes]]) -> dict[str, str]:
@@ -102,6 +109,67 @@ class Publishing:
         gz, br = encodings(content, cache)
         return [(path, content), (path + ".gz", gz), (path + ".br", br)]
 
+    def rewritten_pieces(self, path: str, chunks: Iterable[str]) -> Iterator[bytes]:
+        """`rewritten(path, "".join(chunks).encode())`, as UTF-8 pieces of about PIECE characters: the
+        text is cut only just after a quote that does not follow "=", which no reference to an asset
+        spans (its only quote inside follows "="; the one after it ends a piece), so each piece is
+        rewritten alone as it would be in the whole."""
+        rewrite = path.endswith(".html") and bool(self.names)
+        site_path = urlsplit(self.base_url).path or "/"
+        pending: list[str] = []
+        size = 0
+        for chunk in chunks:
+            pending.append(chunk)
+            size += len(chunk)
+            if size < PIECE:
+                continue
+            text = "".join(pending)
+            cut = _cut(text) if rewrite else len(text)
+            if cut:
+                yield (_rewrite(path, text[:cut], self.names, self.base_url, site_path, self._references)
+                       if rewrite else text[:cut]).encode("utf-8")
+            pending, size = [text[cut:]], len(text) - cut
+        text = "".join(pending)
+        yield (_rewrite(path, text, self.names, self.base_url, site_path, self._references)
+               if rewrite else text).encode("utf-8")
+
+    def publish_into(self, folder: Path, path: str, chunks: Iterable[str], cache=None) -> list[tuple[str, str]]:
+        """`publish(path, "".join(chunks).encode())` written into `folder` piece by piece, never whole in
+        the process's memory (a 10 MB leaflet): [(published path, sha256)]. The .gz and .br come from
+        `cache` by the content's digest, else are made from the written file, mapped."""
+        name = self.names.get(path, path)
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sha, key = hashlib.sha256(), hashlib.sha256(b"encodings\x00")
+        with target.open("wb") as file:
+            for piece in self.rewritten_pieces(path, chunks):
+                file.write(piece)
+                sha.update(piece)
+                key.update(piece)
+        made = [(name, sha.hexdigest())]
+        if is_text(name):
+            with target.open("rb") as written, _mapped(written) as view:
+                gz, br = encodings(view, cache, key.hexdigest())
+            for suffix, content in ((".gz", gz), (".br", br)):
+                (folder / (name + suffix)).write_bytes(content)
+                made.append((name + suffix, hashlib.sha256(content).hexdigest()))
+        return made
+
+
+def _mapped(file: BinaryIO) -> contextlib.AbstractContextManager:
+    """The file's bytes mapped into memory (the kernel's pages of the file, not a copy), b"" when empty."""
+    if os.fstat(file.fileno()).st_size == 0:
+        return contextlib.nullcontext(b"")
+    return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _cut(text: str) -> int:
+    """Where `text` may be cut for rewritten_pieces: just after its last quote not following "=" (0: none)."""
+    at = text.rfind('"')
+    while at > 0 and text[at - 1] == "=":
+        at = text.rfind('"', 0, at - 1)
+    return at + 1 if at > 0 else 0
+
 
 def _rewrite(page: str, html: str, names: Mapping[str, str], base_url: str, site_path: str,
              references: re.Pattern) -> str:
@@ -137,15 +205,17 @@ def is_text(path: str) -> bool:
     return path.endswith(TEXT_SUFFIXES)
 
 
-def encodings(content: bytes, cache=None) -> tuple[bytes, bytes]:
-    """(gzip, brotli) of `content`: the same bytes every time (no time stamp or file name); from and
-    into `cache` (a RenderCache) when given."""
-    key = hashlib.sha256(b"encodings\x00" + content).hexdigest()
+def encodings(content: Buffer, cache=None, key: str | None = None) -> tuple[bytes, bytes]:
+    """(gzip, brotli) of `content` (bytes, or a file's mmap: never copied): the same bytes every time
+    (no time stamp or file name); from and into `cache` (a RenderCache) when given, by `key` when the
+    content's digest is known already."""
+    key = key or hashlib.sha256(b"encodings\x00" + content).hexdigest()
     entry = cache.get(key) if cache is not None else None
     if entry is not None and len(entry) >= 4:
         size = int.from_bytes(entry[:4], "big")
         if 4 + size <= len(entry):
             return entry[4:4 + size], entry[4 + size:]
+    # whole, not in pieces: brotli's encoder chooses its hash tables by the input it has at its first block
     gz = gzip.compress(content, compresslevel=9, mtime=0)
     br = brotli.compress(content, quality=BROTLI_QUALITY)
     if cache is not None:

@@ -126,11 +126,22 @@ def site_digests(site: Site, templates_dir: Path, previous: SiteDigests | None =
     own = {}
     for page in site.pages:
         before = kept.get(page.src_path)
-        own[page.src_path] = before if before is not None and before[0] is page else (page, _digest(
-            page.src_path, page.title, page.description, page.body, page.reviewed, page.sources, page.nav,
-            page.nav_title, page.url))
+        own[page.src_path] = before if before is not None and before[0] is page else (page, _own_digest(page))
     return SiteDigests(common, per_language, templates, MappingProxyType(facts), MappingProxyType(words_shown),
                        MappingProxyType(own))
+
+
+def _own_digest(page: Page) -> str:
+    """A page's own fields: its title, description, body, review date and menu title are its source
+    file's (digested by the file's bytes, as load read them, when known), its sources, menu place and
+    address the model's."""
+    source = page.source
+    own = (page.src_path, page.title, page.description, page.body, page.reviewed, page.nav_title)
+    if source is not None and source.sha and own == (source.src_path, source.title, source.description, source.body,
+                                                     source.reviewed, source.nav_title):
+        return _digest(page.src_path, source.sha, page.sources, page.nav, page.url)
+    return _digest(page.src_path, page.title, page.description, page.body, page.reviewed, page.sources, page.nav,
+                   page.nav_title, page.url)
 
 
 def fact_shown(fact: Fact) -> tuple:

@@ -14,7 +14,7 @@ import datetime
 import hashlib
 import posixpath
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from threading import Event
 from urllib.parse import urlsplit
 
@@ -66,24 +66,27 @@ def leaflet_pages(site: Site, language: str) -> tuple[Page, ...]:
 
 def render_leaflets(site: Site, renderers: dict[str, PageRenderer], files: Mapping[str, bytes], problems: Problems,
                     with_pdf: bool = False, languages: Collection[str] | None = None,
-                    cache=None, stop: Event | None = None) -> list[tuple[str, bytes]]:
-    """The leaflet page of every language (or of `languages`), from the rendered pages in `files`;
-    `with_pdf`: it links its PDF (render/pdf.py). Each page's part is kept by its body's bytes, in
-    this process (the preview: only an edited page's part is made again) and in `cache` (a
-    RenderCache: a warm build makes none). `stop` set (the preview's next save): Interrupted."""
-    made = []
+                    cache=None, stop: Event | None = None,
+                    keep_parts: bool = True) -> Iterator[tuple[str, Iterator[str]]]:
+    """The leaflet page of every language (or of `languages`), from the rendered pages in `files`,
+    one at a time as (output path, the template's pieces of its text): a 10 MB page is never joined
+    (render_site writes it piece by piece); take each leaflet's pieces before asking for the next.
+    `with_pdf`: it links its PDF (render/pdf.py). Each page's part is kept by its body's bytes in
+    `cache` (a RenderCache: a warm build makes none) and, with `keep_parts` (the preview: only an
+    edited page's part is made again), in this process. `stop` set (the preview's next save): Interrupted."""
     for lang in site.config.languages:
         if stop is not None and stop.is_set():
             raise Interrupted()
         if languages is None or lang.code in languages:
-            content = render_leaflet(site, renderers[lang.code], files, problems, with_pdf, cache, stop)
-            if content is not None:
-                made.append((leaflet_url(site, lang.code) + "index.html", content))
-    return made
+            chunks = leaflet_chunks(site, renderers[lang.code], files, problems, with_pdf, cache, stop, keep_parts)
+            if chunks is not None:
+                yield leaflet_url(site, lang.code) + "index.html", chunks
 
 
-def render_leaflet(site: Site, renderer: PageRenderer, files: Mapping[str, bytes], problems: Problems,
-                   with_pdf: bool, cache=None, stop: Event | None = None) -> bytes | None:
+def leaflet_chunks(site: Site, renderer: PageRenderer, files: Mapping[str, bytes], problems: Problems,
+                   with_pdf: bool, cache=None, stop: Event | None = None,
+                   keep_parts: bool = True) -> Iterator[str] | None:
+    """One language's leaflet as the template's pieces, or None when a page's body is missing (reported)."""
     config, code = site.config, renderer.language.code
     url = leaflet_url(site, code)
     pages = leaflet_pages(site, code)
@@ -103,7 +106,7 @@ def render_leaflet(site: Site, renderer: PageRenderer, files: Mapping[str, bytes
                            f"Keep {BODY_START} and {BODY_END} around {{{{ body }}}} in templates/page.html.")
             return None
         sections.append({"page": page, "id": section_id(page), "notice": _notice(site, renderer, page, url),
-                         "body": Markup(_part(body, page, url, links, links_key, cache))})
+                         "body": Markup(_part(body, page, url, links, links_key, cache, keep_parts))})
     words = site.facts.words[code]
     sources: list[str] = []
     for page in pages:
@@ -122,19 +125,24 @@ def render_leaflet(site: Site, renderer: PageRenderer, files: Mapping[str, bytes
         reviewed=review_date(site, code), next_review=min(review.next_review(p.reviewed, config) for p in pages),
         pdf_url=pdf_name(code) if with_pdf else None, phone=phone, emergency=clinic.emergency_number,
     )
-    made = []
-    for chunk in renderer.env.get_template(TEMPLATE).generate(context):   # what render() joins, piece by piece
+    return _generated(renderer.env.get_template(TEMPLATE).generate(context), stop)
+
+
+def _generated(chunks: Iterator[str], stop: Event | None) -> Iterator[str]:
+    """What render() joins, piece by piece."""
+    for chunk in chunks:
         if stop is not None and stop.is_set():     # a large leaflet takes a while: a save still goes first
             raise Interrupted()
-        made.append(chunk)
-    return "".join(made).encode("utf-8")
+        yield chunk
 
 
 _parts: dict[str, str] = {}      # a page's part of the leaflet, by what it is made from (this process)
 
 
-def _part(body: str, page: Page, url: str, links: Mapping[str, str], links_key: str, cache) -> str:
-    """`one_document(body, page, url, links)`, from this process's parts or the cache when made before."""
+def _part(body: str, page: Page, url: str, links: Mapping[str, str], links_key: str, cache,
+          keep: bool = True) -> str:
+    """`one_document(body, page, url, links)`, from this process's parts or the cache when made before;
+    kept in this process when `keep` (a one-off build does not: its site's parts are 50 MB at 3,000 pages)."""
     key = hashlib.sha256(f"{page.output_path} {page.url} {page.key} {url} {links_key} ".encode()
                          + body.encode("utf-8")).hexdigest()
     part = _parts.get(key)
@@ -145,9 +153,10 @@ def _part(body: str, page: Page, url: str, links: Mapping[str, str], links_key: 
         part = one_document(body, page, url, links)
         if cache is not None:
             cache.put(key, part.encode("utf-8"))
-    if len(_parts) > PARTS_KEPT:
-        _parts.clear()
-    _parts[key] = part
+    if keep:
+        if len(_parts) > PARTS_KEPT:
+            _parts.clear()
+        _parts[key] = part
     return part
 
 

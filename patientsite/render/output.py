@@ -113,9 +113,13 @@ def render_site(site: Site, templates_dir: Path, notices: Mapping[tuple[str, str
     gathered = None if previous is None else ungathered if gather else frozenset()
     if published is not None and (gathered is None or gathered):
         with located(problems, None, templates_dir):
-            for path, content in render_leaflets(site, renderers, published, problems, with_pdf, gathered,
-                                                 cache.beside("leaflet") if cache is not None else None, stop):
-                put(path, content)
+            for path, chunks in render_leaflets(site, renderers, published, problems, with_pdf, gathered,
+                                                cache.beside("leaflet") if cache is not None else None, stop,
+                                                keep_parts=previous is not None):
+                if into is None:
+                    put(path, b"".join(publishing.rewritten_pieces(path, chunks)), as_published=True)
+                else:       # a 10 MB page: written and hashed piece by piece, compressed from the file
+                    files.update(publishing.publish_into(into, path, chunks, encodings))
         if not problems.errors:
             made = index_site(site, published, gathered, cache.beside("search") if cache is not None else None, stop)
             _forget(files, [path for path in files if path.startswith(SEARCH_DIR + "/")
