@@ -220,6 +220,32 @@ def test_one_entry_of_the_wrong_shape_is_that_page_read_again(project):
     assert project.parsed == [EDITED]
 
 
+FORGED_FIELDS = {   # index in an entry -> values a forged file could hold there, each refused
+    0: ["it", "ru", "xx", ""],                                          # the language: not its folder's
+    1: ["../x", "A B", "", "x/y", "x\n"],                               # the key
+    4: ["../../x", "A", "", "x/y", "x\n"],                               # the slug
+    16: [(("fact", ("a",), "3", 0, 1),), (("fact", (7,), 1, 0, 1),), (("fact", ("a",), 1),), "calls",
+         (("fact", "a", 1, 0, 1),), ((7, ("a",), 1, 0, 1),), (("fact", ("a",), True, 0, 1),)],   # the calls
+}
+
+
+@given(field=st.sampled_from(sorted(FORGED_FIELDS)), data=st.data())
+@EXAMPLES
+def test_an_entry_with_a_valid_checksum_but_a_forged_field_is_that_page_read_again(project, field, data):
+    """Checksums find damage, not forgery: an entry's language must be its folder's, its key and slug
+    of their forms, its calls of their shape, or the page is read from its file (no crash)."""
+    try:
+        version, entries = marshal.loads(project.whole.partition(b"\n")[2])
+        value = data.draw(st.sampled_from(FORGED_FIELDS[field]))
+        sha, entry = entries[EDITED]
+        entries[EDITED] = (sha, entry[:field] + (value,) + entry[field + 1:])
+        project.cache.write_bytes(_framed(marshal.dumps((version, entries))))
+        assert project.build() == project.expected
+        assert project.parsed == [EDITED]
+    finally:
+        project.reset()
+
+
 # -- problems are reported as without the cache ----------------------------------------------------
 def _error(project, **options) -> str:
     with pytest.raises(BuildError) as failed:

@@ -10,8 +10,12 @@ The file is `patientsite-sources <sha256 of the rest>\\n` then the entries, mars
 numbers and tuples only, which cannot run code when read. A cache file that is missing, short, altered,
 made by other code (the key covers the generator's code and libraries), a symbolic link, not a regular
 file or not of the expected shape is ignored: every page is read again. (An entry's calls are taken as
-they are: only a file with a valid checksum, which this code wrote, gets that far.) A cache that cannot be written
-is left alone (the render cache beside it warns). A damaged cache can never change the output.
+they are: only a file with a valid checksum gets that far, and its entries are checked for their
+shapes, their language's folder and their key's and slug's forms.) The checksum finds damage, not
+forgery: like `.cache/pages`, a file someone wrote on purpose with a valid checksum is trusted, and
+what it made is kept in `.cache/pages` too; `build --no-cache` (or deleting `.cache/`) renders again.
+A cache that cannot be written is left alone (the render cache beside it warns). A damaged cache can
+never change the output, nor stop the build.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from patientsite.load.content import SourcePage
+from patientsite.load.content import HOME, KEY, SLUG, SourcePage
 from patientsite.load.shortcodes import Call
 from patientsite.load.units import Unit
 from patientsite.write import write_atomically
@@ -52,8 +56,8 @@ class SourceCache:
             return None
         try:
             page = _thaw(rel, sha, entry[1])
-        except (TypeError, ValueError, IndexError, AttributeError):
-            return None                       # not of the expected shape: read the file
+        except Exception:                     # not of the expected shape: read the file
+            return None
         self.used.add(rel)
         return page
 
@@ -129,7 +133,10 @@ def _thaw(rel: str, sha: str, value: tuple) -> SourcePage:
     texts = (language, key, title, description, slug, nav_title, body)
     if not all(isinstance(text, str) for text in texts) or not isinstance(body_line, int) \
             or not all(isinstance(flag, bool) for flag in (untranslated, draft, critical)) \
-            or not (verdict is None or isinstance(verdict, str)):
+            or not (verdict is None or isinstance(verdict, str)) \
+            or not rel.startswith(f"content/{language}/") or not KEY.fullmatch(key) \
+            or not (slug == "" if rel.endswith("/" + HOME) else SLUG.fullmatch(slug)) \
+            or not isinstance(calls, tuple) or not all(_is_call(call) for call in calls):
         raise TypeError("not a cached page")
     return SourcePage(
         language=language, src_path=rel, key=key, title=title, description=description, slug=slug,
@@ -138,6 +145,13 @@ def _thaw(rel: str, sha: str, value: tuple) -> SourcePage:
         unit=None if unit is None else _unit(*unit), untranslated=untranslated, draft=draft, critical=critical,
         aliases=_pairs(aliases), calls=tuple(map(Call._make, calls)), foreign=(verdict,),
         sha=sha)
+
+
+def _is_call(call) -> bool:
+    """A call as `Call` has it: (function, names, line, start, end)."""
+    return isinstance(call, tuple) and len(call) == 5 and isinstance(call[0], str) \
+        and isinstance(call[1], tuple) and all(isinstance(name, str) for name in call[1]) \
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in call[2:])
 
 
 def _unit(kind, id, text, path, line, critical, problem, fuzzy, lines) -> Unit:
