@@ -26,7 +26,6 @@ from patientsite.checks.pages import PageFindings, check_pages
 from patientsite.checks.translations import TranslationCheck, judge_translations
 from patientsite.errors import Interrupted, Problem
 from patientsite.load.project import Loaded, load_locks, load_project
-from patientsite.load.shortcodes import read_calls
 from patientsite.load.sourcecache import SourceCache
 from patientsite.load.translation import Lock, TranslationStatus, assess_translations, sources_from_load
 from patientsite.model.publish import Publication, publish_site
@@ -198,7 +197,7 @@ def _build(root: Path, out: Path, started: float, use_cache: bool, jobs: int, dr
         written = write_changes(out, output.changed, gone)
     report = _report(site, previous.site if last else None, last.report if last else None, remodelled)
     if sources is not None:     # the pages as parsed, for the next build (only a build that succeeded)
-        sources.keep(loaded.pages, read_calls, page_verdict)
+        sources.keep(modelled.pages, page_verdict)
     warnings = (site.config.warnings + site.facts.warnings + site.catalogs.warnings + translations.warnings
                 + publication.warnings + checked.warnings() + output.warnings)
     state = BuildState(loaded, modelled, drafts, locks, status, translations, checked, publication,

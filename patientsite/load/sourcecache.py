@@ -61,9 +61,10 @@ class SourceCache:
         self.used.add(rel)
         return page
 
-    def keep(self, pages: Iterable[SourcePage], calls, verdict) -> None:
-        """Write the entries of `pages` (those read from files whose bytes this build hashed), with
-        `calls(body)` and `verdict(page)`, when they differ from what was read."""
+    def keep(self, pages: Iterable, verdict) -> None:
+        """Write the entries of `pages` (the modelled pages of a build that succeeded, each with its
+        `source` and the `calls` the model read without a mistake; those whose files this build
+        hashed), with `verdict(source)`, when they differ from what was read."""
         fresh = {}
         for page in pages:
             sha = self.shas.get(page.src_path)
@@ -72,9 +73,7 @@ class SourceCache:
             if page.src_path in self.used:
                 fresh[page.src_path] = self.entries[page.src_path]
                 continue
-            found, mistakes = calls(page.body)
-            if not mistakes:
-                fresh[page.src_path] = (sha, _freeze(page, found, verdict(page)))
+            fresh[page.src_path] = (sha, _freeze(page.source, page.calls, verdict(page.source)))
         if fresh == self.entries:
             return
         payload = marshal.dumps((self.version, fresh))

@@ -122,8 +122,8 @@ def model_page(source: SourcePage, config: Config, facts: Facts, catalogs: Catal
     """One page of the model: its URL, the facts and links it uses (unknown ones reported with their
     line), its sources. `keys`: the page keys a link may name (the source language's)."""
     language = config.language(source.language)
-    calls = read_calls(source.body)[0] if source.calls is None else source.calls   # from .cache/sources
-    direct, links_used = _scan(source.body, source.src_path, source.body_line, facts, keys, problems, source.calls)
+    direct, links_used, calls = _scan(source.body, source.src_path, source.body_line, facts, keys, problems,
+                                      source.calls)    # the calls from .cache/sources, else read once here
     in_words = {f for fact_id in direct for f in _words_facts(facts, language, fact_id, keys, problems)}
     facts_used = tuple(sorted(set(direct) | in_words))   # a list's item words may cite facts too
     for doc in source.sources:
@@ -185,9 +185,9 @@ def _check_every_page_has_a_source(config: Config, by_language: dict, problems: 
 
 
 def _scan(text: str, path: str, first_line: int, facts: Facts, keys: set, problems: Problems,
-          known: tuple[Call, ...] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Find the facts and links a page (or a word text) uses; report unknown ones with their line.
-    `known`: the text's calls, read by an earlier build (which found no mistake in them)."""
+          known: tuple[Call, ...] | None = None) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Call, ...]]:
+    """Find the facts and links a page (or a word text) uses, and its calls; report unknown ones with
+    their line. `known`: the text's calls, read by an earlier build (which found no mistake in them)."""
     calls, mistakes = read_calls(text) if known is None else (known, ())
     for mistake in mistakes:
         problems.error(path, first_line + mistake.line - 1, mistake.message, mistake.hint)
@@ -222,7 +222,7 @@ def _scan(text: str, path: str, first_line: int, facts: Facts, keys: set, proble
                 problems.error(path, line, f'"{value}" is a statement; fact_table() shows numbers',
                                f'Write {{{{ fact("{value}") }}}} in the text instead.')
             used.append(value)
-    return tuple(used), tuple(links)
+    return tuple(used), tuple(links), calls
 
 
 def _words_facts(facts: Facts, language: Language, fact_id: str, keys: set,
@@ -239,7 +239,7 @@ def _words_facts(facts: Facts, language: Language, fact_id: str, keys: set,
         for text in words.items.get((fact_id, item.id), {}).values():
             if "{" in text:
                 line = words.lines.get(f"{fact_id}#{item.id}", 1)
-                inner, _ = _scan(text, words.path, line, facts, keys, problems)
+                inner, _, _ = _scan(text, words.path, line, facts, keys, problems)
                 found.extend(inner)
     return tuple(found)
 
